@@ -1,0 +1,26 @@
+"""livingreview: reproducible, notebook-based living literature reviews.
+
+The data flow is one direction only::
+
+    load -> validate -> select -> tabulate -> render
+
+``livingreview.load()`` is the entry point for notebooks; it returns a validated
+:class:`~livingreview.review.Review`.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("livingreview")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+
+def load(root=None, *, sources=None):
+    """Load and validate the review at *root* (default: the project containing the cwd)."""
+    from .review import load as _load
+
+    return _load(root, sources=sources)
+
+
+__all__ = ["load", "__version__"]

@@ -1,0 +1,147 @@
+"""Where things are, and the typed build configuration (``reviews/build.yml``).
+
+A project root is the folder that holds ``reviews/build.yml``. Every path the tool
+reads or writes is derived from it here, and paths taken from user files must stay
+inside it (:meth:`Project.inside`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError, field_validator
+
+from . import yamlio
+from .diagnostics import closest, error
+from .errors import ConfigError, ProjectNotFound
+
+CONFIG = Path("reviews") / "build.yml"
+
+Condition = Literal["all", "ME/CFS", "MS", "FM", "FND"]
+CitationStyle = Literal["apa", "vancouver", "harvard"]
+
+
+class ReportParameters(BaseModel):
+    """The parameters every report notebook takes (its ``parameters`` cell mirrors these)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    hypothesis: StrictStr
+    conditions: Condition = "all"
+    pem_required_only: StrictBool = False
+    year_from: StrictInt | None = None
+    year_to: StrictInt | None = None
+    citation_style: CitationStyle = "apa"
+
+
+class Variant(BaseModel):
+    """One column of the report matrix: a named set of parameter values applied to every hypothesis."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: StrictStr
+    parameters: dict = Field(default_factory=dict)
+
+
+class BuildConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: StrictStr
+    authors: list[StrictStr]
+    hypotheses: list[StrictStr] | Literal["all"] = "all"
+    defaults: dict = Field(default_factory=dict)
+    variants: list[Variant]
+    jobs: StrictInt | None = Field(default=None, ge=1)
+    citation: dict = Field(default_factory=dict)
+
+    @field_validator("variants")
+    @classmethod
+    def _unique_names(cls, variants: list[Variant]) -> list[Variant]:
+        names = [v.name for v in variants]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"variant names must be unique: {', '.join(dupes)}")
+        return variants
+
+
+def parameters_for(config: BuildConfig, hypothesis: str, variant: Variant, file: str = str(CONFIG)) -> ReportParameters:
+    """Merge defaults, the variant and the hypothesis into typed parameters (ConfigError on a bad one)."""
+    values = {**config.defaults, **variant.parameters, "hypothesis": hypothesis}
+    try:
+        return ReportParameters(**values)
+    except ValidationError as exc:
+        raise ConfigError(_diagnostics(exc, file, None, prefix=f"variant '{variant.name}': ", model=ReportParameters)) from None
+
+
+def _diagnostics(exc: ValidationError, file: str, data, prefix: str = "", model=None):
+    out = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        field_name = ".".join(str(p) for p in loc)
+        hint = None
+        if err["type"] == "extra_forbidden" and model is not None:
+            hint = closest(str(loc[-1]), model.model_fields)
+            message = f"{prefix}unknown parameter '{loc[-1]}'"
+        elif err["type"] == "literal_error":
+            message = f"{prefix}{field_name}: {err['msg']} (got {err.get('input')!r})"
+        else:
+            message = f"{prefix}{field_name}: {err['msg']}"
+        out.append(error("CFG001", file, yamlio.line_of(data, loc) if data is not None else None, message, field=field_name, hint=hint))
+    return out
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @classmethod
+    def find(cls, start: Path | str | None = None) -> "Project":
+        """The project containing *start* (default: ``$LIVINGREVIEW_ROOT`` or the cwd)."""
+        here = Path(start or os.environ.get("LIVINGREVIEW_ROOT") or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / CONFIG).is_file():
+                return cls(folder)
+        raise ProjectNotFound(
+            f"no livingreview project here: no {CONFIG} in {here} or any folder above it "
+            "(run from inside the project, or pass --root)"
+        )
+
+    # -- the layout -------------------------------------------------------------------------
+    bib_dir = property(lambda self: self.root / "bib")
+    reviews_dir = property(lambda self: self.root / "reviews")
+    hypotheses_dir = property(lambda self: self.root / "reviews" / "hypotheses")
+    notes_dir = property(lambda self: self.root / "reviews" / "notes")
+    notebooks_dir = property(lambda self: self.root / "notebooks")
+    outputs_dir = property(lambda self: self.root / "outputs")
+    config_path = property(lambda self: self.root / CONFIG)
+
+    def rel(self, path: Path) -> str:
+        """*path* relative to the root, with forward slashes (for messages and manifests)."""
+        try:
+            return Path(path).resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def inside(self, relative: str, *, what: str, file: str, line: int | None = None) -> Path:
+        """Resolve a path taken from a user file; refuse absolute paths and escapes from the root."""
+        candidate = Path(relative)
+        resolved = (self.root / candidate).resolve()
+        if candidate.is_absolute() or not resolved.is_relative_to(self.root):
+            raise ConfigError([error("PATH001", file, line, f"{what} '{relative}' is outside the project; use a path inside {self.root.name}/")])
+        return resolved
+
+    @cached_property
+    def config(self) -> BuildConfig:
+        file = self.rel(self.config_path)
+        data = yamlio.load_file(self.config_path, file)
+        if not isinstance(data, dict):
+            raise ConfigError([error("CFG001", file, 1, "build.yml must be a mapping of settings")])
+        try:
+            return BuildConfig(**data)
+        except ValidationError as exc:
+            raise ConfigError(_diagnostics(exc, file, data, model=BuildConfig)) from None

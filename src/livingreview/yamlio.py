@@ -1,0 +1,133 @@
+"""Safe YAML loading that remembers line numbers.
+
+* Only plain data: PyYAML's safe constructors (libyaml when available); tags that
+  construct objects (``!!python/object``...) are refused.
+* Duplicate keys, aliases and merge keys are refused (silent overwrites and
+  alias bombs are both ways of saying something other than what the file shows).
+* Every mapping and list remembers the 1-based line of itself and of each key or item,
+  so a validation error can name the line: :func:`line_of`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import error
+from .errors import InputError
+
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class LineDict(dict):
+    """A dict that knows the line of itself (``line``) and of each key (``lines``)."""
+
+    __slots__ = ("line", "lines")
+
+
+class LineList(list):
+    """A list that knows the line of itself and of each item."""
+
+    __slots__ = ("line", "lines")
+
+
+class YamlError(InputError):
+    """A YAML file cannot be read as plain data."""
+
+
+class _Refused(yaml.MarkedYAMLError):
+    pass
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._seen: set[int] = set()
+
+    def construct_object(self, node, deep=False):
+        if id(node) in self._seen and isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            raise _Refused(None, None, "aliases (*name) are not allowed; write the value out", node.start_mark)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            self._seen.add(id(node))
+        return super().construct_object(node, deep=deep)
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    out = LineDict()
+    out.line = node.start_mark.line + 1
+    out.lines = {}
+    for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            raise _Refused(None, None, "merge keys (<<) are not allowed", key_node.start_mark)
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise _Refused(None, None, "a mapping key must be a plain value", key_node.start_mark) from None
+        if key in out:
+            raise _Refused(
+                None, None, f"duplicate key '{key}' (first on line {out.lines[key]})", key_node.start_mark
+            )
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.lines[key] = key_node.start_mark.line + 1
+    return out
+
+
+def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    out = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    out.line = node.start_mark.line + 1
+    out.lines = [child.start_mark.line + 1 for child in node.value]
+    return out
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _sequence)
+
+
+def loads(text: str, file: str) -> Any:
+    """Parse YAML *text* (named *file* in errors) into LineDict/LineList/scalars."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "could not determine a constructor" in str(problem):
+            problem = f"{problem.strip()} (tags that construct objects are not allowed)"
+        raise YamlError([error("YAML001", file, line, f"YAML: {problem.strip()}")]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        raise YamlError([error("YAML001", file, None, f"YAML: {exc}")]) from None
+    except RecursionError:
+        raise YamlError([error("YAML002", file, None, "YAML nesting is too deep")]) from None
+
+
+def load_file(path: Path, display: str | None = None) -> Any:
+    """Read and parse a YAML file; undecodable bytes are an error naming the file."""
+    name = display or str(path)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlError([error("YAML003", name, line, "file is not UTF-8 text", hint="save it as UTF-8")]) from None
+    if "\x00" in text:
+        raise YamlError([error("YAML003", name, None, "file contains NUL bytes (binary, not YAML)")])
+    return loads(text, name)
+
+
+def line_of(data: Any, loc: tuple) -> int | None:
+    """The line of the deepest element of *loc* (a pydantic error location) found in *data*."""
+    line = getattr(data, "line", None)
+    node = data
+    for step in loc:
+        if isinstance(node, LineDict) and step in node:
+            line = node.lines.get(step, line)
+            node = node[step]
+        elif isinstance(node, LineList) and isinstance(step, int) and 0 <= step < len(node):
+            line = node.lines[step]
+            node = node[step]
+        else:
+            break
+    return line
