@@ -1,0 +1,117 @@
+"""The ``livingreview`` command: argument parsing and exit codes only.
+
+Exit codes: 0 success; 1 warnings only, under ``--strict``; 2 invalid input or a failed
+build (previous outputs untouched); 3 an internal error (a bug — please report it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__
+from .errors import LivingReviewError
+
+EPILOG = "Exit status: 0 ok, 1 warnings (with --strict), 2 errors in input or a failed build, 3 internal error."
+
+
+def _sources_default() -> Path | None:
+    value = os.environ.get("LIVINGREVIEW_SOURCES")
+    return Path(value) if value else None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="livingreview",
+        description="Reproducible living literature reviews: check the bibliography and notes, build the reports.",
+        epilog=EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"livingreview {__version__}")
+    parser.add_argument("--root", type=Path, help="project root (default: the folder above the cwd holding reviews/build.yml)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    sources_help = "folder of source texts to verify quotes against (default: $LIVINGREVIEW_SOURCES)"
+
+    p = sub.add_parser("check", help="validate bibliography, hypotheses, notes, quotes and screening; print a summary",
+                       description="Validate everything the reports are built from and print every problem with file and line.",
+                       epilog=EPILOG)
+    p.add_argument("--sources", type=Path, default=_sources_default(), help=sources_help)
+    p.add_argument("--strict", action="store_true", help="exit 1 when there are warnings but no errors")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+
+    p = sub.add_parser("build", help="execute every report notebook with papermill and render HTML, PDF and data bundles",
+                       description="Build the report matrix of reviews/build.yml into outputs/. Unchanged variants are reused "
+                                   "(no kernel starts); outputs are published atomically.", epilog=EPILOG)
+    p.add_argument("--sources", type=Path, default=_sources_default(), help=sources_help)
+    p.add_argument("--force", action="store_true", help="rebuild every variant, ignoring the cache")
+    p.add_argument("--explain", action="store_true", help="say per variant why it would be rebuilt or reused, then stop")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="variants executed at once (default: number of cores)")
+    p.add_argument("--only", action="append", default=[], metavar="HYPOTHESIS[/VARIANT]",
+                   help="build only these reports (repeatable)")
+    p.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip PDF rendering")
+    p.add_argument("--outputs", type=Path, default=None, help="publish into this folder instead of outputs/")
+
+    p = sub.add_parser("new", help="scaffold reviews/notes/KEY.yml from a bibliography entry",
+                       description="Create a note for the bibliography entry KEY with its fields prefilled and its sections empty.")
+    p.add_argument("key", help="citation key of an entry in bib/*.bib")
+    p.add_argument("--force", action="store_true", help="overwrite an existing note (it is never overwritten otherwise)")
+
+    p = sub.add_parser("import", help="append RIS or CSL-JSON records to a bib/ file as BibTeX, refusing duplicates",
+                       description="Convert RIS (.ris) or CSL-JSON (.json, e.g. Zotero's export) to BibTeX entries and append them "
+                                   "to a bibliography file, atomically. Duplicates by key or DOI are refused.")
+    p.add_argument("file", type=Path, help="the RIS or CSL-JSON file to import")
+    p.add_argument("--into", type=Path, default=Path("bib/references.bib"), help="bibliography file to append to (default: bib/references.bib)")
+    p.add_argument("--format", choices=["ris", "csl-json"], default=None, help="input format (default: from the file extension)")
+    p.add_argument("--dry-run", action="store_true", help="print the BibTeX that would be appended; change nothing")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        from .project import Project
+
+        project = Project.find(args.root)
+        if args.command == "check":
+            from .check import run as check
+
+            return check(project, sources=args.sources, strict=args.strict, fmt=args.format)
+        if args.command == "build":
+            from .build import BuildOptions, run_build
+
+            return run_build(project, BuildOptions(force=args.force, explain=args.explain, jobs=args.jobs, only=args.only,
+                                                   sources=args.sources, pdf=args.pdf, outputs=args.outputs))
+        if args.command == "new":
+            from .notes.scaffold import new_note
+
+            path = new_note(project, args.key, force=args.force)
+            print(f"wrote {project.rel(path)}: fill in its sections, then run `livingreview check`")
+            return 0
+        if args.command == "import":
+            from .bib.importers import import_file
+
+            added = import_file(project, args.file, into=args.into, fmt=args.format, dry_run=args.dry_run)
+            verb = "would append" if args.dry_run else "appended"
+            print(f"{verb} {len(added)} entr{'y' if len(added) == 1 else 'ies'}: {', '.join(added) or '-'}")
+            return 0
+    except LivingReviewError as exc:
+        print(f"livingreview: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("livingreview: interrupted; outputs/ is unchanged", file=sys.stderr)
+        return 130
+    except Exception:  # a bug, not bad input
+        if args.debug:
+            traceback.print_exc()
+        else:
+            kind, value, _ = sys.exc_info()
+            print(f"livingreview: internal error ({kind.__name__}: {value}). This is a bug; rerun with --debug "
+                  "and report the traceback.", file=sys.stderr)
+        return 3
+    parser.error(f"unknown command {args.command}")  # pragma: no cover
+    return 2
