@@ -1,0 +1,360 @@
+"""Screening decisions, ``reviews/screening.csv``: one row per record a search returned.
+
+Columns: ``record`` (citation key, or another identifier for a record that was never cited),
+``search`` (an id from ``reviews/search.yml``), ``duplicate_of`` (the record this one repeats;
+a duplicate is removed before screening and has no decisions), ``title_abstract``
+(include/exclude), ``full_text`` (include/exclude/not-retrieved; blank after a title/abstract
+exclusion), ``exclusion_reason`` (one of search.yml's ``exclusion_reasons``, for every
+exclusion) and free ``notes``.
+
+:func:`check` returns every inconsistency as a :class:`~livingreview.diagnostics.Diagnostic`
+(codes ``SCR0xx``); :func:`counts` derives the PRISMA 2020 numbers from the rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from .. import yamlio
+from ..diagnostics import Diagnostic, closest, error
+from ..errors import InputError
+from ..notes.model import SECONDARY
+from . import search as search_log
+from .search import SearchLog
+
+SCREENING = Path("reviews") / "screening.csv"
+FILE = SCREENING.as_posix()
+COLUMNS = ("record", "search", "duplicate_of", "title_abstract", "full_text", "exclusion_reason", "notes")
+TITLE_ABSTRACT = ("include", "exclude")
+FULL_TEXT = ("include", "exclude", "not-retrieved")
+#: the source type of an included record that has no note (yet)
+UNCLASSIFIED = "unclassified"
+
+
+class ScreeningInvalid(InputError):
+    """``reviews/screening.csv`` cannot be read, or its decisions do not add up."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """One screened record, with the 1-based line where its row starts."""
+
+    line: int
+    record: str
+    search: str
+    duplicate_of: str
+    title_abstract: str
+    full_text: str
+    exclusion_reason: str
+    notes: str
+
+    @property
+    def is_duplicate(self) -> bool:
+        return bool(self.duplicate_of)
+
+    @property
+    def included(self) -> bool:
+        return not self.is_duplicate and self.full_text == "include"
+
+    @property
+    def excluded(self) -> bool:
+        return not self.is_duplicate and "exclude" in (self.title_abstract, self.full_text)
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceCount:
+    search: str
+    title: str
+    records: int
+
+
+@dataclasses.dataclass(frozen=True)
+class PrismaCounts:
+    """The numbers of a PRISMA 2020 flow diagram, all counted from the screening rows."""
+
+    identified: tuple[SourceCount, ...]
+    duplicates: int
+    screened: int
+    excluded_screening: int
+    sought: int
+    not_retrieved: int
+    assessed: int
+    excluded_reasons: tuple[tuple[str, int], ...]  # full-text exclusions by reason, sorted by reason
+    included: int
+    included_types: tuple[tuple[str, int], ...]  # included records by their note's source_type, sorted
+
+    @property
+    def identified_total(self) -> int:
+        return sum(source.records for source in self.identified)
+
+    @property
+    def excluded_full_text(self) -> int:
+        return sum(n for _, n in self.excluded_reasons)
+
+    @property
+    def secondary(self) -> int:
+        return sum(n for kind, n in self.included_types if kind in SECONDARY)
+
+    @property
+    def unclassified(self) -> int:
+        return dict(self.included_types).get(UNCLASSIFIED, 0)
+
+    @property
+    def studies(self) -> int:
+        return self.included - self.secondary - self.unclassified
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+def read(project) -> list[Row]:
+    """The rows of ``reviews/screening.csv``; :class:`ScreeningInvalid` when it cannot be read as such."""
+    path = project.root / SCREENING
+    if not path.is_file():
+        raise ScreeningInvalid([error("SCR003", FILE, None, "the screening record is missing",
+                                      hint="list every record the searches returned in reviews/screening.csv")])
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ScreeningInvalid([error("SCR003", FILE, line, "file is not UTF-8 text", hint="save it as UTF-8")]) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _rows(reader)
+    except csv.Error as exc:
+        raise ScreeningInvalid([error("SCR003", FILE, reader.line_num, f"CSV: {exc}")]) from None
+
+
+def _rows(reader) -> list[Row]:
+    header = [name.strip() for name in next(reader, [])]
+    _check_header(header)
+    rows, problems = [], []
+    while True:
+        start = reader.line_num + 1
+        fields = next(reader, None)
+        if fields is None:
+            break
+        if not any(value.strip() for value in fields):
+            continue
+        if len(fields) != len(header):
+            problems.append(error("SCR003", FILE, start, f"row has {len(fields)} fields; the header has {len(header)}",
+                                  hint="quote values that contain commas"))
+            continue
+        values = {name: value.strip() for name, value in zip(header, fields)}
+        rows.append(Row(line=start, **values))
+    if problems:
+        raise ScreeningInvalid(problems)
+    return rows
+
+
+def _check_header(header: list[str]) -> None:
+    problems = [error("SCR003", FILE, 1, f"unknown column '{name}'", field=name, hint=closest(name, COLUMNS))
+                for name in header if name not in COLUMNS]
+    problems += [error("SCR003", FILE, 1, f"column '{name}' appears {header.count(name)} times", field=name)
+                 for name in sorted(set(header)) if header.count(name) > 1]
+    missing = [name for name in COLUMNS if name not in header]
+    if missing:
+        problems.append(error("SCR003", FILE, 1, f"missing column(s): {', '.join(missing)}",
+                              hint=f"the header is: {','.join(COLUMNS)}"))
+    if problems:
+        raise ScreeningInvalid(problems)
+
+
+# -- checking ---------------------------------------------------------------------------------
+
+def check(project, *, note_keys: set[str], bib_keys: set[str]) -> list[Diagnostic]:
+    """Every problem in the search log and screening record, sorted. A project with neither
+    file keeps no screening record and gets no diagnostics."""
+    if not (project.root / SCREENING).exists() and not (project.root / search_log.SEARCH_LOG).exists():
+        return []
+    try:
+        log, rows = _load(project)
+    except InputError as exc:
+        return sorted(exc.diagnostics)
+    return sorted(consistency(rows, log) + coverage(project, rows, note_keys=note_keys, bib_keys=bib_keys))
+
+
+def _load(project) -> tuple[SearchLog, list[Row]]:
+    """Both files, or one InputError carrying the problems of both."""
+    problems, log, rows = [], None, None
+    try:
+        log = search_log.load(project)
+    except InputError as exc:
+        problems += exc.diagnostics
+    try:
+        rows = read(project)
+    except InputError as exc:
+        problems += exc.diagnostics
+    if problems:
+        raise ScreeningInvalid(problems)
+    return log, rows
+
+
+def consistency(rows: list[Row], log: SearchLog) -> list[Diagnostic]:
+    """The rules that need only the two files: decisions, reasons, duplicates, searches, counts."""
+    reasons = log.exclusion_reasons
+    out = [d for row in rows for d in (*_decisions(row), *_reason(row, reasons))]
+    return out + _identities(rows) + _search_ids(rows, log) + _counts_agree(rows, log)
+
+
+def _decisions(row: Row) -> list[Diagnostic]:
+    if row.is_duplicate:
+        given = [name for name in ("title_abstract", "full_text", "exclusion_reason") if getattr(row, name)]
+        return [_row_error("SCR007", row, name, f"'{row.record}' is a duplicate of '{row.duplicate_of}', so it is "
+                           f"not screened", hint=f"leave {name} blank") for name in given]
+    out = []
+    if row.title_abstract not in TITLE_ABSTRACT:
+        out.append(_invalid_value(row, "title_abstract", TITLE_ABSTRACT))
+    if row.full_text and row.full_text not in FULL_TEXT:
+        out.append(_invalid_value(row, "full_text", FULL_TEXT))
+    if row.title_abstract == "exclude" and row.full_text:
+        out.append(_row_error("SCR007", row, "full_text", f"'{row.record}' was excluded at title/abstract, so it has "
+                              "no full-text decision", hint="leave full_text blank"))
+    if row.title_abstract == "include" and not row.full_text:
+        out.append(_row_error("SCR007", row, "full_text", f"'{row.record}' passed title/abstract screening but has "
+                              "no full-text decision", hint=f"write one of: {', '.join(FULL_TEXT)}"))
+    return out
+
+
+def _invalid_value(row: Row, name: str, allowed: Iterable[str]) -> Diagnostic:
+    value = getattr(row, name)
+    problem = f"'{value}' is not a decision" if value else "the decision is missing"
+    return _row_error("SCR006", row, name, f"{name} of '{row.record}': {problem}",
+                      hint=(closest(value, allowed) if value else None) or f"write one of: {', '.join(allowed)}")
+
+
+def _reason(row: Row, reasons: list[str]) -> list[Diagnostic]:
+    value = row.exclusion_reason
+    if row.is_duplicate:
+        return []  # reported by _decisions
+    if row.excluded and not value:
+        return [_row_error("SCR008", row, "exclusion_reason", f"'{row.record}' is excluded without a reason",
+                           hint=f"write one of search.yml's exclusion_reasons: {'; '.join(reasons)}")]
+    if value and not row.excluded:
+        return [_row_error("SCR008", row, "exclusion_reason", f"'{row.record}' is not excluded, so it has no "
+                           "exclusion reason", hint="leave exclusion_reason blank")]
+    if value and value not in reasons:
+        return [_row_error("SCR008", row, "exclusion_reason", f"'{value}' is not one of the exclusion reasons "
+                           "declared in reviews/search.yml", hint=closest(value, reasons) or "add it to "
+                           "exclusion_reasons there, or use a declared one")]
+    return []
+
+
+def _identities(rows: list[Row]) -> list[Diagnostic]:
+    """Records are named, screened once, and duplicates point at a screened record."""
+    out, first = [], {}
+    for row in rows:
+        if not row.record:
+            out.append(_row_error("SCR004", row, "record", "the record is not named",
+                                  hint="write its citation key or another identifier"))
+        elif not row.is_duplicate and row.record in first:
+            out.append(_row_error("SCR004", row, "record", f"'{row.record}' is screened twice (first on line "
+                                  f"{first[row.record]})", hint=f"mark this row duplicate_of '{row.record}'"))
+        elif not row.is_duplicate:
+            first[row.record] = row.line
+    for row in rows:
+        if row.is_duplicate and row.duplicate_of not in first:
+            out.append(_row_error("SCR009", row, "duplicate_of", f"'{row.record}' is marked a duplicate of "
+                                  f"'{row.duplicate_of}', which is not a screened record in this file",
+                                  hint=closest(row.duplicate_of, first) or "name the record it repeats"))
+    return out
+
+
+def _search_ids(rows: list[Row], log: SearchLog) -> list[Diagnostic]:
+    ids = [s.id for s in log.searches]
+    return [_row_error("SCR005", row, "search", f"search '{row.search}' of '{row.record}' is not in "
+                       "reviews/search.yml", hint=closest(row.search, ids) or f"use one of: {', '.join(ids)}")
+            for row in rows if row.search not in ids]
+
+
+def _counts_agree(rows: list[Row], log: SearchLog) -> list[Diagnostic]:
+    listed = Counter(row.search for row in rows)
+    file = search_log.SEARCH_LOG.as_posix()
+    return [error("SCR010", file, log.line_of(s.id, "records"), f"search '{s.id}' declares {s.records} records "
+                  f"but {FILE} lists {listed[s.id]} for it", key=s.id, field="records",
+                  hint=f"correct 'records' or the rows of {FILE}")
+            for s in log.searches if listed[s.id] != s.records]
+
+
+def coverage(project, rows: list[Row], *, note_keys: set[str], bib_keys: set[str]) -> list[Diagnostic]:
+    """Included records have a note and a bibliography entry; every note is an included record."""
+    out = []
+    for row in rows:
+        if row.included and row.record not in note_keys:
+            out.append(_row_error("SCR011", row, "record", f"included record '{row.record}' has no note",
+                                  hint=f"write reviews/notes/{row.record}.yml (livingreview new {row.record})"))
+        if row.included and row.record not in bib_keys:
+            out.append(_row_error("SCR012", row, "record", f"included record '{row.record}' has no bibliography entry",
+                                  hint=closest(row.record, bib_keys) or "add an entry with this key to a bib/*.bib file"))
+    screened = {row.record: row for row in rows if not row.is_duplicate}
+    for key in sorted(note_keys - {row.record for row in rows if row.included}):
+        where = f"is not included (line {screened[key].line} of {FILE})" if key in screened else f"is not in {FILE}"
+        out.append(error("SCR013", f"reviews/notes/{key}.yml", _key_line(project, key), f"the note's work '{key}' "
+                         f"{where}", key=key, field="key", hint="screen it in as an included record, or remove the note"))
+    return out
+
+
+def _key_line(project, key: str) -> int | None:
+    """The line of a note's ``key:`` (None when the note cannot be read; its own check says why)."""
+    data = _note_data(project, key)
+    return data.lines.get("key") if isinstance(data, yamlio.LineDict) else None
+
+
+def _note_data(project, key: str):
+    path = project.notes_dir / f"{key}.yml"
+    try:
+        return yamlio.load_file(path, project.rel(path))
+    except (OSError, InputError):
+        return None
+
+
+def _row_error(code: str, row: Row, field: str, message: str, hint: str | None = None) -> Diagnostic:
+    return error(code, FILE, row.line, message, key=row.record or None, field=field, hint=hint)
+
+
+# -- counting ---------------------------------------------------------------------------------
+
+def counts(project, *, source_types: Mapping[str, str] | None = None) -> PrismaCounts:
+    """The flow-diagram numbers, counted from the screening rows (never typed). Included
+    records are split by their note's ``source_type`` (read from ``reviews/notes/<key>.yml``
+    unless *source_types* maps keys to it). :class:`ScreeningInvalid` if the files disagree."""
+    log, rows = _load(project)
+    problems = consistency(rows, log)
+    if problems:
+        raise ScreeningInvalid(problems, summary="the screening record is inconsistent; run `livingreview check`")
+    kept = [row for row in rows if not row.is_duplicate]
+    per_search = Counter(row.search for row in rows)
+    included = [row.record for row in kept if row.included]
+    types = source_types if source_types is not None else _source_types(project, included)
+    return PrismaCounts(
+        identified=tuple(SourceCount(s.id, s.title, per_search[s.id]) for s in log.searches),
+        duplicates=len(rows) - len(kept),
+        screened=len(kept),
+        excluded_screening=sum(row.title_abstract == "exclude" for row in kept),
+        sought=sum(row.title_abstract == "include" for row in kept),
+        not_retrieved=sum(row.full_text == "not-retrieved" for row in kept),
+        assessed=sum(row.full_text in ("include", "exclude") for row in kept),
+        excluded_reasons=tuple(sorted(Counter(row.exclusion_reason for row in kept if row.full_text == "exclude").items())),
+        included=len(included),
+        included_types=tuple(sorted(Counter(types.get(key, UNCLASSIFIED) for key in included).items())),
+    )
+
+
+def _source_types(project, keys: Iterable[str]) -> dict[str, str]:
+    out = {}
+    for key in keys:
+        data = _note_data(project, key)
+        value = data.get("source_type") if isinstance(data, dict) else None
+        if isinstance(value, str):
+            out[key] = value
+    return out
+
+
+def excluded_rows(project) -> list[Row]:
+    """The records excluded at either stage or not retrieved, in file order."""
+    return [row for row in read(project) if row.excluded or row.full_text == "not-retrieved"]

@@ -1,0 +1,121 @@
+"""The search log, ``reviews/search.yml``: every search that fed the review, and the fixed
+list of reasons a record may be excluded for.
+
+Each search says where it looked (``source``), how (``method``: the query or procedure),
+when (``date``; null when it was not recorded), who ran it and how many records it returned.
+``records`` is a declaration that ``reviews/screening.csv`` must bear out: the screening check
+compares it with the rows listed for the search.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, StrictStr, ValidationError
+
+from .. import yamlio
+from ..diagnostics import Diagnostic, closest, error
+from ..errors import InputError
+
+SEARCH_LOG = Path("reviews") / "search.yml"
+
+#: where a search looked (PRISMA 2020 distinguishes databases and registers from other methods)
+SourceKind = Literal[
+    "seed documents", "reference lists", "bibliographic records", "trial registers", "websites", "other"
+]
+
+
+class SearchLogInvalid(InputError):
+    """``reviews/search.yml`` cannot be read or does not follow its schema."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Search(_Strict):
+    id: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="referred to by screening.csv's 'search'")
+    source: SourceKind
+    title: StrictStr = Field(min_length=1, description="short label used in the flow diagram")
+    method: StrictStr = Field(min_length=1, description="the query, or how the records were gathered")
+    date: datetime.date | None = Field(description="when it was run; null when that was not recorded")
+    run_by: StrictStr = Field(min_length=1)
+    records: StrictInt = Field(ge=0, description="how many records it returned")
+
+
+class SearchLog(_Strict):
+    searches: list[Search] = Field(min_length=1)
+    exclusion_reasons: list[StrictStr] = Field(min_length=1)
+    note: StrictStr = Field(default="", description="what the reader should know about the searches")
+
+    _lines: dict = PrivateAttr(default_factory=dict)
+
+    def search(self, search_id: str) -> Search | None:
+        return next((s for s in self.searches if s.id == search_id), None)
+
+    def line_of(self, search_id: str, field: str | None = None) -> int | None:
+        """The line of a search's *field* in search.yml (of the search itself when *field* is None)."""
+        return self._lines.get((search_id, field)) or self._lines.get((search_id, None))
+
+
+def load(project) -> SearchLog:
+    """Read and validate ``reviews/search.yml``; :class:`SearchLogInvalid` names file, line and field."""
+    path = project.root / SEARCH_LOG
+    file = SEARCH_LOG.as_posix()
+    if not path.is_file():
+        raise SearchLogInvalid([error("SCR001", file, None, "the search log is missing",
+                                      hint="describe each search in reviews/search.yml")])
+    try:
+        data = yamlio.load_file(path, file)
+    except yamlio.YamlError as exc:
+        raise SearchLogInvalid(exc.diagnostics) from None
+    if not isinstance(data, dict):
+        raise SearchLogInvalid([error("SCR001", file, 1, "search.yml must be a mapping with 'searches' and "
+                                      "'exclusion_reasons'")])
+    try:
+        log = SearchLog(**data)
+    except ValidationError as exc:
+        raise SearchLogInvalid(_schema_diagnostics(exc, file, data)) from None
+    repeated = _repeated(data, "searches", lambda item: item["id"], file, "search id") + _repeated(
+        data, "exclusion_reasons", lambda item: item, file, "exclusion reason")
+    if repeated:
+        raise SearchLogInvalid(repeated)
+    log._lines = _search_lines(data)
+    return log
+
+
+def _schema_diagnostics(exc: ValidationError, file: str, data) -> list[Diagnostic]:
+    out = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        field_name = ".".join(str(p) for p in loc)
+        model = SearchLog if len(loc) == 1 else Search
+        hint = closest(str(loc[-1]), model.model_fields) if err["type"] == "extra_forbidden" else None
+        message = f"{field_name}: {err['msg']}"
+        if err["type"] == "literal_error":
+            message += f" (got {err.get('input')!r})"
+        out.append(error("SCR001", file, yamlio.line_of(data, loc), message, field=field_name, hint=hint))
+    return out
+
+
+def _repeated(data, section: str, value_of, file: str, what: str) -> list[Diagnostic]:
+    """A diagnostic for each item of *section* whose value repeats an earlier one."""
+    items, seen, out = data[section], {}, []
+    for index, item in enumerate(items):
+        value = value_of(item)
+        if value in seen:
+            out.append(error("SCR002", file, items.lines[index], f"{what} '{value}' is listed twice "
+                             f"(first on line {seen[value]})", field=section, hint="give each one once"))
+        else:
+            seen[value] = items.lines[index]
+    return out
+
+
+def _search_lines(data) -> dict:
+    lines = {}
+    for index, item in enumerate(data["searches"]):
+        lines[(item["id"], None)] = data["searches"].lines[index]
+        lines.update({(item["id"], key): line for key, line in item.lines.items()})
+    return lines
