@@ -1,0 +1,101 @@
+"""``livingreview new KEY``: start ``reviews/notes/<KEY>.yml`` from a bibliography entry.
+
+The note is a commented template: the key is filled in, the entry's title, authors and year are
+shown as comments, every choice list comes from the schema, and everything the note's author must
+read the source for is left empty, so ``livingreview check`` lists what remains to fill in.
+An existing note is never overwritten unless asked to (``force``).
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from pathlib import Path
+
+from ..diagnostics import closest, error
+from ..errors import InputError
+from ..project import Project
+from . import atomic, model
+
+
+class UnknownKey(InputError):
+    """The key is not in the bibliography (or cannot name a note file)."""
+
+
+class NoteExists(InputError):
+    """The note already exists and ``force`` was not given."""
+
+
+def new_note(project: Project, key: str, force: bool = False) -> Path:
+    """Write the template note for bibliography entry *key*; return its path."""
+    from ..bib.load import load_project_bibliography
+
+    bibliography, _ = load_project_bibliography(project)  # its problems are `check`'s to report
+    if key not in bibliography:
+        raise UnknownKey([error("NOTE020", "bib", None, f"'{key}' is not in the bibliography", key=key,
+                                hint=closest(key, bibliography) or "add the entry to a bib/*.bib file first")])
+    if not re.fullmatch(model.KEY, key):
+        raise UnknownKey([error("NOTE020", "bib", None, f"'{key}' cannot name a note file", key=key,
+                                hint="use a key of letters, digits and _ : . - only")])
+    path = project.notes_dir / f"{key}.yml"
+    if path.exists() and not force:
+        raise NoteExists([error("NOTE021", project.rel(path), None, "the note already exists", key=key,
+                                hint="edit it, or pass --force to replace it with an empty template")])
+    atomic.write_text(path, template(bibliography[key]))
+    return path
+
+
+def _choices(annotation) -> str:
+    return " | ".join(typing.get_args(annotation))
+
+
+def _comment(text: object) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip()
+
+
+def template(entry) -> str:
+    """The note's text for *entry* (a bibliography ``Entry``)."""
+    about = [f"# Note on: {_comment(entry.title or '(no title)')}"]
+    authors = entry.authors
+    byline = [("; ".join(authors[:3]) + ("; et al." if len(authors) > 3 else "")) if authors else None, entry.year]
+    if any(byline):
+        about.append("# " + ", ".join(_comment(v) for v in byline if v))
+    if entry.doi:
+        about.append(f"# DOI {_comment(entry.doi)}")
+    source_type = _implied_source_type(entry)
+    return "\n".join(about) + f"""
+#
+# Written by `livingreview new`. Fill in every empty field from the source itself, then run
+# `livingreview check`; it names each field still missing. The schema: livingreview.notes.model.
+key: {entry.key}
+# {_choices(model.SourceType)}
+source_type:{f" {source_type}" if source_type else ""}
+# {_choices(model.Design)}
+design:
+population:
+  # {_choices(model.ConditionName)}
+  conditions: []
+  patients: unknown  # a number, or unknown
+  controls: unknown  # a number, none, or unknown
+  description:
+# the diagnostic criteria as the source states them; PEM status is derived from them
+# {_choices(model.Criteria)}
+criteria: []
+# the file name of the source text the quotes come from (looked up in `check --sources DIR`)
+source_text:
+reports: []  # citation keys of the primary works a secondary source reports
+quick_summary:
+why_it_matters:
+# each finding: id (f1, f2, ...), statement, hypothesis, prediction, direction
+# ({_choices(model.Direction)}), kind ({_choices(model.Kind)}), then either
+# quote (verbatim from source_text) with locator, or extracted_from
+findings: []
+remaining_questions: []  # each: id (q-...), text
+does_not_prove: ""
+discrepancies: []
+"""
+
+
+def _implied_source_type(entry) -> str | None:
+    """The source type the entry itself shows: an e-print identifier marks a preprint."""
+    return "preprint" if "eprint" in entry.fields or "archiveprefix" in entry.fields else None

@@ -1,0 +1,237 @@
+"""The notebook-facing API: :func:`load` gives a validated :class:`Review`; ``Review.select``
+gives the :class:`Selection` one report is made of, as DataFrames with stable columns and order.
+
+    review = livingreview.load()
+    sel = review.select("dopamine-imbalance", pem_required_only=True)
+    sel.evidence, sel.questions, sel.dropped, sel.keys
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+from .check import collect
+from .diagnostics import Diagnostic, closest, error
+from .errors import InputError, ReviewInvalid
+from .notes.load import schema_diagnostics
+from .notes.model import RANDOMIZED, SECONDARY, Hypothesis, Note, Question
+from .notes.pem import derive
+from .notes.quotes import QuoteCheck
+from .project import BuildConfig, Project, ReportParameters
+
+#: the evidence table's columns, in order
+EVIDENCE_COLUMNS: tuple[str, ...] = (
+    "key", "finding_id", "hypothesis", "prediction", "direction", "kind", "statement", "provenance", "quote",
+    "locator", "extracted_from", "source_type", "secondary", "design", "randomized", "conditions", "patients",
+    "controls", "criteria", "pem", "year", "title", "paraphrases",
+)
+QUESTION_COLUMNS: tuple[str, ...] = ("question_id", "text", "hypothesis", "raised_by")
+_BOOL = {"secondary", "randomized"}
+_INT = {"patients", "controls", "year"}
+#: how a work can be filtered out of a selection (the keys of ``Selection.dropped["by"]``)
+FILTERS: tuple[str, ...] = ("conditions", "pem", "years")
+
+
+class UnknownHypothesis(InputError):
+    """``select`` was asked for a hypothesis the review does not have."""
+
+
+def load(root: Path | str | Project | None = None, *, sources: Path | str | None = None) -> "Review":
+    """Load and validate the review at *root* (default: the project containing the cwd).
+
+    Raises :class:`ReviewInvalid` listing every error; warnings are kept in ``Review.diagnostics``.
+    With *sources*, quotes are verified against the texts there (the quote record is not rewritten;
+    ``livingreview check --sources`` does that)."""
+    project = root if isinstance(root, Project) else Project.find(root)
+    ctx, diagnostics = collect(project, sources)
+    errors = [d for d in diagnostics if d.is_error]
+    if errors:
+        raise ReviewInvalid(errors, summary=f"the review has {len(errors)} error(s); `livingreview check` lists them:")
+    return Review(
+        project=project,
+        config=ctx.config,
+        bibliography=ctx.bibliography,
+        hypotheses={k: v.value for k, v in sorted(ctx.hypotheses.items())},
+        notes={k: v.value for k, v in sorted(ctx.notes.items())},
+        quote_status=dict(sorted(ctx.quotes.checks.items())),
+        diagnostics=diagnostics,
+    )
+
+
+@dataclass(eq=False)
+class Review:
+    """The validated review: the bibliography, hypotheses and notes, and how each quote fared."""
+
+    project: Project
+    config: BuildConfig | None
+    bibliography: Mapping[str, Any]
+    hypotheses: dict[str, Hypothesis]
+    notes: dict[str, Note]
+    quote_status: dict[tuple[str, str], QuoteCheck] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # warnings only (errors raise)
+
+    def findings(self) -> pd.DataFrame:
+        """All findings, one row each, :data:`EVIDENCE_COLUMNS`, sorted by (prediction, key, finding)."""
+        return self._findings.copy()
+
+    @cached_property
+    def _findings(self) -> pd.DataFrame:
+        rows = [self._row(note, f) for key, note in self.notes.items() for f in note.findings]
+        rows.sort(key=lambda r: (r["prediction"] is None, r["prediction"] or "", r["key"], _finding_number(r["finding_id"])))
+        return _frame(rows, EVIDENCE_COLUMNS)
+
+    def _row(self, note: Note, finding) -> dict[str, Any]:
+        entry = self.bibliography.get(note.key)
+        check = self.quote_status.get((note.key, finding.id))
+        return {
+            "key": note.key, "finding_id": finding.id, "hypothesis": finding.hypothesis, "prediction": finding.prediction,
+            "direction": finding.direction, "kind": finding.kind, "statement": finding.statement,
+            "provenance": check.status if check else ("unverified" if finding.quote else "extracted"),
+            "quote": finding.quote, "locator": finding.locator, "extracted_from": finding.extracted_from,
+            "source_type": note.source_type, "secondary": note.source_type in SECONDARY, "design": note.design,
+            "randomized": note.design in RANDOMIZED, "conditions": "; ".join(note.population.conditions),
+            "patients": _count(note.population.patients), "controls": _count(note.population.controls),
+            "criteria": "; ".join(note.criteria), "pem": derive(note.criteria),
+            "year": getattr(entry, "year", None), "title": getattr(entry, "title", None),
+            "paraphrases": finding.paraphrases,
+        }
+
+    def questions(self) -> pd.DataFrame:
+        """One row per (question id, raising file): :data:`QUESTION_COLUMNS`."""
+        rows = [{"question_id": q.id, "text": q.text, "hypothesis": h.id, "raised_by": h.id}
+                for h in self.hypotheses.values() for q in h.open_questions]
+        for note in self.notes.values():
+            bears_on = "; ".join(sorted({f.hypothesis for f in note.findings}))
+            rows += [{"question_id": q.id, "text": q.text, "hypothesis": bears_on, "raised_by": note.key}
+                     for q in note.remaining_questions]
+        rows.sort(key=lambda r: (r["question_id"], r["raised_by"]))
+        return _frame(rows, QUESTION_COLUMNS)
+
+    def select(self, hypothesis: str, *, conditions: str = "all", pem_required_only: bool = False,
+               year_from: int | None = None, year_to: int | None = None) -> "Selection":
+        """The works and findings bearing on *hypothesis* that pass the filters."""
+        parameters = _parameters(self, hypothesis, conditions, pem_required_only, year_from, year_to)
+        return Selection.make(self, self.hypotheses[hypothesis], parameters)
+
+
+@dataclass(eq=False)
+class Selection:
+    """What one report shows: the kept works, their evidence and open questions, what was dropped."""
+
+    review: Review
+    hypothesis: Hypothesis
+    parameters: dict[str, Any]
+    notes: dict[str, Note]
+    evidence: pd.DataFrame
+    questions: pd.DataFrame
+    dropped: dict[str, Any]
+    keys: list[str]
+
+    @classmethod
+    def make(cls, review: Review, hypothesis: Hypothesis, parameters: dict[str, Any]) -> "Selection":
+        hid = hypothesis.id
+        kept: dict[str, Note] = {}
+        dropped: dict[str, Any] = {"works": 0, "findings": 0, "by": {name: (0, 0) for name in FILTERS}}
+        for key, note in review.notes.items():
+            bearing = sum(f.hypothesis == hid for f in note.findings)
+            if not bearing:
+                continue
+            reasons = _failed_filters(note, getattr(review.bibliography.get(key), "year", None), parameters)
+            if not reasons:
+                kept[key] = note
+                continue
+            dropped["works"] += 1
+            dropped["findings"] += bearing
+            for reason in reasons:
+                works, findings = dropped["by"][reason]
+                dropped["by"][reason] = (works + 1, findings + bearing)
+        table = review._findings
+        evidence = table[(table["hypothesis"] == hid) & table["key"].isin(list(kept))].reset_index(drop=True)
+        return cls(review=review, hypothesis=hypothesis, parameters=parameters, notes=kept, evidence=evidence,
+                   questions=_merged_questions(hypothesis, kept), dropped=dropped,
+                   keys=sorted(set(kept) | set(hypothesis.proposed_by)))
+
+
+def _parameters(review: Review, hypothesis: str, conditions: str, pem_required_only: bool,
+                year_from: int | None, year_to: int | None) -> dict[str, Any]:
+    """The selection's parameters, typed as the report notebooks take them (InputError if not)."""
+    values = {"hypothesis": hypothesis, "conditions": conditions, "pem_required_only": pem_required_only,
+              "year_from": year_from, "year_to": year_to}
+    try:
+        ReportParameters(**values)
+    except ValidationError as exc:
+        raise InputError(schema_diagnostics(exc, values, ReportParameters, "select()", "SEL001", hypothesis)) from None
+    if hypothesis not in review.hypotheses:
+        known = sorted(review.hypotheses)
+        raise UnknownHypothesis([error("SEL002", "select()", None, f"hypothesis '{hypothesis}' does not exist", key=hypothesis,
+                                       field="hypothesis", hint=closest(hypothesis, known) or f"hypotheses: {', '.join(known)}")])
+    return values
+
+
+def _failed_filters(note: Note, year: int | None, p: Mapping[str, Any]) -> list[str]:
+    """Which filters (of :data:`FILTERS`) drop *note*; an unknown year fails any year bound."""
+    failed = []
+    if p["conditions"] != "all" and p["conditions"] not in note.population.conditions:
+        failed.append("conditions")
+    if p["pem_required_only"] and derive(note.criteria) != "required":
+        failed.append("pem")
+    low, high = p["year_from"], p["year_to"]
+    if (low is not None or high is not None) and (
+            year is None or (low is not None and year < low) or (high is not None and year > high)):
+        failed.append("years")
+    return failed
+
+
+def _normal_question(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().rstrip("?.!").strip().casefold()
+
+
+def _merged_questions(hypothesis: Hypothesis, notes: Mapping[str, Note]) -> pd.DataFrame:
+    """The hypothesis's open questions, then the kept notes' (by key); one row per question, where
+    the same id or the same text (ignoring case, spacing and final punctuation) is the same question."""
+    raised: list[tuple[Question, str]] = [(q, hypothesis.id) for q in hypothesis.open_questions]
+    raised += [(q, key) for key in sorted(notes) for q in notes[key].remaining_questions]
+    groups: list[dict[str, Any]] = []
+    by_id: dict[str, dict] = {}
+    by_text: dict[str, dict] = {}
+    for question, raiser in raised:
+        norm = _normal_question(question.text)
+        group = by_id.get(question.id) or by_text.get(norm)
+        if group is None:
+            group = {"question_id": question.id, "text": question.text, "hypothesis": hypothesis.id, "raisers": set()}
+            groups.append(group)
+        group["raisers"].add(raiser)
+        by_id.setdefault(question.id, group)
+        by_text.setdefault(norm, group)
+    rows = [{**{k: g[k] for k in QUESTION_COLUMNS[:3]}, "raised_by": "; ".join(sorted(g["raisers"]))} for g in groups]
+    return _frame(rows, QUESTION_COLUMNS)
+
+
+def _finding_number(finding_id: str) -> int:
+    return int(finding_id[1:])
+
+
+def _count(value: int | str) -> int | None:
+    """A population count: ``none`` is zero controls; ``unknown`` is missing."""
+    if value == "none":
+        return 0
+    return value if isinstance(value, int) else None
+
+
+def _frame(rows: Iterable[Mapping[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame:
+    """A DataFrame with *columns* in order and fixed dtypes (also when there are no rows)."""
+    rows = list(rows)
+    data = {}
+    for name in columns:
+        values = [r[name] for r in rows]
+        dtype = "bool" if name in _BOOL else "Int64" if name in _INT else "str"
+        data[name] = pd.Series(values, dtype=dtype)
+    return pd.DataFrame(data, columns=list(columns))
