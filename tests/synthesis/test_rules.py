@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from synthesis_fixtures import RULES_YAML, load_rules_text
+
+from livingreview.project import Project
+from livingreview.synthesis.rules import RulesInvalid, load_rules
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def problems(text: str) -> list[tuple[int | None, str, str]]:
+    with pytest.raises(RulesInvalid) as exc:
+        load_rules_text(text)
+    return [(d.line, d.field, d.message) for d in exc.value.diagnostics]
+
+
+def test_the_reviews_rules_load():
+    rules = load_rules(Project(ROOT))
+    assert rules.levels == ["high", "moderate", "low", "very low"]
+    assert rules.no_evidence == "no evidence"
+    assert rules.start["rct"] == "high" and rules.start["case-control"] == "low"
+    assert rules.set_aside.designs == ["planned-trial"]
+
+
+def test_a_missing_rules_file_is_a_diagnostic(tmp_path):
+    with pytest.raises(RulesInvalid) as exc:
+        load_rules(Project(tmp_path))
+    [d] = exc.value.diagnostics
+    assert (d.file, d.line, d.code, d.message) == ("reviews/certainty.yml", None, "CERT001", "the certainty rules are missing")
+
+
+def test_yaml_errors_keep_their_line(tmp_path):
+    (tmp_path / "reviews").mkdir()
+    (tmp_path / "reviews" / "certainty.yml").write_text("levels: [high\nno_evidence: x\n", encoding="utf-8")
+    with pytest.raises(RulesInvalid) as exc:
+        load_rules(Project(tmp_path))
+    assert [d.code for d in exc.value.diagnostics] == ["YAML001"]
+
+
+def test_an_unknown_placeholder_names_line_and_allowed_names():
+    text = RULES_YAML.replace('reason: "Inconsistent: for $supporting, against $contradicting."',
+                              'reason: "Inconsistent: $suporting."')
+    assert problems(text) == [(29, "downgrades.inconsistency.reason",
+                               "downgrades.inconsistency.reason: unknown placeholder $suporting; "
+                               "this sentence can use $contradicting, $supporting")]
+
+
+def test_a_stray_dollar_is_refused():
+    text = RULES_YAML.replace('reason: "Uncontrolled: $work alone."', 'reason: "Uncontrolled: $ alone."')
+    assert problems(text) == [(42, "downgrades.single_uncontrolled.reason",
+                               "downgrades.single_uncontrolled.reason: a '$' must start a placeholder such as $works; "
+                               "write $$ for a dollar sign")]
+
+
+def test_every_design_needs_a_start_level():
+    text = RULES_YAML.replace("  summary: very low\n", "")
+    assert problems(text) == [(16, "set_aside", "set_aside: designs without a starting level: summary; "
+                                                "add them under 'start' or 'set_aside: designs'")]
+
+
+def test_a_start_level_must_be_a_level():
+    text = RULES_YAML.replace("  cohort: low\n", "  cohort: medium\n")
+    assert problems(text) == [(4, "start", "start: cohort: 'medium' is not a level (levels: high, moderate, low, very low)")]
+
+
+def test_a_misspelt_design_gets_a_hint():
+    with pytest.raises(RulesInvalid) as exc:
+        load_rules_text(RULES_YAML.replace("  cohort: low\n", "  cohrot: low\n"))
+    messages = [(d.line, d.hint) for d in exc.value.diagnostics]
+    assert (7, "did you mean 'cohort'?") in messages
+
+
+def test_levels_and_no_evidence_are_distinct():
+    text = RULES_YAML.replace("levels: [high, moderate, low, very low]", "levels: [high, low, low]")
+    assert problems(text)[0] == (1, "levels", "levels: levels must be unique: low")
+    text = RULES_YAML.replace("no_evidence: no evidence", "no_evidence: very low")
+    assert problems(text) == [(2, "no_evidence", "no_evidence: 'very low' is a level; "
+                                                 "'no evidence' must be told apart from every level")]
+
+
+def test_a_set_aside_design_cannot_be_a_study():
+    text = RULES_YAML.replace("studies: [rct,", "studies: [planned-trial, rct,")
+    assert problems(text) == [(20, "studies", "studies: designs set aside cannot be studies: planned-trial")]
+
+
+def test_unknown_settings_and_missing_ones():
+    text = RULES_YAML.replace("overall: highest\n", "overal: highest\n")
+    assert problems(text) == [(1, "overall", "'overall' is missing"), (3, "overal", "unknown setting 'overal'")]
+
+
+def test_a_causal_verb_is_one_word():
+    text = RULES_YAML.replace("causal_verbs: [cause,", "causal_verbs: [leads to,")
+    assert [p[1] for p in problems(text)] == ["wording.causal_verbs.0"]
+
+
+def test_flags_remember_their_line(rules):
+    assert rules.flag_line("doe2020#f2") == 36
+    assert rules.flag_line("roe2021#f1") is None
+
+
+def test_rank_and_lowering(rules):
+    assert [rules.rank(x) for x in ("high", "very low", "no evidence")] == [0, 3, 4]
+    assert (rules.lowered("high", 2), rules.lowered("low", 5)) == ("low", "very low")
