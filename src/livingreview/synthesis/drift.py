@@ -105,8 +105,12 @@ def _n(pair: _Pair) -> tuple[str, str] | None:
         return None
     parts = [f"stated n = {stated}"] if stated is not None else []
     if isinstance(population.patients, int):
-        parts.append(f"{population.patients} patients, {population.controls} controls")
+        parts.append(f"{population.patients} patients, {_controls(population.controls)}")
     return f"n = {said}", "; ".join(parts) or "not stated"
+
+
+def _controls(controls: int | str) -> str:
+    return f"{controls} controls" if isinstance(controls, int) else "no controls" if controls == "none" else "controls not stated"
 
 
 def _outcome(pair: _Pair) -> tuple[str, str] | None:
