@@ -90,7 +90,8 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
     return any(d.is_error for d in diagnostics)
 
 
-def closest(value: str, choices: Iterable[str]) -> str | None:
-    """A "did you mean" hint: the closest valid value, or None."""
-    match = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=0.5)
+def closest(value: str, choices: Iterable[str], cutoff: float = 0.5) -> str | None:
+    """A "did you mean" hint: the closest valid value, or None. A higher *cutoff* (up to 1)
+    suggests only near-identical values (e.g. 0.8 for citation keys, which differ by little)."""
+    match = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1, cutoff=cutoff)
     return f"did you mean '{match[0]}'?" if match else None
