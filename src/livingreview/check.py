@@ -93,9 +93,12 @@ def check_config(ctx: Context) -> list[Diagnostic]:
 
 
 def check_bibliography(ctx: Context) -> list[Diagnostic]:
+    """Reading problems and lint. Lint sees only the cited keys that have entries: a missing key is
+    reported once, by :func:`check_references`, naming the field that cites it."""
     from .bib.lint import lint
 
-    return ctx._bibliography[1] + list(lint(ctx.bibliography, ctx.cited()))
+    cited = {key: places for key, places in ctx.cited().items() if key in ctx.bibliography}
+    return ctx._bibliography[1] + list(lint(ctx.bibliography, cited))
 
 
 def check_hypotheses(ctx: Context) -> list[Diagnostic]:

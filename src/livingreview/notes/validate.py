@@ -35,6 +35,8 @@ from .load import Collection, Loaded
 from .model import RANDOMIZED, SECONDARY, Hypothesis, Note
 from .pem import derive
 
+_ADD = "add the entry to a bib/*.bib file (e.g. with `livingreview import`) or correct the key"
+
 
 def validate(bibliography: Mapping[str, Any], hypotheses: Collection[Hypothesis], notes: Collection[Note]) -> list[Diagnostic]:
     """Every cross-file problem, sorted by file and line."""
@@ -54,24 +56,28 @@ def _at(code: str, item: Loaded, loc: tuple, message: str, key: str, hint: str |
 
 
 def _missing(code: str, item: Loaded, loc: tuple, message: str, value: str, choices: Sized[str], key: str,
-             otherwise: str | None = None) -> Diagnostic:
+             otherwise: str | None = None, cutoff: float = 0.5) -> Diagnostic:
     """An error for a reference to something that does not exist, with a "did you mean" hint."""
-    return _at(code, item, loc, message, key, closest(value, choices) or otherwise)
+    return _at(code, item, loc, message, key, closest(value, choices, cutoff) or otherwise)
+
+
+def _missing_key(code: str, item: Loaded, loc: tuple, value: str, bib: Mapping[str, Any], key: str) -> Diagnostic:
+    """A citation key that is not in the bibliography (keys differ by little: only near-identical ones are hinted)."""
+    return _missing(code, item, loc, f"'{value}' is not in the bibliography", value, bib, key, _ADD, cutoff=0.8)
 
 
 def _citations(bib: Mapping[str, Any], hypotheses: Collection[Hypothesis], notes: Collection[Note]) -> Iterator[Diagnostic]:
-    add = "add the entry to a bib/*.bib file (e.g. with `livingreview import`) or correct the key"
     for hyp in hypotheses.values_sorted():
         for i, key in enumerate(hyp.value.proposed_by):
             if key not in bib:
-                yield _missing("HYP010", hyp, ("proposed_by", i), f"'{key}' is not in the bibliography", key, bib, hyp.value.id, add)
+                yield _missing_key("HYP010", hyp, ("proposed_by", i), key, bib, hyp.value.id)
     for note in notes.values_sorted():
         key = note.value.key
         if key not in bib:
-            yield _missing("NOTE010", note, ("key",), f"'{key}' is not in the bibliography", key, bib, key, add)
+            yield _missing_key("NOTE010", note, ("key",), key, bib, key)
         for i, reported in enumerate(note.value.reports):
             if reported not in bib:
-                yield _missing("NOTE011", note, ("reports", i), f"'{reported}' is not in the bibliography", reported, bib, key, add)
+                yield _missing_key("NOTE011", note, ("reports", i), reported, bib, key)
 
 
 def _hypothesis_links(hypotheses: Collection[Hypothesis]) -> Iterator[Diagnostic]:
@@ -107,9 +113,9 @@ def _finding_targets(hypotheses: Collection[Hypothesis], notes: Collection[Note]
                 continue
             own = [p.id for p in hypotheses[hid].value.predictions]
             loc = ("findings", i, "prediction")
-            if pid not in owner:
-                yield _missing("NOTE013", note, loc, f"prediction '{pid}' does not exist", pid, own, note.value.key,
-                               f"predictions of '{hid}': {', '.join(own)}")
+            if pid not in owner:  # short ids look alike: list them rather than guess
+                yield _at("NOTE013", note, loc, f"prediction '{pid}' does not exist", note.value.key,
+                          f"predictions of '{hid}': {', '.join(own)}")
             elif owner[pid] != hid:
                 yield _at("NOTE013", note, loc, f"prediction '{pid}' belongs to hypothesis '{owner[pid]}', not '{hid}'",
                           note.value.key, f"predictions of '{hid}': {', '.join(own)}")
@@ -124,7 +130,7 @@ def _paraphrases(bib: Mapping[str, Any], notes: Collection[Note]) -> Iterator[Di
             loc = ("findings", i, "paraphrases")
             me = note.value.key
             if target not in bib:
-                yield _missing("NOTE014", note, loc, f"'{target}' is not in the bibliography", target, bib, me)
+                yield _missing_key("NOTE014", note, loc, target, bib, me)
             elif target in notes.invalid:
                 continue
             elif target not in notes:
@@ -132,8 +138,8 @@ def _paraphrases(bib: Mapping[str, Any], notes: Collection[Note]) -> Iterator[Di
             else:
                 ids = [f.id for f in notes[target].value.findings]
                 if fid not in ids:
-                    yield _missing("NOTE015", note, loc, f"the note for '{target}' has no finding '{fid}'", fid, ids, me,
-                                   f"its findings: {', '.join(ids) or 'none'}")
+                    yield _at("NOTE015", note, loc, f"the note for '{target}' has no finding '{fid}'", me,
+                              f"its findings: {', '.join(ids) or 'none'}")
 
 
 def _normal_text(text: str) -> str:

@@ -1,0 +1,149 @@
+"""A tiny, valid, fictional project in ``tmp_path``, for any test that needs a whole review.
+
+``tiny_project`` gives a :class:`TinyProject`: one hypothesis, two notes (one quoting its source
+text), a two-entry bibliography and a sources folder. Every work is invented ("Journal of
+Examples"); change a file with ``write`` or ``edit`` to make the case a test needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from livingreview.project import Project
+
+BUILD_YML = """\
+title: An example living review
+authors: [Jane Doe]
+variants:
+  - name: all
+    title: All studies
+"""
+
+BIB = """\
+@article{doe2020,
+  author = {Doe, Jane and Roe, Richard},
+  title = {An example study of fatigue},
+  journal = {Journal of Examples},
+  year = {2020},
+}
+
+@article{roe2018,
+  author = {Roe, Richard},
+  title = {An example trial},
+  journal = {Journal of Examples},
+  year = {2018},
+}
+"""
+
+HYPOTHESIS = """\
+id: example-fatigue
+title: The example hypothesis of fatigue
+claim: Fatigue follows from an example mechanism.
+mechanism:
+  - An example marker rises.
+  - The marker slows an example pathway.
+predictions:
+  - id: EX1
+    statement: Patients have more of the example marker than controls.
+  - id: EX2
+    statement: Lowering the marker reduces fatigue.
+conditions: [ME/CFS, MS]
+proposed_by: [doe2020]
+open_questions:
+  - id: q-example-dose
+    text: Which dose of the example drug matters?
+"""
+
+DOE2020 = """\
+key: doe2020
+source_type: primary
+design: case-control
+population:
+  conditions: [ME/CFS]
+  patients: 12
+  controls: 10
+criteria: [CCC]
+source_text: doe2020.txt
+quick_summary: An invented case-control study.
+why_it_matters: It is the example.
+findings:
+  - id: f1
+    statement: More marker in patients.
+    hypothesis: example-fatigue
+    prediction: EX1
+    direction: supports
+    kind: observed
+    quote: 'the marker was "clearly higher" in patients'' blood'
+    locator: paragraph 2
+  - id: f2
+    statement: The authors read it as a cause of fatigue.
+    hypothesis: example-fatigue
+    direction: supports
+    kind: inferred
+    extracted_from: Doe 2020, abstract
+remaining_questions:
+  - id: q-example-cause
+    text: Does the marker cause fatigue or follow it?
+"""
+
+ROE2018 = """\
+key: roe2018
+source_type: primary
+design: rct
+population:
+  conditions: [MS]
+  patients: 40
+  controls: none
+criteria: [Fukuda]
+quick_summary: An invented trial.
+why_it_matters: It tests EX2.
+findings:
+  - id: f1
+    statement: Fatigue fell on the example drug.
+    hypothesis: example-fatigue
+    prediction: EX2
+    direction: mixed
+    kind: observed
+    extracted_from: Roe 2018, Journal of Examples, results
+"""
+
+SOURCE = "Doe and Roe (2020), an invented study.\n\nIn this example, the marker was “clearly higher” in patients’\nblood than in controls.\n"
+
+
+@dataclass
+class TinyProject:
+    root: Path
+    sources: Path
+
+    @property
+    def project(self) -> Project:
+        return Project(self.root)
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def edit(self, relative: str, old: str, new: str) -> Path:
+        """Replace *old* (which must be there) by *new* in a project file."""
+        path = self.root / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} is not in {relative}"
+        return self.write(relative, text.replace(old, new, 1))
+
+
+@pytest.fixture
+def tiny_project(tmp_path: Path) -> TinyProject:
+    tiny = TinyProject(tmp_path / "review", tmp_path / "sources")
+    tiny.write("reviews/build.yml", BUILD_YML)
+    tiny.write("bib/references.bib", BIB)
+    tiny.write("reviews/hypotheses/example-fatigue.yml", HYPOTHESIS)
+    tiny.write("reviews/notes/doe2020.yml", DOE2020)
+    tiny.write("reviews/notes/roe2018.yml", ROE2018)
+    tiny.sources.mkdir()
+    (tiny.sources / "doe2020.txt").write_text(SOURCE, encoding="utf-8")
+    return tiny
