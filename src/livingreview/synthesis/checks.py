@@ -1,0 +1,74 @@
+"""What ``livingreview check`` asks of synthesis: the rules file, the wording lint, and questions
+that the register merges.
+
+=======  ========  ==========================================================================
+code     severity  meaning
+=======  ========  ==========================================================================
+CERT001  error     ``reviews/certainty.yml`` is missing or breaks its schema (see :mod:`.rules`)
+CERT002  error     an indirectness flag names a finding that no note has
+LINT001  warning   causal wording in a note's own words (see :mod:`.wording`)
+LINT002  error     a non-randomized note with findings has an empty ``does_not_prove``
+QUES001  warning   two question ids have the same text; the register lists them as one
+=======  ========  ==========================================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from ..diagnostics import Diagnostic, error, warning
+from ..notes.load import field_path
+from .questions import register
+from .rules import RULES_FILE, Rules, RulesInvalid, load_rules
+from .wording import lint
+
+
+def _value(item):
+    """The model of a loader record (``Loaded.value``), or the model itself."""
+    return getattr(item, "value", item)
+
+
+def unknown_flags(rules: Rules, notes: Mapping) -> list[Diagnostic]:
+    """CERT002 for each indirectness flag whose ``<key>#f<n>`` is not a finding of a note."""
+    findings = {f"{key}#{f.id}" for key, note in notes.items() for f in _value(note).findings}
+    return [error("CERT002", RULES_FILE.as_posix(), rules.flag_line(flag.finding),
+                  f"the indirectness flag names '{flag.finding}', which is not a finding of any note",
+                  field="downgrades.indirectness.flags", hint="write <citation key>#<finding id>, e.g. 'doe2020#f1'")
+            for flag in rules.downgrades.indirectness.flags if flag.finding not in findings]
+
+
+def _raised(hypotheses: Mapping, notes: Mapping) -> Iterator[tuple[str, object, tuple]]:
+    """(question id, loader record, location) of every raised question, hypotheses first."""
+    for hid in sorted(hypotheses):
+        for i, question in enumerate(_value(hypotheses[hid]).open_questions):
+            yield question.id, hypotheses[hid], ("open_questions", i, "id")
+    for key in sorted(notes):
+        for i, question in enumerate(_value(notes[key]).remaining_questions):
+            yield question.id, notes[key], ("remaining_questions", i, "id")
+
+
+def merged_questions(hypotheses: Mapping, notes: Mapping) -> list[Diagnostic]:
+    """QUES001 where a question id has the same text as another id, at the first place it is raised.
+
+    Takes the loader's records (with ``file`` and ``line``)."""
+    frame = register({k: _value(v) for k, v in hypotheses.items()}, {k: _value(v) for k, v in notes.items()})
+    kept = {other: row.question_id for row in frame.itertuples() for other in row.merged.split("; ") if other}
+    out, seen = [], set()
+    for qid, item, loc in _raised(hypotheses, notes):
+        if qid in kept and qid not in seen:
+            seen.add(qid)
+            out.append(warning("QUES001", item.file, item.line(*loc),
+                               f"question '{qid}' has the same text as '{kept[qid]}'; the register lists them as one, "
+                               f"under '{kept[qid]}'", key=qid, field=field_path(loc, item.data),
+                               hint=f"use the id '{kept[qid]}' for this question"))
+    return out
+
+
+def check_synthesis(ctx) -> list[Diagnostic]:
+    """The synthesis checks for ``livingreview check`` (a ``Context`` with project, hypotheses and notes)."""
+    out = merged_questions(ctx.hypotheses, ctx.notes)
+    try:
+        rules = load_rules(ctx.project)
+    except RulesInvalid as exc:
+        return out + list(exc.diagnostics)
+    return out + lint(ctx.notes, rules.wording) + unknown_flags(rules, ctx.notes)
