@@ -117,8 +117,16 @@ def check_quotes(ctx: Context) -> list[Diagnostic]:
     return ctx.quotes.diagnostics
 
 
+def check_synthesis(ctx: Context) -> list[Diagnostic]:
+    """reviews/certainty.yml, the wording lint and merged question ids (see livingreview.synthesis.checks)."""
+    from .synthesis.checks import check_synthesis as synthesis_checks
+
+    return synthesis_checks(ctx)
+
+
 #: the checks ``livingreview check`` runs, in order
-CHECKS: list[Check] = [check_config, check_bibliography, check_hypotheses, check_notes, check_references, check_quotes]
+CHECKS: list[Check] = [check_config, check_bibliography, check_hypotheses, check_notes, check_references, check_quotes,
+                       check_synthesis]
 
 
 def collect(project: Project, sources: Path | None = None, checks: Sequence[Check] | None = None) -> tuple[Context, list[Diagnostic]]:
