@@ -1,0 +1,418 @@
+"""Load ``bib/*.bib`` as one bibliography (the bibtexparser 2 adapter).
+
+bibtexparser splits each file into blocks (entries, ``@string``, ``@preamble``,
+comments, and the blocks it could not parse, which it keeps). Everything after the
+split happens here, across all files at once:
+
+* ``@string`` macros defined in any file, ``#`` concatenation, the month macros
+  (:mod:`.values`);
+* ``crossref`` inheritance, with a cycle reported instead of followed forever;
+* display values: LaTeX decoded and braces removed, lazily and cached (:mod:`.latex`),
+  because decoding every field of a large file costs tens of seconds;
+* files read as UTF-8 with or without a BOM, CRLF or LF; a file that is not UTF-8
+  is an error naming the file and line, and the other files still load.
+
+Problems in *reading* the files are returned by :func:`load_bibliography` (codes
+BIB001-BIB008); problems in the *content* come from :func:`livingreview.bib.lint.lint`
+(BIB010-BIB019). The table of every code is at the top of :mod:`livingreview.bib.lint`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+import bibtexparser
+from bibtexparser import model
+
+from ..diagnostics import Diagnostic, error, warning
+from . import values
+from .identifiers import normalise_doi
+from .latex import to_text
+from .names import Person, parse_names
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..project import Project
+
+# bibtexparser logs each block it cannot parse; those become diagnostics here instead
+# (without a handler, Python would print the log records to stderr).
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
+
+#: fields a crossref child never takes from its parent
+_NOT_INHERITED = frozenset({"crossref", "xref", "ids", "key", "entryset"})
+#: types whose crossref parent's title is their booktitle (biblatex's inheritance rule)
+_TITLE_IS_BOOKTITLE = frozenset({"inproceedings", "incollection", "inbook", "conference", "bookinbook", "suppcollection"})
+_YEAR = re.compile(r"\s*(\d{4})(?!\d)")
+_NEXT_FIELD = re.compile(r"\s*([^\s=,{}\"#]+)\s*=\s*")
+_BLOCK_HEAD = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s{}()]*)")
+
+
+class DisplayFields(Mapping[str, str]):
+    """Field values with macros expanded; decoded to display text when read (decoding is cached)."""
+
+    __slots__ = ("_expanded",)
+
+    def __init__(self, expanded: Mapping[str, str]):
+        self._expanded = dict(expanded)
+
+    def __getitem__(self, name: str) -> str:
+        return to_text(self._expanded[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._expanded)
+
+    def __len__(self) -> int:
+        return len(self._expanded)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._expanded
+
+    def expanded(self, name: str) -> str:
+        """The value before LaTeX decoding (names are split on this form)."""
+        return self._expanded[name]
+
+    def __repr__(self) -> str:
+        return f"DisplayFields({dict(self.items())!r})"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One bibliography entry: display values in ``fields``, the file's own text in ``raw``."""
+
+    key: str
+    type: str
+    fields: Mapping[str, str]
+    raw: Mapping[str, str]
+    file: str
+    line: int
+    #: 1-based line of each field written in this entry (inherited fields are not here)
+    field_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, name: str) -> int:
+        """The line of field *name*, or of the entry when the field is inherited or absent."""
+        return self.field_lines.get(name, self.line)
+
+    def expanded(self, name: str) -> str | None:
+        """Field *name* with macros expanded but LaTeX not yet decoded; None when absent."""
+        if name not in self.fields:
+            return None
+        getter = getattr(self.fields, "expanded", None)
+        return getter(name) if getter else self.fields[name]
+
+    def persons(self, name: str = "author") -> tuple[Person, ...]:
+        """The people in a name-list field (``author``, ``editor``), split and decoded."""
+        value = self.expanded(name)
+        return parse_names(value) if value else ()
+
+    @property
+    def authors(self) -> list[str]:
+        """Authors in "Last, First" display form, e.g. ``["van der Berg, Anna", "Müller, Jörg"]``."""
+        return [person.display for person in self.persons("author")]
+
+    @property
+    def year(self) -> int | None:
+        for name in ("year", "date"):
+            match = _YEAR.match(self.fields.get(name, ""))
+            if match:
+                return int(match.group(1))
+        return None
+
+    @property
+    def doi(self) -> str | None:
+        value = self.fields.get("doi")
+        return (normalise_doi(value) or None) if value else None
+
+    @property
+    def title(self) -> str | None:
+        return self.fields.get("title") or None
+
+
+class Bibliography(Mapping[str, Entry]):
+    """Entries by citation key, in file order. A key defined twice maps to its first
+    definition; :attr:`entries` holds every definition (lint reports the duplicates)."""
+
+    def __init__(
+        self,
+        entries: Sequence[Entry] = (),
+        *,
+        files: Sequence[str] = (),
+        preambles: Sequence[str] = (),
+        macros: Mapping[str, str] | None = None,
+    ):
+        self.entries: tuple[Entry, ...] = tuple(entries)
+        self.files: list[str] = list(files)
+        self.preambles: list[str] = list(preambles)
+        self.macros: dict[str, str] = dict(macros or {})
+        self._by_key: dict[str, Entry] = {}
+        for entry in self.entries:
+            self._by_key.setdefault(entry.key, entry)
+
+    def __getitem__(self, key: str) -> Entry:
+        return self._by_key[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_key)
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def __repr__(self) -> str:
+        return f"Bibliography({len(self)} entries from {', '.join(self.files) or 'no files'})"
+
+
+# -- reading files ------------------------------------------------------------------------
+
+
+def _display_name(path: Path, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def _read(path: Path, name: str) -> tuple[str | None, Diagnostic | None]:
+    """The file's text with LF line endings, or the reason it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, error("BIB001", name, None, f"the file cannot be read ({exc.strerror})",
+                           hint="check that it exists and is readable")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, error(
+            "BIB001", name, line,
+            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} is not valid UTF-8); none of its entries are loaded",
+            hint="re-save it as UTF-8, e.g. `iconv -f latin1 -t utf-8`",
+        )
+    if "\x00" in text:
+        return None, error("BIB001", name, None, "the file contains NUL bytes: it is not a BibTeX text file",
+                           hint="replace it with the .bib export of your reference manager")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def _failure(block: model.ParsingFailedBlock, file: str) -> Diagnostic:
+    """A block bibtexparser could not parse, as a sentence saying what to fix."""
+    line = (block.start_line or 0) + 1
+    raw = block.raw or ""
+    head = _BLOCK_HEAD.match(raw)
+    kind, key = (head.group(1).lower(), head.group(2) or None) if head else ("entry", None)
+    reason = str(getattr(block.error, "abort_reason", block.error))
+    if reason.startswith("Unexpected block start"):
+        message = f"this @{kind} is not closed before the next entry on line {line + raw.count(chr(10)) + 1}"
+        hint = "add the missing '}' (check for an unbalanced brace or quote in its fields)"
+    elif reason.startswith("Unexpectedly reached end of file"):
+        message = f"this @{kind} is not closed before the end of the file"
+        hint = "add the missing '}' (check for an unbalanced brace or quote in its fields)"
+    elif reason.startswith("Expected comma after entry key"):
+        message = f"a ',' is missing after the citation key of this @{kind}"
+        hint = "write it as @type{key, field = {value}, ...}"
+    else:
+        message = f"this @{kind} cannot be read: {reason.strip()}"
+        hint = "fix its syntax: @type{key, field = {value}, ...}"
+    return error("BIB002", file, line, message, key=key, hint=hint)
+
+
+# -- macros and values ----------------------------------------------------------------------
+
+
+class _Macros:
+    """``@string`` definitions from every file; a macro's value may use other macros."""
+
+    def __init__(self) -> None:
+        self._defs: dict[str, tuple[str, str, str, int]] = {}  # lower name -> (name, raw, file, line)
+        self._values: dict[str, str] = {}
+        self._resolving: set[str] = set()
+        self.diagnostics: list[Diagnostic] = []
+
+    def define(self, block: model.String, file: str) -> None:
+        name, low, line = block.key.strip(), block.key.strip().lower(), (block.start_line or 0) + 1
+        if low in self._defs:
+            _, _, first_file, first_line = self._defs[low]
+            self.diagnostics.append(warning(
+                "BIB006", file, line, f"@string '{name}' is already defined at {first_file}:{first_line}; this definition is ignored",
+                key=name, hint="keep one definition"))
+            return
+        self._defs[low] = (name, block.value, file, line)
+
+    def lookup(self, low: str) -> str | None:
+        """The value of macro *low* (lower-case name), or None if undefined or circular."""
+        if low in self._values:
+            return self._values[low]
+        if low not in self._defs:
+            return values.MONTHS.get(low)
+        if low in self._resolving:
+            return None
+        self._resolving.add(low)
+        name, raw, file, line = self._defs[low]
+        text, problems = _expand(raw, self.lookup)
+        self.diagnostics += [_value_problem(problem, file, line, key=name, field=None) for problem in problems]
+        self._resolving.discard(low)
+        self._values[low] = text
+        return text
+
+    def resolved(self) -> dict[str, str]:
+        return {self._defs[low][0]: self.lookup(low) or "" for low in sorted(self._defs)}
+
+
+@dataclass(frozen=True)
+class _Problem:
+    code: str
+    message: str
+    hint: str
+    offset: int = 0
+    comma: bool = False  # a ',' is expected at offset (what a missing comma between fields looks like)
+
+
+def _expand(raw: str, lookup) -> tuple[str, list[_Problem]]:
+    """Evaluate a raw value; on a syntax error the value is shown as written."""
+    try:
+        parts = values.parse(raw)
+    except values.ValueSyntaxError as exc:
+        return to_text(raw), [_Problem("BIB003", f"the value cannot be read: {exc.message}",
+                                       "put the whole value in one pair of braces, or join parts with '#'",
+                                       exc.offset, exc.message.startswith("expected ','"))]
+    text, unknown = values.evaluate(parts, lookup)
+    problems = [
+        _Problem("BIB005", f"the macro '{name}' is not defined (or is defined in terms of itself)",
+                 f"define it with @string{{{name} = {{...}}}} in a bib/ file, or write the value in braces")
+        for name in unknown
+    ]
+    return text, problems
+
+
+def _value_problem(problem: _Problem, file: str, line: int, *, key: str | None, field: str | None) -> Diagnostic:
+    return error(problem.code, file, line, problem.message, key=key, field=field, hint=problem.hint)
+
+
+@dataclass
+class _Parsed:
+    """One entry's own fields: raw text, expanded value and line, before crossref."""
+
+    key: str
+    type: str
+    file: str
+    line: int
+    raw: dict[str, str]
+    expanded: dict[str, str]
+    lines: dict[str, int]
+
+
+def _own_fields(entry: model.Entry, file: str, macros: _Macros) -> tuple[_Parsed, list[Diagnostic]]:
+    key, line = entry.key.strip(), (entry.start_line or 0) + 1
+    parsed = _Parsed(key, entry.entry_type.lower(), file, line, {}, {}, {})
+    diagnostics: list[Diagnostic] = []
+    queue = [(f.key.strip().lower(), str(f.value).strip(), (f.start_line or 0) + 1) for f in entry.fields]
+    while queue:
+        name, raw, field_line = queue.pop(0)
+        if name in parsed.raw:
+            diagnostics.append(error("BIB004", file, field_line, f"the field '{name}' is given twice (first on line {parsed.lines[name]}); the first value is used",
+                                     key=key, field=name, hint="delete one of the two"))
+            continue
+        text, problems = _expand(raw, macros.lookup)
+        follow = _NEXT_FIELD.match(raw, problems[0].offset) if problems and problems[0].comma else None
+        if follow:
+            # bibtexparser reads `a = {x}  b = {y}` (a missing comma) as one value: split it again
+            offset = problems[0].offset
+            diagnostics.append(error("BIB003", file, field_line + raw[:offset].count("\n"),
+                                     f"a ',' is missing between the fields '{name}' and '{follow.group(1).lower()}'",
+                                     key=key, field=name, hint=f"add a comma after the value of '{name}'"))
+            queue.insert(0, (follow.group(1).lower(), raw[follow.end():].strip(), field_line + raw[: follow.end()].count("\n")))
+            raw = raw[:offset].strip()
+            text, problems = _expand(raw, macros.lookup)
+        diagnostics += [_value_problem(p, file, field_line + raw[: p.offset].count("\n"), key=key, field=name) for p in problems]
+        parsed.raw[name], parsed.expanded[name], parsed.lines[name] = raw, text, field_line
+    return parsed, diagnostics
+
+
+# -- crossref -------------------------------------------------------------------------------
+
+
+def _inherited(item: _Parsed, first: Mapping[str, _Parsed]) -> tuple[dict[str, str], Diagnostic | None]:
+    """*item*'s fields plus those of its crossref chain (nearest parent first)."""
+    merged = dict(item.expanded)
+    current, path = item, [item.key]
+    while target := current.expanded.get("crossref", "").strip():
+        parent = first.get(target)
+        if parent is None:
+            if current is not item:
+                return merged, None  # reported at the entry that names the missing parent
+            hint = next((f"did you mean '{k}'?" for k in first if k.lower() == target.lower()), "add that entry or correct the key")
+            return merged, error("BIB007", item.file, item.lines["crossref"], f"crossref '{target}' names no entry",
+                                 key=item.key, field="crossref", hint=hint)
+        if parent.key in path:
+            if parent is not item:
+                return merged, None  # a cycle further up the chain: reported at its members
+            cycle = " -> ".join([*path, item.key])
+            return merged, error("BIB008", item.file, item.lines["crossref"], f"crossref cycle {cycle}; nothing is inherited around the cycle",
+                                 key=item.key, field="crossref", hint="remove the crossref that points back")
+        for name, value in parent.expanded.items():
+            if name in _NOT_INHERITED:
+                continue
+            if name == "title" and item.type in _TITLE_IS_BOOKTITLE:
+                merged.setdefault("booktitle", value)
+            else:
+                merged.setdefault(name, value)
+        path.append(parent.key)
+        current = parent
+    return merged, None
+
+
+# -- the public entry points ------------------------------------------------------------------
+
+
+def load_bibliography(paths: Sequence[Path], *, root: Path) -> tuple[Bibliography, list[Diagnostic]]:
+    """Load *paths* (in this order) as one bibliography; file names in diagnostics are relative to *root*."""
+    macros = _Macros()
+    diagnostics: list[Diagnostic] = []
+    files: list[str] = []
+    preambles: list[model.Preamble] = []
+    blocks: list[tuple[str, model.Entry]] = []
+    for path in paths:
+        name = _display_name(Path(path), root)
+        files.append(name)
+        text, problem = _read(Path(path), name)
+        if problem:
+            diagnostics.append(problem)
+            continue
+        for block in bibtexparser.parse_string(text, parse_stack=[]).blocks:
+            if isinstance(block, (model.DuplicateBlockKeyBlock, model.DuplicateFieldKeyBlock)):
+                block = block.ignore_error_block  # duplicates are reported by lint / below
+            if isinstance(block, model.String):
+                macros.define(block, name)
+            elif isinstance(block, model.Preamble):
+                preambles.append(block)
+            elif isinstance(block, model.Entry):
+                blocks.append((name, block))
+            elif isinstance(block, model.ParsingFailedBlock):
+                diagnostics.append(_failure(block, name))
+    parsed: list[_Parsed] = []
+    for name, block in blocks:
+        item, problems = _own_fields(block, name, macros)
+        parsed.append(item)
+        diagnostics += problems
+    first: dict[str, _Parsed] = {}
+    for item in parsed:
+        first.setdefault(item.key, item)
+    entries = []
+    for item in parsed:
+        merged, problem = _inherited(item, first) if "crossref" in item.expanded else (item.expanded, None)
+        if problem:
+            diagnostics.append(problem)
+        entries.append(Entry(key=item.key, type=item.type, fields=DisplayFields(merged), raw=MappingProxyType(item.raw),
+                             file=item.file, line=item.line, field_lines=MappingProxyType(item.lines)))
+    preamble_texts = [_expand(block.value, macros.lookup)[0] for block in preambles]
+    resolved = macros.resolved()
+    diagnostics += macros.diagnostics
+    return Bibliography(entries, files=files, preambles=preamble_texts, macros=resolved), sorted(set(diagnostics))
+
+
+def load_project_bibliography(project: "Project") -> tuple[Bibliography, list[Diagnostic]]:
+    """Every ``bib/*.bib`` of *project*, in sorted order, as one bibliography."""
+    return load_bibliography(sorted(project.bib_dir.glob("*.bib")), root=project.root)
