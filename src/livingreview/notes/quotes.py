@@ -149,8 +149,18 @@ class Source:
         step = max(1, width // 4)
         best = _best_window(matcher, self.normal, width, range(0, last + 1, step), (-1.0, 0))
         best = _best_window(matcher, self.normal, width, range(max(0, best[1] - step), min(last, best[1] + step) + 1), best)
-        start, end = self.index[best[1]], self.index[best[1] + width - 1] + 1
+        first, last = _whole_words(self.normal, best[1], best[1] + width)
+        start, end = self.index[first], self.index[last - 1] + 1
         return best[0], _WHITESPACE.sub(" ", self.text[start:end]).strip()
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``text[start:end]`` to whole words, so a shown passage does not begin or end mid-word."""
+    while start > 0 and text[start - 1] != " ":
+        start -= 1
+    while end < len(text) and text[end] != " ":
+        end += 1
+    return start, end
 
 
 def _best_window(matcher: difflib.SequenceMatcher, text: str, width: int, starts: range, best: tuple[float, int]):
