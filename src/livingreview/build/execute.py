@@ -1,0 +1,204 @@
+"""Run report notebooks with papermill and render them, several at once, into staging folders.
+
+Determinism (measured on two runs of the same notebook): papermill's timing and paths live in
+``metadata.papermill`` of the notebook and of every cell, and the injected-parameters cell gets
+a random id; both are removed/fixed here. ``record_timing=False`` keeps ``metadata.execution``
+out. Kernels get ``SOURCE_DATE_EPOCH`` so Matplotlib's SVG ``<dc:date>`` is fixed; the report
+functions set the Styler uuid and ``svg.hashsalt``.
+
+Papermill changes the process working directory while a notebook runs; the pool therefore
+runs with the working directory already set to the project root (the same value every
+thread sets), and with the kernel environment in ``os.environ`` for its duration.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from ..errors import BuildFailed
+from .plan import Target
+
+KERNEL = "livingreview"
+#: the fixed id of the cell papermill injects (it would get a random one)
+INJECTED_ID = "injected-parameters"
+NOTEBOOK, HTML, PDF = "report.ipynb", "report.html", "report.pdf"
+#: kernels log only what is critical (otherwise each prints start-up and shutdown notices to stderr);
+#: an error in a cell is reported from the notebook, a dead kernel by papermill
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+
+
+@dataclass(frozen=True)
+class Job:
+    """Build *target* into *folder* (its staging folder)."""
+
+    target: Target
+    folder: Path
+    pdf: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    kernel_started: bool
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+Renderers = tuple[Callable[..., str], Callable[[str], bytes]]
+
+
+def renderers() -> Renderers:
+    """The report package's ``render_html``/``render_pdf``."""
+    from ..report.render import render_html, render_pdf
+
+    return render_html, render_pdf
+
+
+def check_kernel() -> None:
+    """Fail before any work when the project's Jupyter kernel is not installed."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(KERNEL)
+    except NoSuchKernel:
+        raise BuildFailed(
+            f"the Jupyter kernel '{KERNEL}' is not installed; run: {sys.executable} -m ipykernel install "
+            f"--sys-prefix --name {KERNEL} --display-name \"Python 3 ({KERNEL})\" (or ./tasks setup)"
+        ) from None
+
+
+def kernel_environment(root: Path, *, source_date_epoch: str, sources: Path | None) -> dict[str, str | None]:
+    """Variables every kernel gets (None: removed, so the kernel sees exactly what the cache key assumed)."""
+    return {
+        "SOURCE_DATE_EPOCH": source_date_epoch,
+        "LIVINGREVIEW_ROOT": str(root),
+        "LIVINGREVIEW_SOURCES": str(Path(sources).resolve()) if sources is not None else None,
+    }
+
+
+@contextmanager
+def process_context(root: Path, env: dict[str, str | None]) -> Iterator[None]:
+    """Working directory *root* and environment *env* for the duration, restored afterwards."""
+    old_cwd, old_env = os.getcwd(), {k: os.environ.get(k) for k in env}
+
+    def apply(values: dict[str, str | None]) -> None:
+        for key, value in values.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+    os.chdir(root)
+    apply(env)
+    try:
+        yield
+    finally:
+        apply(old_env)
+        os.chdir(old_cwd)
+
+
+def strip_papermill(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove what differs between two runs of the same notebook (see the module docstring)."""
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = INJECTED_ID
+    return nb
+
+
+def execute(job: Job, root: Path) -> nbformat.NotebookNode:
+    """Run the job's notebook with its parameters; the executed notebook (stripped) is written too."""
+    import papermill
+
+    out = job.folder / NOTEBOOK
+    nb = papermill.execute_notebook(
+        str(job.target.notebook), str(out), parameters=job.target.parameters.model_dump(), kernel_name=KERNEL,
+        cwd=str(root), record_timing=False, progress_bar=False, request_save_on_cell_execute=False,
+        extra_arguments=KERNEL_ARGUMENTS,
+    )
+    nb = strip_papermill(nb)
+    nbformat.write(nb, out)
+    return nb
+
+
+def describe_failure(job: Job, exc: Exception) -> str:
+    """Hypothesis, variant, cell (index and id) and the error, on one line."""
+    from papermill.exceptions import PapermillExecutionError
+
+    where = f"{job.target.hypothesis.id}/{job.target.variant.name}"
+    if isinstance(exc, PapermillExecutionError):
+        cell_id = _cell_id(job.folder / NOTEBOOK, exc.cell_index)
+        return (f"{where}: cell {exc.cell_index}{f' (id {cell_id})' if cell_id else ''} of "
+                f"{job.target.notebook.name} raised {exc.ename}: {exc.evalue}")
+    return f"{where}: {type(exc).__name__}: {exc}"
+
+
+def _cell_id(failed_notebook: Path, index: int) -> str | None:
+    """The id of cell *index* in the notebook papermill saved when it stopped."""
+    try:
+        return nbformat.read(failed_notebook, as_version=4).cells[index].get("id")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def build_one(job: Job, root: Path, render: Renderers) -> Outcome:
+    """Execute, then render HTML (and PDF) into the job's folder; failures become an Outcome."""
+    render_html, render_pdf = render
+    job.folder.mkdir(parents=True, exist_ok=True)
+    try:
+        nb = execute(job, root)
+    except Exception as exc:  # one report's failure must not stop the others
+        return Outcome(job.target.name, kernel_started=True, error=describe_failure(job, exc))
+    try:
+        html = render_html(nb, title=job.target.title)
+        (job.folder / HTML).write_text(html, encoding="utf-8")
+        if job.pdf:
+            (job.folder / PDF).write_bytes(render_pdf(html))
+    except Exception as exc:  # noqa: BLE001 - reported per report, as above
+        return Outcome(job.target.name, kernel_started=True, error=f"{job.target.name}: rendering failed: {type(exc).__name__}: {exc}")
+    return Outcome(job.target.name, kernel_started=True)
+
+
+def run_jobs(jobs: Sequence[Job], *, root: Path, workers: int, env: dict[str, str | None],
+             render: Renderers | None = None) -> list[Outcome]:
+    """Build every job, *workers* at a time, with a progress bar naming what runs; outcomes in job order."""
+    if not jobs:
+        return []
+    from tqdm import tqdm
+
+    check_kernel()
+    render = render or renderers()
+    running: set[str] = set()
+    lock = threading.Lock()
+    bar = tqdm(total=len(jobs), desc="building", unit="report", file=sys.stderr, disable=None, leave=False)
+
+    def work(job: Job) -> Outcome:
+        with lock:
+            running.add(job.target.name)
+            bar.set_postfix_str(", ".join(sorted(running)))
+        try:
+            return build_one(job, root, render)
+        finally:
+            with lock:
+                running.discard(job.target.name)
+                bar.set_postfix_str(", ".join(sorted(running)))
+                bar.update(1)
+
+    with process_context(root, env), ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
+        outcomes = list(pool.map(work, jobs))
+    bar.close()
+    return outcomes

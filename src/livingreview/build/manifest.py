@@ -1,0 +1,65 @@
+"""``outputs/manifest.json``: every output file with its SHA-256, and per report what it was built from.
+
+It is also the build cache: a report is reused when its cache key equals the one recorded
+here and its files still have the recorded hashes. Written last, with ``os.replace``.
+
+Shape::
+
+    {"schema": "livingreview/manifest@1",
+     "files": {"<path under outputs/>": "<sha256>", ...},
+     "reports": {"<hypothesis>/<variant>": {"hypothesis", "variant", "hypothesis_title", "variant_title",
+                                            "key", "inputs": {name: sha256}, "parameters", "summary"}}}
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .. import fingerprint
+from .bundle import dumps
+
+NAME = "manifest.json"
+SCHEMA = "livingreview/manifest@1"
+
+
+def empty() -> dict:
+    return {"schema": SCHEMA, "files": {}, "reports": {}}
+
+
+def read(outputs: Path) -> dict:
+    """The previous manifest; an absent or unreadable one is empty (everything is then rebuilt)."""
+    try:
+        data = json.loads((outputs / NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return empty()
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        return empty()
+    return {**empty(), **data}
+
+
+def folder_hashes(folder: Path, prefix: str) -> dict[str, str]:
+    """``{prefix/file: sha256}`` for every file in *folder* (a report folder, staged or published)."""
+    return {f"{prefix}/{p.relative_to(folder).as_posix()}": fingerprint.sha256_file(p)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def report_files(manifest: dict, name: str) -> dict[str, str]:
+    """The recorded files of report *name*."""
+    return {path: digest for path, digest in manifest["files"].items() if path.startswith(name + "/")}
+
+
+def damaged(outputs: Path, manifest: dict, name: str, expected: set[str]) -> list[str]:
+    """Files of report *name* that are missing, changed since recorded, or never recorded (sorted)."""
+    recorded = report_files(manifest, name)
+    wanted = {f"{name}/{file}" for file in expected} | set(recorded)
+    out = []
+    for path in sorted(wanted):
+        on_disk = outputs / path
+        if path not in recorded or not on_disk.is_file() or fingerprint.sha256_file(on_disk) != recorded[path]:
+            out.append(path)
+    return out
+
+
+def render(files: dict[str, str], reports: dict[str, dict]) -> bytes:
+    return dumps({"schema": SCHEMA, "files": dict(sorted(files.items())), "reports": dict(sorted(reports.items()))})

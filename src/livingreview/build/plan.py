@@ -1,0 +1,126 @@
+"""The report matrix: every hypothesis x every variant, with typed, validated parameters.
+
+Everything that can be wrong with the matrix is found here, before any kernel starts:
+an unknown or mistyped parameter (named, with the variant), a missing notebook, a notebook
+without a cell tagged ``parameters``, an ``--only`` filter that names nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from ..diagnostics import Diagnostic, closest, error
+from ..errors import ConfigError
+from ..notes.model import Hypothesis
+from ..project import BuildConfig, Project, ReportParameters, Variant, parameters_for
+
+
+@dataclass(frozen=True)
+class Target:
+    """One report: a hypothesis rendered with one variant's parameters."""
+
+    hypothesis: Hypothesis
+    variant: Variant
+    parameters: ReportParameters
+    notebook: Path
+
+    @property
+    def name(self) -> str:
+        """``<hypothesis>/<variant>``: the report's name and its folder under outputs/."""
+        return f"{self.hypothesis.id}/{self.variant.name}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.hypothesis.title} — {self.variant.title}"
+
+
+def notebook_path(project: Project, hypothesis_id: str) -> Path:
+    """Each hypothesis has its own notebook: ``notebooks/<hypothesis>.ipynb``."""
+    return project.notebooks_dir / f"{hypothesis_id}.ipynb"
+
+
+def make_plan(project: Project, hypotheses: Mapping[str, Hypothesis]) -> list[Target]:
+    """The whole matrix in order (hypotheses, then variants); ConfigError listing every problem found.
+
+    *hypotheses*: the review's, by id (``hypotheses: all`` in build.yml means every one of them)."""
+    config = project.config
+    chosen, problems = _chosen_hypotheses(project, config, hypotheses)
+    targets, more = _targets(project, config, chosen)
+    problems += more
+    problems += _notebook_problems(project, sorted({t.notebook for t in targets}))
+    if problems:
+        raise ConfigError(problems, summary="the report matrix is invalid; nothing was built")
+    return targets
+
+
+def _chosen_hypotheses(project: Project, config: BuildConfig, known: Mapping[str, Hypothesis]):
+    file = project.rel(project.config_path)
+    if config.hypotheses == "all":
+        if not known:
+            return [], [error("BLD001", file, None, f"'hypotheses: all' but {project.rel(project.hypotheses_dir)}/ holds no *.yml",
+                              field="hypotheses", hint="add a hypothesis file or list hypotheses explicitly")]
+        return [known[name] for name in sorted(known)], []
+    problems = [
+        error("BLD001", file, None, f"hypothesis '{name}' has no file in {project.rel(project.hypotheses_dir)}/",
+              field="hypotheses", hint=closest(name, known))
+        for name in config.hypotheses if name not in known
+    ]
+    return [known[name] for name in config.hypotheses if name in known], problems
+
+
+def _targets(project: Project, config: BuildConfig, hypotheses: Iterable[Hypothesis]):
+    """Typed parameters for every cell of the matrix; each distinct problem reported once."""
+    targets: list[Target] = []
+    problems: list[Diagnostic] = []
+    for hypothesis in hypotheses:
+        for variant in config.variants:
+            try:
+                params = parameters_for(config, hypothesis.id, variant, file=project.rel(project.config_path))
+            except ConfigError as exc:
+                problems += [d for d in exc.diagnostics if d not in problems]
+                continue
+            targets.append(Target(hypothesis, variant, params, notebook_path(project, hypothesis.id)))
+    return targets, problems
+
+
+def _notebook_problems(project: Project, notebooks: Iterable[Path]) -> list[Diagnostic]:
+    problems = []
+    for path in notebooks:
+        rel = project.rel(path)
+        if not path.is_file():
+            problems.append(error("BLD002", rel, None, "the report notebook for this hypothesis is missing",
+                                  hint=f"create {rel} (one notebook per hypothesis)"))
+            continue
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception as exc:  # nbformat raises several kinds for unreadable JSON
+            problems.append(error("BLD003", rel, None, f"not a readable notebook ({type(exc).__name__}: {exc})"))
+            continue
+        if not any("parameters" in cell.get("metadata", {}).get("tags", []) for cell in nb.cells):
+            problems.append(error("BLD004", rel, None, "no cell is tagged 'parameters'",
+                                  hint="tag the first code cell 'parameters' so the build can set hypothesis and variant values"))
+    return problems
+
+
+def select_only(targets: list[Target], only: Sequence[str]) -> list[Target]:
+    """Keep the targets named by ``--only HYPOTHESIS[/VARIANT]``; an unknown name is an error."""
+    if not only:
+        return targets
+    hypotheses = sorted({t.hypothesis.id for t in targets})
+    variants = sorted({t.variant.name for t in targets})
+    problems, keep = [], set()
+    for item in only:
+        hyp, _, var = item.partition("/")
+        if hyp not in hypotheses:
+            problems.append(error("BLD005", "--only", None, f"no hypothesis '{hyp}' in the matrix", hint=closest(hyp, hypotheses)))
+        elif var and var not in variants:
+            problems.append(error("BLD005", "--only", None, f"no variant '{var}' in the matrix", hint=closest(var, variants)))
+        else:
+            keep |= {t.name for t in targets if t.hypothesis.id == hyp and (not var or t.variant.name == var)}
+    if problems:
+        raise ConfigError(problems)
+    return [t for t in targets if t.name in keep]

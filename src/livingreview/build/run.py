@@ -1,0 +1,222 @@
+"""``livingreview build``: plan -> cache -> execute -> bundle -> publish, in that order.
+
+The review is loaded once, in-process, to select each report's works and compute its cache
+key; a report whose key and files are unchanged is reused without starting a kernel.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import livingreview
+
+from .. import fingerprint
+from ..diagnostics import error
+from ..errors import ConfigError
+from ..project import Project
+from . import bundle, cache, changelog, execute, index, manifest, publish
+from .plan import Target, make_plan, select_only
+
+BUILD_REPORT = "build-report.json"
+BUILD_REPORT_SCHEMA = "livingreview/build-report@1"
+#: top-level files, in publishing order; the manifest is written last
+TOP_FILES = (changelog.MD_NAME, changelog.JSON_NAME, "index.html")
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    force: bool = False
+    explain: bool = False
+    jobs: int | None = None
+    only: list[str] = field(default_factory=list)
+    sources: Path | None = None
+    pdf: bool = True
+    outputs: Path | None = None
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A report of this build: what it reads, its key, and why it must be rebuilt (empty: reuse)."""
+
+    target: Target
+    bundle: bundle.Bundle
+    inputs: dict[str, str]
+    key: str
+    reasons: list[str]
+
+    @property
+    def name(self) -> str:
+        return self.target.name
+
+
+def expected_files(pdf: bool) -> set[str]:
+    files = {execute.NOTEBOOK, execute.HTML, "evidence.csv", "evidence.json", "open-questions.csv", "open-questions.json"}
+    return files | {execute.PDF} if pdf else files
+
+
+def workers(options: BuildOptions, project: Project) -> int:
+    if options.jobs is not None and options.jobs < 1:
+        raise ConfigError([error("BLD006", "--jobs", None, f"--jobs must be at least 1 (got {options.jobs})")])
+    return options.jobs or project.config.jobs or os.cpu_count() or 1
+
+
+def rebuild_reasons(previous: dict, outputs: Path, name: str, inputs: dict[str, str], key: str, options: BuildOptions) -> list[str]:
+    """Why report *name* must be rebuilt; empty when its recorded key and files are intact."""
+    if options.force:
+        return ["--force"]
+    record = previous["reports"].get(name)
+    if record is None:
+        return ["never built"]
+    if record.get("key") != key:
+        return cache.reasons(record.get("inputs"), inputs) or ["its cache key changed"]
+    damaged = manifest.damaged(outputs, previous, name, expected_files(options.pdf))
+    return [f"outputs missing or changed since the last build: {', '.join(damaged)}"] if damaged else []
+
+
+def plan_reports(review, targets: list[Target], previous: dict, outputs: Path, options: BuildOptions) -> list[Planned]:
+    """Select each report's works (in-process) and decide reuse or rebuild."""
+    env = cache.Environment(review.project, review.bibliography, sources=options.sources, pdf=options.pdf)
+    out = []
+    for target in targets:
+        p = target.parameters
+        selection = review.select(target.hypothesis.id, conditions=p.conditions, pem_required_only=p.pem_required_only,
+                                  year_from=p.year_from, year_to=p.year_to)
+        made = bundle.make_bundle(selection)
+        inputs = cache.target_inputs(env, target, selection, made)
+        key = cache.cache_key(inputs)
+        out.append(Planned(target, made, inputs, key, rebuild_reasons(previous, outputs, target.name, inputs, key, options)))
+    return out
+
+
+def explain(planned: list[Planned]) -> None:
+    for p in planned:
+        if p.reasons:
+            print(f"{p.name}: rebuild — {'; '.join(p.reasons)}")
+        else:
+            print(f"{p.name}: reuse — nothing it reads changed (key {p.key[:12]})")
+
+
+def summary(made: bundle.Bundle) -> dict:
+    directions = Counter(r["direction"] for r in made.evidence)
+    return {"directions": {d: directions.get(d, 0) for d in index.DIRECTIONS}, "findings": len(made.evidence),
+            "works": len({r["key"] for r in made.evidence}), "questions": len(made.questions)}
+
+
+def report_record(p: Planned) -> dict:
+    t = p.target
+    return {"hypothesis": t.hypothesis.id, "variant": t.variant.name, "hypothesis_title": t.hypothesis.title,
+            "variant_title": t.variant.title, "key": p.key, "inputs": p.inputs,
+            "parameters": t.parameters.model_dump(), "summary": summary(p.bundle)}
+
+
+def next_manifest(previous: dict, matrix: list[Target], built: list[Planned], staging: publish.Staging) -> dict:
+    """The previous manifest with the built reports replaced and reports no longer in the matrix dropped."""
+    names = {t.name for t in matrix}
+    rebuilt = {p.name for p in built}
+    reports = {n: r for n, r in previous["reports"].items() if n in names and n not in rebuilt}
+    files = {f: h for f, h in previous["files"].items() if "/".join(f.split("/")[:2]) in reports}
+    for p in built:
+        reports[p.name] = report_record(p)
+        files.update(manifest.folder_hashes(staging / p.name, p.name))
+    return {"schema": manifest.SCHEMA, "files": files, "reports": reports}
+
+
+def stage_file(staging: publish.Staging, outputs: Path, name: str, data: bytes) -> bool:
+    """Stage top-level file *name* unless outputs/ already holds exactly *data*; True when staged."""
+    current = outputs / name
+    if current.is_file() and current.read_bytes() == data:
+        return False
+    (staging / name).write_bytes(data)
+    return True
+
+
+def run_build(project: Project, options: BuildOptions) -> int:
+    """Build the report matrix; 0 when every report is built or reused, 2 when any failed."""
+    outputs = Path(options.outputs or project.outputs_dir).resolve()
+    jobs = workers(options, project)
+    review = livingreview.load(project, sources=options.sources)
+    matrix = make_plan(project, review.hypotheses)
+    targets = select_only(matrix, options.only)
+    if options.explain:
+        explain(plan_reports(review, targets, manifest.read(outputs), outputs, options))
+        return 0
+    with publish.exclusive(outputs):
+        for name in publish.recover(outputs):
+            print(f"restored {name}: a previous build was interrupted while publishing it")
+        previous = manifest.read(outputs)
+        planned = plan_reports(review, targets, previous, outputs, options)
+        staging = publish.Staging(outputs)
+        try:
+            return _build(project, options, outputs, matrix, planned, previous, staging, jobs)
+        finally:
+            staging.discard()
+
+
+def _build(project, options, outputs, matrix, planned, previous, staging, jobs) -> int:
+    todo = [p for p in planned if p.reasons]
+    for p in todo:
+        bundle.write_bundle(staging / p.name, p.target, p.bundle)
+    env = execute.kernel_environment(project.root, source_date_epoch=fingerprint.source_date_epoch(project.root),
+                                     sources=options.sources)
+    outcomes = execute.run_jobs([execute.Job(p.target, staging / p.name, options.pdf) for p in todo],
+                                root=project.root, workers=jobs, env=env)
+    failed = {o.name: o.error for o in outcomes if not o.ok}
+    built = [p for p in todo if p.name not in failed]
+
+    changes = [c for p in built if (c := changelog.compare(p.name, changelog.read_published(outputs / p.name), p.bundle))]
+    history = changelog.add_entry(changelog.read_history(outputs), changes, date=fingerprint.build_date(project.root),
+                                  commit=fingerprint.git_commit(project.root))
+    new_manifest = next_manifest(previous, matrix, built, staging)
+    sections, notes = index.extra_sections(project)
+    hypotheses = {t.hypothesis.id: t.hypothesis.title for t in matrix}
+    top = {
+        changelog.MD_NAME: changelog.to_markdown(history).encode("utf-8"),
+        changelog.JSON_NAME: changelog.to_json(history),
+        "index.html": index.render_index(
+            config=project.config, build_date=fingerprint.build_date(project.root), hypotheses=hypotheses,
+            manifest=new_manifest, sections=[("Changes", changelog.to_html(history)), *sections]).encode("utf-8"),
+    }
+    new_manifest["files"].update({name: fingerprint.sha256_bytes(data) for name, data in top.items()})
+    report = build_report(planned, outcomes, failed)
+    staged = [p.name for p in built]
+    staged += [name for name, data in top.items() if stage_file(staging, outputs, name, data)]
+    staged += [name for name, data in ((BUILD_REPORT, report), (manifest.NAME, manifest.render(new_manifest["files"], new_manifest["reports"])))
+               if stage_file(staging, outputs, name, data)]
+    publish.publish(staging, staged)
+
+    print_summary(planned, failed, kernels=sum(o.kernel_started for o in outcomes), outputs=outputs, notes=notes)
+    return 2 if failed else 0
+
+
+def build_report(planned: list[Planned], outcomes: list[execute.Outcome], failed: dict[str, str]) -> bytes:
+    """``build-report.json``: what this build did per report, and how many kernels it started."""
+    reports = {}
+    for p in planned:
+        if not p.reasons:
+            reports[p.name] = {"status": "reused"}
+        elif p.name in failed:
+            reports[p.name] = {"status": "failed", "reasons": p.reasons, "error": failed[p.name]}
+        else:
+            reports[p.name] = {"status": "built", "reasons": p.reasons}
+    return bundle.dumps({"schema": BUILD_REPORT_SCHEMA, "kernels_started": sum(o.kernel_started for o in outcomes),
+                         "reports": reports})
+
+
+def print_summary(planned: list[Planned], failed: dict[str, str], *, kernels: int, outputs: Path, notes: list[str]) -> None:
+    for p in planned:
+        if not p.reasons:
+            print(f"reused  {p.name}")
+        elif p.name in failed:
+            print(f"failed  {failed[p.name]}")
+        else:
+            print(f"built   {p.name} ({'; '.join(p.reasons)})")
+    for note in notes:
+        print(note)
+    counts = Counter("reused" if not p.reasons else "failed" if p.name in failed else "built" for p in planned)
+    print(f"{counts['built']} built, {counts['reused']} reused, {counts['failed']} failed; "
+          f"{kernels} kernel{'' if kernels == 1 else 's'} started; outputs in {outputs}")
+    if failed:
+        print("the failed reports' previous outputs are unchanged")
