@@ -1,0 +1,41 @@
+"""What report notebooks call: one function per section, each returning escaped HTML.
+
+A notebook cell is one or two calls::
+
+    from livingreview import report
+    report.title(sel)
+    report.evidence_table(sel)
+    report.plot(sel, "timeline")
+
+Rendering an executed notebook to HTML and PDF is :mod:`livingreview.report.render`.
+"""
+
+from .plots import UnknownPlot
+from .sections import (
+    evidence_table,
+    how_to_cite,
+    hypothesis,
+    open_questions,
+    plot,
+    predictions,
+    provenance,
+    references,
+    report_citation,
+    summary,
+    title,
+)
+
+__all__ = [
+    "UnknownPlot",
+    "evidence_table",
+    "how_to_cite",
+    "hypothesis",
+    "open_questions",
+    "plot",
+    "predictions",
+    "provenance",
+    "references",
+    "report_citation",
+    "summary",
+    "title",
+]

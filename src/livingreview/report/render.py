@@ -1,0 +1,75 @@
+"""An executed report notebook -> one self-contained HTML page -> an A4 PDF.
+
+HTML: nbconvert's :class:`~nbconvert.HTMLExporter` with the ``livingreview`` template (code
+and prompts hidden, CSS inlined, a table of contents from the headings, no network assets).
+PDF: WeasyPrint from the same HTML with the print stylesheet; it may fetch nothing but
+``data:`` URLs (its fetcher's protocol allow-list), so printing never reaches the network.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from importlib.resources import files
+
+import nbformat
+from nbconvert import HTMLExporter
+
+from .. import __version__
+from ..errors import LivingReviewError
+from .toc import headings, toc_html
+
+TEMPLATES = files("livingreview.report") / "templates"
+STYLESHEETS = ("report.css", "print.css")
+_TOC_MARKER = "<!--livingreview:toc-->"
+
+
+class RenderError(LivingReviewError):
+    """The notebook could not be rendered (a bug in a template or an unreadable notebook)."""
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> str:
+    """The report's CSS (screen, then print), inlined into every page."""
+    static = TEMPLATES / "livingreview" / "static"
+    return "\n".join((static / name).read_text(encoding="utf-8") for name in STYLESHEETS)
+
+
+def _exporter() -> HTMLExporter:
+    return HTMLExporter(
+        template_name="livingreview",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+        anchor_link_text="¶",
+    )
+
+
+def render_html(executed_nb: nbformat.NotebookNode, *, title: str) -> str:
+    """The executed notebook as one self-contained HTML page titled *title* (code hidden)."""
+    resources = {
+        "livingreview": {"title": title, "css": stylesheet(), "version": __version__, "toc_marker": _TOC_MARKER},
+    }
+    try:
+        body, _ = _exporter().from_notebook_node(executed_nb, resources=resources)
+    except Exception as exc:  # nbconvert raises many types; name the failure, keep the cause
+        raise RenderError(f"could not render the notebook to HTML: {exc}") from exc
+    main = body[body.index('<main class="lr-main"'):]
+    return body.replace(_TOC_MARKER, toc_html(headings(main)), 1)
+
+
+def render_pdf(html: str) -> bytes:
+    """The HTML page printed to an A4 PDF by WeasyPrint (deterministic: no dates in the file)."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    quiet = logging.getLogger("weasyprint")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # it warns about screen-only CSS it ignores in print
+    try:
+        offline = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+        return HTML(string=html, url_fetcher=offline, base_url=None).write_pdf()
+    finally:
+        quiet.setLevel(level)

@@ -1,0 +1,162 @@
+"""The numbers and rows behind the report sections, computed from a Selection (no markup here).
+
+Everything is sorted in a fixed order so the same selection always gives the same rows.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from ..notes.pem import derive
+from .vocabulary import DESIGNS, DIRECTIONS, PEM, SOURCE_TYPES, ordered
+
+
+def blank(value) -> bool:
+    """True for None, NaN and pandas' missing values (DataFrame cells can hold any of them)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def listed(value) -> list[str]:
+    """A DataFrame cell that may hold a list, a '; '-joined string or nothing, as a list of strings."""
+    if blank(value):
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    if isinstance(value, Iterable):
+        return [str(v) for v in value if not blank(v)]
+    return [str(value)]
+
+
+def text(value, default: str = "") -> str:
+    return default if blank(value) else str(value)
+
+
+def _finding_number(finding_id) -> int:
+    match = re.fullmatch(r"f(\d+)", text(finding_id))
+    return int(match.group(1)) if match else 0
+
+
+def _year(value) -> int:
+    return 10_000 if blank(value) else int(value)
+
+
+def evidence_records(evidence: pd.DataFrame) -> list[dict]:
+    """One dict per finding, ordered by year, citation key and finding number."""
+    rows = evidence.to_dict(orient="records")
+    return sorted(rows, key=lambda r: (_year(r.get("year")), str(r.get("key")), _finding_number(r.get("finding_id"))))
+
+
+def population(patients, controls) -> str:
+    """'18 patients, 41 controls' — the sample as the note states it; unknown stays unknown."""
+    def part(value, noun: str) -> str:
+        if blank(value) or value == "unknown":
+            return f"{noun}: not stated"
+        if value == "none":
+            return f"no {noun}"
+        count = int(value)
+        return f"{count} {noun[:-1] if count == 1 else noun}"
+
+    return f"{part(patients, 'patients')}, {part(controls, 'controls')}"
+
+
+def pem_status(note) -> str:
+    """A work's PEM status: typed in the note or derived from its criteria (validation makes them agree)."""
+    return note.pem or derive(note.criteria)
+
+
+def count_table(values: Iterable[str], order: Mapping[str, str]) -> list[tuple[str, int]]:
+    """``[(value, count)]`` in the vocabulary's display order; values absent from the data are left out."""
+    counts = Counter(str(v) for v in values)
+    return [(value, counts[value]) for value in ordered(order, counts)]
+
+
+def summary_counts(notes: Mapping[str, object], evidence: pd.DataFrame) -> dict[str, list[tuple[str, int]]]:
+    """Findings by direction (every direction, zeros included); works by design, source type and PEM status."""
+    works = [notes[key] for key in sorted(notes)]
+    return {
+        "direction": list(direction_counts(evidence).items()),
+        "design": count_table((n.design for n in works), DESIGNS),
+        "source_type": count_table((n.source_type for n in works), SOURCE_TYPES),
+        "pem": count_table((pem_status(n) for n in works), PEM),
+    }
+
+
+def direction_counts(evidence: pd.DataFrame) -> dict[str, int]:
+    """``{direction: number of findings}`` for every direction (zeros included), in display order."""
+    counts = Counter(evidence["direction"]) if len(evidence) else Counter()
+    return {d: int(counts.get(d, 0)) for d in DIRECTIONS}
+
+
+def prediction_status(predictions, evidence: pd.DataFrame) -> list[dict]:
+    """Per prediction: its id, statement, findings by direction and their total.
+
+    Findings tied to no prediction (or to one the hypothesis does not list) come last, as
+    ``id=None``, only when there are any.
+    """
+    known = [p.id for p in predictions]
+    tied = evidence["prediction"].map(lambda v: v if text(v) in known else None) if len(evidence) else pd.Series(dtype=object)
+    rows = []
+    for prediction in predictions:
+        subset = evidence[tied == prediction.id] if len(evidence) else evidence
+        counts = direction_counts(subset)
+        rows.append({"id": prediction.id, "statement": prediction.statement, "counts": counts, "total": sum(counts.values())})
+    untied = evidence[tied.isna()] if len(evidence) else evidence
+    if len(untied):
+        counts = direction_counts(untied)
+        rows.append({"id": None, "statement": "Findings not tied to a listed prediction", "counts": counts, "total": sum(counts.values())})
+    return rows
+
+
+def _flag(value) -> bool:
+    return False if blank(value) else bool(value)
+
+
+def _paraphrased(value) -> dict | None:
+    """``'<key>#<finding>'`` as ``{"key", "finding_id", "anchor"}`` (the primary finding a source reports)."""
+    if blank(value) or "#" not in str(value):
+        return None
+    key, finding_id = str(value).split("#", 1)
+    return {"key": key, "finding_id": finding_id, "anchor": finding_anchor(key, finding_id)}
+
+
+def finding_anchor(key, finding_id) -> str:
+    return f"finding-{key}-{finding_id}"
+
+
+def evidence_view(record: dict) -> dict:
+    """A finding as the evidence table shows it: blanks resolved, lists split, the sample in words."""
+    return {
+        "key": text(record.get("key")),
+        "finding_id": text(record.get("finding_id")),
+        "anchor": finding_anchor(text(record.get("key")), text(record.get("finding_id"))),
+        "year": text(record.get("year")),
+        "source_type": text(record.get("source_type")),
+        "secondary": _flag(record.get("secondary")),
+        "design": text(record.get("design")),
+        "randomized": _flag(record.get("randomized")),
+        "conditions": listed(record.get("conditions")),
+        "population": population(record.get("patients"), record.get("controls")),
+        "criteria": listed(record.get("criteria")),
+        "pem": text(record.get("pem"), "unknown"),
+        "statement": text(record.get("statement")),
+        "prediction": text(record.get("prediction")) or None,
+        "direction": text(record.get("direction")),
+        "kind": text(record.get("kind")),
+        "provenance": text(record.get("provenance"), "unverified"),
+        "quote": text(record.get("quote")) or None,
+        "locator": text(record.get("locator")) or None,
+        "extracted_from": text(record.get("extracted_from")) or None,
+        "paraphrases": _paraphrased(record.get("paraphrases")),
+    }
+
+
+def evidence_rows(evidence: pd.DataFrame) -> list[dict]:
+    """The evidence table's rows, in :func:`evidence_records` order."""
+    return [evidence_view(r) for r in evidence_records(evidence)]
