@@ -87,9 +87,8 @@ class _Work:
 
 def rate(hypothesis: Hypothesis, evidence: pd.DataFrame, notes: Mapping[str, Note], rules: Rules) -> HypothesisRating:
     """Rate every prediction of *hypothesis* from the *evidence* rows (one per finding) about it."""
-    rows = evidence[evidence["hypothesis"] == hypothesis.id]
-    predictions = [_rate_prediction(p.id, _works(rows[rows["prediction"] == p.id], notes), hypothesis, rules)
-                   for p in hypothesis.predictions]
+    works = _works_by_prediction(evidence[evidence["hypothesis"] == hypothesis.id], notes)
+    predictions = [_rate_prediction(p.id, works.get(p.id, []), hypothesis, rules) for p in hypothesis.predictions]
     return HypothesisRating(hypothesis_id=hypothesis.id, level=_overall(predictions, rules), rule=rules.overall,
                             predictions=predictions, scale=(*rules.levels, rules.no_evidence))
 
@@ -116,15 +115,19 @@ def _change(prediction: str, before: str, after: str, scale: Sequence[str], drop
             "works_dropped": "; ".join(dropped)}
 
 
-def _works(rows: pd.DataFrame, notes: Mapping[str, Note]) -> list[_Work]:
-    works = []
-    for key, group in rows.groupby("key", sort=True):
-        if key not in notes:
-            raise EvidenceMismatch(f"the evidence names '{key}' but no note was given for it; "
-                                   "pass the notes the evidence table was built from")
-        works.append(_Work(key=str(key), note=notes[key], findings=tuple(sorted(group["finding_id"])),
-                           directions=frozenset(group["direction"])))
-    return works
+def _works_by_prediction(rows: pd.DataFrame, notes: Mapping[str, Note]) -> dict[str, list[_Work]]:
+    """prediction id -> the works with findings on it, sorted by key (findings without a prediction are left out)."""
+    found: dict[str, dict[str, list[tuple[str, str]]]] = {}
+    for prediction, key, finding_id, direction in rows[["prediction", "key", "finding_id", "direction"]].itertuples(index=False):
+        if isinstance(prediction, str):
+            found.setdefault(prediction, {}).setdefault(key, []).append((finding_id, direction))
+    missing = sorted({key for works in found.values() for key in works if key not in notes})
+    if missing:
+        raise EvidenceMismatch(f"the evidence names '{missing[0]}' but no note was given for it; "
+                               "pass the notes the evidence table was built from")
+    return {prediction: [_Work(key, notes[key], tuple(sorted(f for f, _ in items)), frozenset(d for _, d in items))
+                         for key, items in sorted(works.items())]
+            for prediction, works in found.items()}
 
 
 def _is_set_aside(work: _Work, rules: Rules) -> bool:
