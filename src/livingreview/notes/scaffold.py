@@ -4,11 +4,19 @@ The note is a commented template: the key is filled in, the entry's title, autho
 shown as comments, every choice list comes from the schema, and everything the note's author must
 read the source for is left empty, so ``livingreview check`` lists what remains to fill in.
 An existing note is never overwritten unless asked to (``force``).
+
+=======  ====================================================================
+code     meaning (errors, raised as exceptions)
+=======  ====================================================================
+NOTE020  the key is not in the bibliography, or cannot name a note file
+NOTE021  the note exists and ``force`` was not given
+=======  ====================================================================
 """
 
 from __future__ import annotations
 
 import re
+import textwrap
 import typing
 from pathlib import Path
 
@@ -33,7 +41,7 @@ def new_note(project: Project, key: str, force: bool = False) -> Path:
     bibliography, _ = load_project_bibliography(project)  # its problems are `check`'s to report
     if key not in bibliography:
         raise UnknownKey([error("NOTE020", "bib", None, f"'{key}' is not in the bibliography", key=key,
-                                hint=closest(key, bibliography) or "add the entry to a bib/*.bib file first")])
+                                hint=closest(key, bibliography, 0.8) or "add the entry to a bib/*.bib file first")])
     if not re.fullmatch(model.KEY, key):
         raise UnknownKey([error("NOTE020", "bib", None, f"'{key}' cannot name a note file", key=key,
                                 hint="use a key of letters, digits and _ : . - only")])
@@ -45,8 +53,10 @@ def new_note(project: Project, key: str, force: bool = False) -> Path:
     return path
 
 
-def _choices(annotation) -> str:
-    return " | ".join(typing.get_args(annotation))
+def _choices(annotation, indent: str = "") -> str:
+    """The allowed values as comment lines of at most 100 characters."""
+    lines = textwrap.wrap(" | ".join(typing.get_args(annotation)), 100 - len(indent) - 2, break_on_hyphens=False)
+    return f"\n{indent}# ".join(lines)
 
 
 def _comment(text: object) -> str:
@@ -73,7 +83,7 @@ source_type:{f" {source_type}" if source_type else ""}
 # {_choices(model.Design)}
 design:
 population:
-  # {_choices(model.ConditionName)}
+  # {_choices(model.ConditionName, "  ")}
   conditions: []
   patients: unknown  # a number, or unknown
   controls: unknown  # a number, none, or unknown
