@@ -1,7 +1,7 @@
 """A tiny, valid, fictional project in ``tmp_path``, for any test that needs a whole review.
 
 ``tiny_project`` gives a :class:`TinyProject`: one hypothesis, two notes (one quoting its source
-text), a two-entry bibliography and a sources folder. Every work is invented ("Journal of
+text), a two-entry bibliography, the project's own certainty rules and a sources folder. Every work is invented ("Journal of
 Examples"); change a file with ``write`` or ``edit`` to make the case a test needs.
 """
 
@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 
 from livingreview.project import Project
+
+#: the rules file the real review uses (rules, not review content: every project needs one)
+CERTAINTY = Path(__file__).resolve().parents[1] / "reviews" / "certainty.yml"
 
 BUILD_YML = """\
 title: An example living review
@@ -79,14 +82,15 @@ findings:
     quote: 'the marker was "clearly higher" in patients'' blood'
     locator: paragraph 2
   - id: f2
-    statement: The authors read it as a cause of fatigue.
+    statement: The authors read the marker as a source of fatigue.
     hypothesis: example-fatigue
     direction: supports
     kind: inferred
     extracted_from: Doe 2020, abstract
 remaining_questions:
   - id: q-example-cause
-    text: Does the marker cause fatigue or follow it?
+    text: Does the marker come before fatigue or after it?
+does_not_prove: A case-control study shows a difference, not its direction.
 """
 
 ROE2018 = """\
@@ -140,6 +144,7 @@ class TinyProject:
 def tiny_project(tmp_path: Path) -> TinyProject:
     tiny = TinyProject(tmp_path / "review", tmp_path / "sources")
     tiny.write("reviews/build.yml", BUILD_YML)
+    tiny.write("reviews/certainty.yml", CERTAINTY.read_text(encoding="utf-8"))
     tiny.write("bib/references.bib", BIB)
     tiny.write("reviews/hypotheses/example-fatigue.yml", HYPOTHESIS)
     tiny.write("reviews/notes/doe2020.yml", DOE2020)

@@ -56,7 +56,7 @@ NOTE_CASES = [
      [f"{NOTE}:16: error NOTE001 [doe2020.findings[f1].prediction] expected text, got a list"]),
     ("quick_summary: An invented case-control study.", "quick_summary:",
      [f"{NOTE}:10: error NOTE001 [doe2020.quick_summary] 'quick_summary' is empty"]),
-    ("    text: Does the marker cause fatigue or follow it?", "    text: 3",
+    ("    text: Does the marker come before fatigue or after it?", "    text: 3",
      [f"{NOTE}:29: error NOTE001 [doe2020.remaining_questions[q-example-cause].text] expected text, got 3"]),
     ("    quote: 'the marker", "    quote: '" + "x" * 290 + " the marker",
      [f"{NOTE}:19: error NOTE001 [doe2020.findings[f1].quote] 341 characters long, at most 300 are allowed — "
