@@ -2,7 +2,9 @@
 
 A question's id is stable: the same id in two files is the same question. Two ids whose texts are
 the same once normalised (case, spacing, final punctuation) are one question too; it is listed under
-the first id in sorted order and the others are named in ``merged`` (and by :func:`duplicates`).
+the first id in sorted order and the others are named in ``merged`` (``livingreview check`` warns
+about them: QUES001). One id worded differently in two files is an error of the notes validator;
+the register keeps the first wording (hypotheses by id, then notes by key).
 
 Status, from the data:
 
@@ -33,11 +35,9 @@ TRIAL_SOURCE_TYPES = frozenset({"trial-registration"})
 class _Entry:
     id: str
     text: str
-    source: str  # where the text was first given: "hypothesis <id>" or "note <key>"
     hypotheses: set[str] = field(default_factory=set)
     raised_by: set[str] = field(default_factory=set)
     merged: set[str] = field(default_factory=set)
-    variants: dict[str, str] = field(default_factory=dict)  # other wordings of the same id -> where
 
 
 def normalise(text: str) -> str:
@@ -78,19 +78,6 @@ def register(hypotheses: Mapping[str, Hypothesis], notes: Mapping[str, Note]) ->
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def duplicates(hypotheses: Mapping[str, Hypothesis], notes: Mapping[str, Note]) -> list[str]:
-    """Sentences about what :func:`register` merged: one id worded differently, or one text under two ids."""
-    entries, _ = _merged(_collect(hypotheses, notes))
-    out = []
-    for qid in sorted(entries):
-        entry = entries[qid]
-        for other in sorted(entry.merged):
-            out.append(f"{other} has the same text as {qid}; the register lists it once, as {qid}.")
-        for where in sorted(set(entry.variants.values())):
-            out.append(f"{qid} is worded differently in {where}; the register uses the wording in {entry.source}.")
-    return out
-
-
 def diff_register(old_rows: pd.DataFrame | Iterable[Mapping], new_rows: pd.DataFrame | Iterable[Mapping]) -> list[str]:
     """Status changes between two registers (frames, or row mappings as read back from JSON), by question id."""
     old, new = _by_id(old_rows), _by_id(new_rows)
@@ -121,23 +108,21 @@ def _join(values: Iterable[str]) -> str:
 
 
 def _sources(hypotheses: Mapping[str, Hypothesis], notes: Mapping[str, Note]):
-    """(question, where, raised_by, hypotheses) in a fixed order: hypotheses by id, then notes by key."""
+    """(question, raised_by, hypotheses) in a fixed order: hypotheses by id, then notes by key."""
     for hid in sorted(hypotheses):
         for question in hypotheses[hid].open_questions:
-            yield question, f"hypothesis {hid}", hid, {hid}
+            yield question, hid, {hid}
     for key in sorted(notes):
         note = notes[key]
         about = {f.hypothesis for f in note.findings}
         for question in note.remaining_questions:
-            yield question, f"note {key}", key, about
+            yield question, key, about
 
 
 def _collect(hypotheses: Mapping[str, Hypothesis], notes: Mapping[str, Note]) -> dict[str, _Entry]:
     entries: dict[str, _Entry] = {}
-    for question, where, raised_by, about in _sources(hypotheses, notes):
-        entry = entries.setdefault(question.id, _Entry(question.id, question.text, where))
-        if normalise(question.text) != normalise(entry.text):
-            entry.variants.setdefault(question.text, where)
+    for question, raised_by, about in _sources(hypotheses, notes):
+        entry = entries.setdefault(question.id, _Entry(question.id, question.text))
         entry.raised_by.add(raised_by)
         entry.hypotheses |= about
     return entries
@@ -158,7 +143,6 @@ def _merged(entries: dict[str, _Entry]) -> tuple[dict[str, _Entry], dict[str, st
         target.merged.add(qid)
         target.raised_by |= entry.raised_by
         target.hypotheses |= entry.hypotheses
-        target.variants.update({t: w for t, w in entry.variants.items() if t not in target.variants})
         alias[qid] = first
     return kept, alias
 
