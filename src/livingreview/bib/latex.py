@@ -1,4 +1,4 @@
-"""LaTeX in BibTeX values -> display text (Unicode, no protective braces).
+r"""LaTeX in BibTeX values -> display text (Unicode, no protective braces).
 
 pylatexenc does the decoding, but it costs about a millisecond per value, which is
 40 s for a 10,000-entry bibliography if every field went through it. So:
@@ -10,6 +10,9 @@ pylatexenc does the decoding, but it costs about a millisecond per value, which 
 Two characters mean something else to LaTeX than to the person who typed them into
 a .bib file: a bare ``%`` (a comment) and a bare ``&`` (an alignment tab). They are
 escaped before decoding so that "50% of A & B" stays "50% of A & B".
+
+Addresses and identifiers (``url``, ``doi``...) are verbatim in biblatex: they are not
+decoded (a ``~`` in a URL is a tilde), only unwrapped from ``\url{}`` and unescaped.
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 _NEEDS_PARSER = re.compile(r"[\\$~]|--|``|''")
 _BARE_SPECIALS = re.compile(r"(?<!\\)([%&])")
 _BRACES = str.maketrans("", "", "{}")
+_URL_MACRO = re.compile(r"^\\url\{(.*)\}$", re.DOTALL)
+_ESCAPED = re.compile(r"\\([_%&#$~{}])")
+
+#: fields biblatex reads verbatim
+VERBATIM_FIELDS = frozenset({"url", "urlraw", "doi", "eprint", "file", "pdf"})
 
 
 @functools.cache
@@ -49,3 +57,9 @@ def to_text(value: str) -> str:
     if "{" in value or "}" in value:
         return value.translate(_BRACES)
     return value
+
+
+def verbatim_text(value: str) -> str:
+    """The display form of a verbatim field: ``\\url{...}`` unwrapped, ``\\_`` -> ``_``, nothing decoded."""
+    match = _URL_MACRO.match(value.strip())
+    return _ESCAPED.sub(r"\1", match.group(1) if match else value).strip()

@@ -22,6 +22,11 @@ BIB016   error     a field is present but empty (lint): leave an unknown field o
 BIB017   error     a note or hypothesis cites a key that has no entry (lint)
 BIB018   warning   an entry is cited by no note or hypothesis (lint)
 BIB019   error     a citation key is empty or has characters other than A-Z a-z 0-9 _ : . - (lint)
+BIB020   error     an unknown citation style (cite)
+BIB021   error     a file to import cannot be read: not RIS / CSL-JSON, a record not closed (import)
+BIB022   error     an imported record's key is already in the bibliography or the import (import)
+BIB023   error     an imported record's DOI is already in the bibliography or the import (import)
+BIB024   error     the import's format or target cannot be used: unknown extension, not .bib (import)
 =======  ========  ==========================================================================
 
 ``livingreview check`` reports ``load_project_bibliography``'s diagnostics plus

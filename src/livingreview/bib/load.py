@@ -33,7 +33,7 @@ from bibtexparser import model
 from ..diagnostics import Diagnostic, error, warning
 from . import values
 from .identifiers import normalise_doi
-from .latex import to_text
+from .latex import VERBATIM_FIELDS, to_text, verbatim_text
 from .names import Person, parse_names
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -61,7 +61,8 @@ class DisplayFields(Mapping[str, str]):
         self._expanded = dict(expanded)
 
     def __getitem__(self, name: str) -> str:
-        return to_text(self._expanded[name])
+        value = self._expanded[name]
+        return verbatim_text(value) if name in VERBATIM_FIELDS else to_text(value)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._expanded)
@@ -350,7 +351,7 @@ def _inherited(item: _Parsed, first: Mapping[str, _Parsed]) -> tuple[dict[str, s
             if parent is not item:
                 return merged, None  # a cycle further up the chain: reported at its members
             cycle = " -> ".join([*path, item.key])
-            return merged, error("BIB008", item.file, item.lines["crossref"], f"crossref cycle {cycle}; nothing is inherited around the cycle",
+            return dict(item.expanded), error("BIB008", item.file, item.lines["crossref"], f"crossref cycle {cycle}; nothing is inherited around the cycle",
                                  key=item.key, field="crossref", hint="remove the crossref that points back")
         for name, value in parent.expanded.items():
             if name in _NOT_INHERITED:
