@@ -25,6 +25,11 @@ import pandas as pd
 
 from ..notes.model import Hypothesis, Note
 
+#: the register's columns; lists are "; "-joined and sorted. ``hypotheses``: the hypotheses it concerns
+#: (the raising hypothesis, or the hypotheses of the raising note's findings); ``raised_by``: hypothesis
+#: ids and note keys that raise it; ``status_by``: the findings (``key#fN``) that address it, or the
+#: trials that test it; ``links``: every work connected to it (raising, testing or addressing);
+#: ``merged``: other ids with the same text, listed under this one
 COLUMNS = ["question_id", "text", "hypotheses", "raised_by", "status", "status_by", "links", "merged"]
 STATUSES = ("open", "being-tested", "addressed")
 TRIAL_DESIGNS = frozenset({"planned-trial"})
