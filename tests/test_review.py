@@ -1,0 +1,185 @@
+"""The notebook-facing API on the tiny fictional project: load, findings, questions, select."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+import livingreview
+from livingreview.errors import InputError, ReviewInvalid
+from livingreview.review import EVIDENCE_COLUMNS, QUESTION_COLUMNS, UnknownHypothesis, load
+
+DOE = "reviews/notes/doe2020.yml"
+ROE = "reviews/notes/roe2018.yml"
+HYP = "example-fatigue"
+
+
+def _na(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _rows(frame: pd.DataFrame, *columns: str) -> list[tuple]:
+    return [tuple(None if _na(v) else v for v in row) for row in frame[list(columns)].itertuples(index=False)]
+
+
+def test_load_gives_the_validated_review_with_its_warnings(tiny_project):
+    review = livingreview.load(tiny_project.root)
+    assert (sorted(review.hypotheses), sorted(review.notes)) == ([HYP], ["doe2020", "roe2018"])
+    assert sorted(review.bibliography) == ["doe2020", "roe2018"]
+    assert review.config.title == "An example living review"
+    assert {k: c.status for k, c in review.quote_status.items()} == {
+        ("doe2020", "f1"): "unverified", ("doe2020", "f2"): "extracted", ("roe2018", "f1"): "extracted"}
+    assert [(d.code, d.line) for d in review.diagnostics] == [("QUOTE005", 19)]
+
+
+def test_load_with_sources_verifies_quotes_but_leaves_the_record_to_check(tiny_project):
+    review = load(tiny_project.root, sources=tiny_project.sources)
+    assert review.quote_status[("doe2020", "f1")].status == "verified"
+    assert review.diagnostics == []
+    assert not (tiny_project.root / "reviews" / "quote-record.json").exists()
+
+
+def test_load_refuses_a_review_with_errors_and_lists_them(tiny_project):
+    tiny_project.edit(ROE, "    prediction: EX2", "    prediction: EX7")
+    tiny_project.edit(DOE, "design: case-control", "design: case-contro")
+    with pytest.raises(ReviewInvalid) as exc:
+        load(tiny_project.root)
+    assert [(d.code, d.file, d.line) for d in exc.value.diagnostics] == [("NOTE001", DOE, 3), ("NOTE013", ROE, 15)]
+    assert str(exc.value).startswith("the review has 2 error(s); `livingreview check` lists them:\n")
+
+
+def test_findings_one_row_each_in_a_stable_order_with_fixed_columns(tiny_project):
+    findings = load(tiny_project.root, sources=tiny_project.sources).findings()
+    assert tuple(findings.columns) == EVIDENCE_COLUMNS
+    assert _rows(findings, "prediction", "key", "finding_id", "provenance") == [
+        ("EX1", "doe2020", "f1", "verified"), ("EX2", "roe2018", "f1", "extracted"), (None, "doe2020", "f2", "extracted")]
+    first = {k: (None if _na(v) else v) for k, v in findings.iloc[1].items()}
+    assert first == {
+        "key": "roe2018", "finding_id": "f1", "hypothesis": HYP, "prediction": "EX2", "direction": "mixed",
+        "kind": "observed", "statement": "Fatigue fell on the example drug.", "provenance": "extracted", "quote": None,
+        "locator": None, "extracted_from": "Roe 2018, Journal of Examples, results", "source_type": "primary",
+        "secondary": False, "design": "rct", "randomized": True, "conditions": "MS", "patients": 40, "controls": 0,
+        "criteria": "Fukuda", "pem": "not-required", "year": 2018, "title": "An example trial", "paraphrases": None,
+    }
+    assert {c: str(findings[c].dtype) for c in ("secondary", "randomized", "patients", "controls", "year", "key")} == {
+        "secondary": "bool", "randomized": "bool", "patients": "Int64", "controls": "Int64", "year": "Int64", "key": "str"}
+
+
+def test_unknown_counts_are_missing_and_several_conditions_are_joined(tiny_project):
+    tiny_project.edit(DOE, "  patients: 12\n  controls: 10\n", "")
+    tiny_project.edit(DOE, "conditions: [ME/CFS]", "conditions: [ME/CFS, FM]")
+    tiny_project.edit(DOE, "criteria: [CCC]", "criteria: [Fukuda, other]")
+    row = load(tiny_project.root).findings().iloc[0]
+    assert (row["patients"] is pd.NA, row["controls"] is pd.NA) == (True, True)
+    assert (row["conditions"], row["criteria"], row["pem"]) == ("ME/CFS; FM", "Fukuda; other", "unknown")
+
+
+def test_findings_sort_by_finding_number_not_text(tiny_project):
+    tiny_project.edit(DOE, "  - id: f1\n", "  - id: f10\n")
+    tiny_project.edit(DOE, "    kind: inferred\n", "    kind: inferred\n    prediction: EX1\n")
+    findings = load(tiny_project.root).findings()
+    assert _rows(findings, "key", "finding_id") == [("doe2020", "f2"), ("doe2020", "f10"), ("roe2018", "f1")]
+
+
+def test_questions_one_row_per_question_and_file(tiny_project):
+    tiny_project.edit(ROE, "why_it_matters: It tests EX2.", "why_it_matters: It tests EX2.\nremaining_questions:\n"
+                      "  - id: q-example-dose\n    text: Which dose of the example drug matters?")
+    questions = load(tiny_project.root).questions()
+    assert tuple(questions.columns) == QUESTION_COLUMNS
+    assert _rows(questions, *QUESTION_COLUMNS) == [
+        ("q-example-cause", "Does the marker come before fatigue or after it?", HYP, "doe2020"),
+        ("q-example-dose", "Which dose of the example drug matters?", HYP, "example-fatigue"),
+        ("q-example-dose", "Which dose of the example drug matters?", HYP, "roe2018"),
+    ]
+
+
+def test_select_everything(tiny_project):
+    sel = load(tiny_project.root).select(HYP)
+    assert sel.hypothesis.id == HYP
+    assert sel.parameters == {"hypothesis": HYP, "conditions": "all", "pem_required_only": False,
+                              "year_from": None, "year_to": None}
+    assert sorted(sel.notes) == ["doe2020", "roe2018"]
+    assert _rows(sel.evidence, "key", "finding_id") == [("doe2020", "f1"), ("roe2018", "f1"), ("doe2020", "f2")]
+    assert list(sel.evidence.index) == [0, 1, 2]
+    assert sel.dropped == {"works": 0, "findings": 0, "by": {"conditions": (0, 0), "pem": (0, 0), "years": (0, 0)}}
+    assert sel.keys == ["doe2020", "roe2018"]
+
+
+@pytest.mark.parametrize(("parameters", "kept", "dropped"), [
+    ({"conditions": "MS"}, ["roe2018"], (1, 2, {"conditions": (1, 2), "pem": (0, 0), "years": (0, 0)})),
+    ({"conditions": "FND"}, [], (2, 3, {"conditions": (2, 3), "pem": (0, 0), "years": (0, 0)})),
+    ({"pem_required_only": True}, ["doe2020"], (1, 1, {"conditions": (0, 0), "pem": (1, 1), "years": (0, 0)})),
+    ({"year_from": 2019}, ["doe2020"], (1, 1, {"conditions": (0, 0), "pem": (0, 0), "years": (1, 1)})),
+    ({"year_to": 2019}, ["roe2018"], (1, 2, {"conditions": (0, 0), "pem": (0, 0), "years": (1, 2)})),
+    ({"year_from": 2018, "year_to": 2020}, ["doe2020", "roe2018"], (0, 0, {"conditions": (0, 0), "pem": (0, 0), "years": (0, 0)})),
+    # a work failing two filters counts under each, once in the totals
+    ({"conditions": "MS", "pem_required_only": True}, [], (2, 3, {"conditions": (1, 2), "pem": (1, 1), "years": (0, 0)})),
+])
+def test_select_filters_works_and_counts_what_it_dropped(tiny_project, parameters, kept, dropped):
+    sel = load(tiny_project.root).select(HYP, **parameters)
+    assert sorted(sel.notes) == kept
+    assert sorted(set(sel.evidence["key"])) == kept
+    assert sel.dropped == {"works": dropped[0], "findings": dropped[1], "by": dropped[2]}
+
+
+def test_proposing_works_are_cited_even_when_their_findings_are_dropped(tiny_project):
+    sel = load(tiny_project.root).select(HYP, conditions="MS")
+    assert sorted(sel.notes) == ["roe2018"]
+    assert sel.keys == ["doe2020", "roe2018"]  # doe2020 proposes the hypothesis
+
+
+def test_a_work_without_a_year_fails_any_year_bound(tiny_project):
+    tiny_project.edit("bib/references.bib", "  year = {2018},\n", "")
+    tiny_project.edit("bib/references.bib", "title = {An example trial},", "title = {An example trial},\n  note = {In press},")
+    review = load(tiny_project.root)
+    assert review.findings().set_index("key").loc["roe2018", "year"] is pd.NA
+    assert review.select(HYP, year_to=2030).dropped["by"]["years"] == (1, 1)
+    assert review.select(HYP).dropped["works"] == 0
+
+
+def test_selection_questions_merge_the_same_id_or_the_same_text(tiny_project):
+    tiny_project.edit(ROE, "why_it_matters: It tests EX2.", "why_it_matters: It tests EX2.\nremaining_questions:\n"
+                      "  - id: q-example-dose\n    text: Which dose of the example drug matters?\n"
+                      "  - id: q-before-after\n    text: does the marker come before fatigue  or after it\n"
+                      "  - id: q-roe-only\n    text: Does the effect last?")
+    sel = load(tiny_project.root).select(HYP)
+    assert _rows(sel.questions, *QUESTION_COLUMNS) == [
+        ("q-example-dose", "Which dose of the example drug matters?", HYP, "example-fatigue; roe2018"),
+        ("q-example-cause", "Does the marker come before fatigue or after it?", HYP, "doe2020; roe2018"),
+        ("q-roe-only", "Does the effect last?", HYP, "roe2018"),
+    ]
+    # a dropped work's questions are not the report's
+    assert _rows(load(tiny_project.root).select(HYP, conditions="ME/CFS").questions, "question_id", "raised_by") == [
+        ("q-example-dose", "example-fatigue"), ("q-example-cause", "doe2020")]
+
+
+def test_an_empty_selection_keeps_its_columns_and_types(tiny_project):
+    sel = load(tiny_project.root).select(HYP, conditions="FND")
+    assert len(sel.evidence) == 0 and tuple(sel.evidence.columns) == EVIDENCE_COLUMNS
+    assert str(sel.evidence["year"].dtype) == "Int64" and str(sel.evidence["secondary"].dtype) == "bool"
+    assert _rows(sel.questions, "question_id", "raised_by") == [("q-example-dose", HYP)]
+
+
+def test_select_refuses_an_unknown_hypothesis_with_a_hint(tiny_project):
+    with pytest.raises(UnknownHypothesis) as exc:
+        load(tiny_project.root).select("example-fatige")
+    assert [d.format() for d in exc.value.diagnostics] == [
+        "select(): error SEL002 [example-fatige.hypothesis] hypothesis 'example-fatige' does not exist — did you mean "
+        "'example-fatigue'?"]
+
+
+def test_select_refuses_parameters_of_the_wrong_kind(tiny_project):
+    with pytest.raises(InputError) as exc:
+        load(tiny_project.root).select(HYP, conditions="CFS", year_from="2019")
+    assert [d.format() for d in exc.value.diagnostics] == [
+        f"select(): error SEL001 [{HYP}.conditions] 'CFS' is not allowed — did you mean 'ME/CFS'?",
+        f"select(): error SEL001 [{HYP}.year_from] expected a whole number, got '2019'",
+    ]
+
+
+def test_the_same_inputs_give_identical_tables(tiny_project):
+    one, two = load(tiny_project.root), load(tiny_project.root)
+    assert one.findings().to_csv() == two.findings().to_csv()
+    assert one.select(HYP).questions.to_csv() == two.select(HYP).questions.to_csv()
