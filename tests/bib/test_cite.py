@@ -1,0 +1,132 @@
+"""Rendered references compared with what each style's rules demand (APA 7th; NLM / Citing
+Medicine for Vancouver; Cite Them Right for Harvard), for fictional works."""
+
+import re
+
+import pytest
+
+from livingreview.bib import cite
+from livingreview.bib.cite import STYLES, format_references
+from livingreview.bib.load import Entry
+from livingreview.errors import ConfigError, InputError
+
+KEYS = ["garcia2019", "examplesite2021", "doe2020"]  # the order of citation
+
+
+@pytest.fixture
+def bib(load_fixture):
+    bib, diagnostics = load_fixture("render.bib")
+    assert diagnostics == []
+    return bib
+
+
+def test_style_names_map_to_csl_styles():
+    assert STYLES == {"apa": "apa", "vancouver": "vancouver-nlm", "harvard": "harvard-cite-them-right"}
+
+
+def test_apa_journal_article_review_and_web_page(bib):
+    refs = format_references(bib, KEYS)  # APA is the default
+    assert refs.style == "apa"
+    # alphabetical: Doe, then the web page by its title's first significant word ("example"), then García
+    assert [(r.key, r.label, r.text) for r in refs] == [
+        ("doe2020", "Doe & Roe, 2020",
+         "Doe, J. A., & Roe, R. (2020). Fatigue in fictional patients: A cohort study. Journal of Examples, 12(3), 45–67. "
+         "https://doi.org/10.5555/example.2020.001"),
+        ("examplesite2021", "An Example Web Page, 2021",
+         "An example web page. (2021, May 3). Example Site. https://example.org/page"),
+        ("garcia2019", "García et al., 2019",
+         "García, A., Smith, B., & Lee, C. (2019). Imaginary mechanisms of fatigue: A narrative review. Examples Review, 4, 101–109."),
+    ]
+    assert refs.items[0].html == (
+        "Doe, J. A., &amp; Roe, R. (2020). Fatigue in fictional patients: A cohort study. <i>Journal of Examples</i>, <i>12</i>(3), "
+        '45–67. <a href="https://doi.org/10.5555/example.2020.001">https://doi.org/10.5555/example.2020.001</a>'
+    )
+    assert refs.items[1].html == (
+        '<i>An example web page</i>. (2021, May 3). Example Site. <a href="https://example.org/page">https://example.org/page</a>'
+    )
+    assert refs.label("garcia2019") == "García et al., 2019"
+    assert [r.anchor for r in refs] == ["ref-doe2020", "ref-examplesite2021", "ref-garcia2019"]
+
+
+def test_vancouver_journal_article_review_and_web_page_in_order_of_citation(bib):
+    refs = format_references(bib, KEYS, "vancouver")
+    assert [(r.key, r.label, r.text) for r in refs] == [
+        ("garcia2019", "[1]",
+         "1. García A, Smith B, Lee C. Imaginary mechanisms of fatigue: A narrative review. Examples Review. 2019;4:101–9."),
+        ("examplesite2021", "[2]",
+         "2. Example Site [Internet]. 2021 [cited 2024 Jan 2]. An example web page. Available from: https://example.org/page"),
+        ("doe2020", "[3]",
+         "3. Doe JA, Roe R. Fatigue in fictional patients: A cohort study. Journal of Examples. 2020;12(3):45–67. "
+         "doi:10.5555/example.2020.001"),
+    ]
+    assert refs.items[2].html.endswith(
+        'doi:<a href="https://doi.org/10.5555/example.2020.001">10.5555/example.2020.001</a>')
+
+
+def test_harvard_uses_british_conventions(bib):
+    refs = format_references(bib, KEYS, "harvard")
+    assert [(r.label, r.text) for r in refs] == [
+        ("Doe and Roe, 2020",
+         "Doe, J.A. and Roe, R. (2020) ‘Fatigue in fictional patients: A cohort study’, Journal of Examples, 12(3), pp. 45–67. "
+         "Available at: https://doi.org/10.5555/example.2020.001."),
+        ("An example web page, 2021",
+         "An example web page (2021) Example Site. Available at: https://example.org/page (Accessed: 2 January 2024)."),
+        ("García, Smith and Lee, 2019",
+         "García, A., Smith, B. and Lee, C. (2019) ‘Imaginary mechanisms of fatigue: A narrative review’, Examples Review, 4, pp. 101–109."),
+    ]
+
+
+def test_apa_book_and_conference_paper(bib):
+    refs = format_references(bib, ["roe2018", "talk2019"])
+    assert [r.text for r in refs] == [
+        "Doe, J. A. (2019). A talk about nothing. In R. Roe (Ed.), Proceedings of the Example Conference (pp. 1–9). Example Press.",
+        "Roe, R. (2018). An imaginary handbook. Example Press.",
+    ]
+
+
+def _entry(key, title, **fields):
+    fields = {"author": "Doe, Jane and Roe, Richard", "title": title, "journal": "Journal of Examples", "year": "2020", **fields}
+    return Entry(key=key, type="article", fields=fields, raw=fields, file="bib/x.bib", line=1)
+
+
+def test_same_authors_and_year_get_year_suffixes_in_title_order():
+    bib = {"z": _entry("z", "Zebra fatigue"), "a": _entry("a", "Ant fatigue")}
+    refs = format_references(bib, ["z", "a"])
+    assert [(r.key, r.label) for r in refs] == [("a", "Doe & Roe, 2020a"), ("z", "Doe & Roe, 2020b")]
+    assert refs.items[0].text.startswith("Doe, J., & Roe, R. (2020a). Ant fatigue.")
+
+
+def test_user_text_never_becomes_markup():
+    hostile = _entry("x", '<script>alert("x")</script> & <b>bold</b>', url='javascript:alert(1)" onmouseover="x',
+                     doi='10.5555/a"><script>', author="<i>Doe</i>, Jane")
+    for style in STYLES:
+        item = format_references({"x": hostile}, ["x"], style).items[0]
+        tags = re.findall(r"<[^>]*>", item.html)
+        assert set(tags) <= {"<i>", "</i>", "</a>", '<a href="https://doi.org/10.5555/a%22%3E%3Cscript%3E">'}, (style, tags)
+        assert "&lt;script&gt;" in item.html
+        assert "<script>" in item.text  # plain text is plain
+
+
+def test_unknown_style_names_the_style_and_the_valid_ones(bib):
+    with pytest.raises(ConfigError) as caught:
+        format_references(bib, KEYS, "chicago")
+    assert caught.value.diagnostics[0].message == "unknown citation style 'chicago'; use one of: apa, harvard, vancouver"
+
+
+def test_unknown_keys_are_refused(bib):
+    with pytest.raises(InputError) as caught:
+        format_references(bib, ["doe2020", "nobody2000"])
+    assert [(d.code, d.key) for d in caught.value.diagnostics] == [("BIB017", "nobody2000")]
+
+
+def test_only_the_keys_asked_for_are_formatted_and_results_are_cached(bib):
+    cite._render.cache_clear()
+    assert [r.key for r in format_references(bib, ["doe2020", "doe2020"])] == ["doe2020"]
+    assert cite._render.cache_info().misses == 1
+    format_references(bib, ["doe2020"])
+    assert (cite._render.cache_info().hits, cite._render.cache_info().misses) == (1, 1)
+
+
+def test_label_of_a_key_not_formatted_is_a_key_error(bib):
+    with pytest.raises(KeyError):
+        format_references(bib, ["doe2020"]).label("garcia2019")
