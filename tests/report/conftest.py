@@ -1,24 +1,30 @@
-"""Fixtures for the report tests (the fictional review itself is in report_fixtures.py)."""
+"""Fixtures for the report tests: a real review loaded from a fictional project."""
 
 from __future__ import annotations
 
 import pytest
 
-from report_fixtures import fake_format_references, make_project, selection
+import livingreview
+from livingreview import fingerprint
+
+from .report_fixtures import HYPOTHESIS_ID, extend
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    monkeypatch.setattr("livingreview.report.sections._format_references",
-                        lambda sel, style: fake_format_references(sel.review.bibliography, sel.keys, style))
-    from livingreview import fingerprint
-
+def review_project(tiny_project, monkeypatch):
+    """The tiny project extended for the report (not a git checkout; build date from SOURCE_DATE_EPOCH)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
     fingerprint.build_date.cache_clear()
-    yield make_project(tmp_path)
+    extend(tiny_project)
+    yield tiny_project
     fingerprint.build_date.cache_clear()
 
 
 @pytest.fixture
-def sel(project):
-    return selection(project)
+def review(review_project):
+    return livingreview.load(review_project.root, sources=review_project.sources)
+
+
+@pytest.fixture
+def sel(review):
+    return review.select(HYPOTHESIS_ID)

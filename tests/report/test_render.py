@@ -9,12 +9,12 @@ import pytest
 
 from livingreview.report.render import RenderError, render_html, render_pdf
 
-from report_fixtures import executed_notebook
+from .report_fixtures import executed_notebook
 
 
 @pytest.fixture
 def page(sel):
-    return render_html(executed_notebook(sel, extra_code="secret_variable_name = 1"), title="Example <report>")
+    return render_html(executed_notebook(sel, setup_code="secret_variable_name = 1"), title="Example <report>")
 
 
 def test_page_needs_no_network(page):

@@ -1,7 +1,8 @@
 """What a report knows about where it comes from: the project, its build.yml, the variant.
 
-A Selection carries its parameters; the project root comes from the review that made it
-(falling back to the project containing the working directory, as ``livingreview.load()`` does).
+A Selection carries its filter parameters; the notebook adds the citation style. The project
+and build.yml come from the review that made the selection (falling back to the project
+containing the working directory, as ``livingreview.load()`` does).
 """
 
 from __future__ import annotations
@@ -17,24 +18,30 @@ from .vocabulary import STYLES
 def project_of(selection) -> Project:
     """The project the selection's review was loaded from."""
     review = getattr(selection, "review", None)
+    project = getattr(review, "project", None)
+    if isinstance(project, Project):
+        return project
     root = getattr(review, "root", None)
-    if root is None:
-        root = getattr(getattr(review, "project", None), "root", None)
     return Project(Path(root).resolve()) if root is not None else Project.find()
 
 
-def parameters_of(selection) -> ReportParameters | None:
-    """The selection's parameters, typed; None when they are not a full report parameter set."""
+def config_of(selection) -> BuildConfig:
+    config = getattr(getattr(selection, "review", None), "config", None)
+    return config if isinstance(config, BuildConfig) else project_of(selection).config
+
+
+def report_parameters(selection, citation_style: str | None = None) -> dict:
+    """The selection's parameters plus the citation style (given, the selection's own, or APA)."""
+    values = dict(selection.parameters)
+    values["citation_style"] = citation_style or values.get("citation_style") or "apa"
+    return dict(sorted(values.items()))
+
+
+def variant_of(parameters: dict, config: BuildConfig) -> Variant | None:
+    """The build.yml variant whose parameters equal *parameters*, or None (custom parameters)."""
     try:
-        return ReportParameters(**dict(selection.parameters))
+        wanted = ReportParameters(**parameters)
     except (ValidationError, TypeError):
-        return None
-
-
-def variant_of(selection, config: BuildConfig) -> Variant | None:
-    """The build.yml variant whose parameters equal the selection's, or None (custom parameters)."""
-    wanted = parameters_of(selection)
-    if wanted is None:
         return None
     for variant in config.variants:
         values = {**config.defaults, **variant.parameters, "hypothesis": wanted.hypothesis}
@@ -47,7 +54,7 @@ def variant_of(selection, config: BuildConfig) -> Variant | None:
 
 
 def describe_parameters(parameters: dict) -> list[str]:
-    """The parameter values in words, one phrase each, in a fixed order."""
+    """The parameter values in words, one phrase each: conditions, PEM, years, citation style."""
     conditions = parameters.get("conditions", "all")
     year_from, year_to = parameters.get("year_from"), parameters.get("year_to")
     if year_from is None and year_to is None:
@@ -58,11 +65,12 @@ def describe_parameters(parameters: dict) -> list[str]:
         years = f"published {year_to} or earlier"
     else:
         years = f"published {year_from}–{year_to}"
+    style = parameters.get("citation_style") or "apa"
     return [
         "all conditions" if conditions == "all" else f"{conditions} only",
         "only studies whose criteria require PEM" if parameters.get("pem_required_only") else "any diagnostic criteria",
         years,
-        f"{STYLES.get(parameters.get('citation_style', 'apa'), parameters.get('citation_style'))} references",
+        f"{STYLES.get(style, style)} references",
     ]
 
 

@@ -27,28 +27,32 @@ class Provenance:
         return self.commit[:12] if self.commit else "not in a git checkout"
 
 
+#: review-wide files whose content shows in every report (quote verification status)
+REVIEW_FILES = ("reviews/build.yml", "reviews/quote-record.json")
+
+
 def input_files(selection, project: Project) -> list[Path]:
-    """The files the report was made from: the selection's own list when it keeps one, else
-    the bibliography, the hypothesis, the notes of the works kept, and build.yml."""
-    files = getattr(selection, "files", None)
-    if files is None:
-        files = [
-            *sorted(project.bib_dir.glob("*.bib")),
-            project.hypotheses_dir / f"{selection.hypothesis.id}.yml",
-            *(project.notes_dir / f"{key}.yml" for key in sorted(selection.notes)),
-        ]
-    paths = {Path(p) if Path(p).is_absolute() else project.root / p for p in files}
-    paths.add(project.config_path)
-    return sorted((p for p in paths if p.is_file()), key=lambda p: project.rel(p))
+    """The files the report was made from: the bibliography, build.yml and the quote record,
+    the hypothesis and its notebook, and the note of every work the selection kept."""
+    hypothesis_id = selection.hypothesis.id
+    candidates = [
+        *project.bib_dir.glob("*.bib"),
+        *(project.root / name for name in REVIEW_FILES),
+        project.hypotheses_dir / f"{hypothesis_id}.yml",
+        project.notebooks_dir / f"{hypothesis_id}.ipynb",
+        *(project.notes_dir / f"{key}.yml" for key in selection.notes),
+    ]
+    return sorted((p for p in set(candidates) if p.is_file()), key=project.rel)
 
 
-def provenance_of(selection, project: Project) -> Provenance:
+def provenance_of(selection, project: Project, parameters: dict) -> Provenance:
+    """The facts for *selection* built with *parameters* (its filters plus the citation style)."""
     root = project.root
     return Provenance(
         commit=fingerprint.git_commit(root),
         dirty=fingerprint.git_dirty(root),
         build_date=fingerprint.build_date(root),
-        parameters=dict(sorted(dict(selection.parameters).items())),
+        parameters=dict(sorted(parameters.items())),
         inputs=fingerprint.file_hashes(root, input_files(selection, project)),
         packages=dict(sorted(fingerprint.package_versions().items(), key=lambda kv: kv[0].lower())),
         python=platform.python_version(),

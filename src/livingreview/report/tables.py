@@ -34,6 +34,32 @@ def listed(value) -> list[str]:
     return [str(value)]
 
 
+#: why a selection left works out (the keys of ``Selection.dropped["by"]``), in words
+DROP_REASONS: dict[str, str] = {
+    "conditions": "not about the chosen condition",
+    "pem": "diagnostic criteria that do not require PEM",
+    "years": "published outside the chosen years",
+}
+
+
+def dropped_reasons(dropped: Mapping) -> list[dict]:
+    """``[{"reason", "works", "findings"}]`` for each filter that left works out (a work can fail several)."""
+    out = []
+    by = dropped.get("by") or {}
+    for name in ordered(DROP_REASONS, by):
+        value = by[name]
+        works, findings = value if isinstance(value, (tuple, list)) else (value, None)
+        if works:
+            out.append({"reason": DROP_REASONS.get(name, name), "works": int(works),
+                        "findings": None if findings is None else int(findings)})
+    return out
+
+
+def raisers(raised_by) -> list[str]:
+    """The keys (or hypothesis id) in a question's ``raised_by`` ('; '-joined)."""
+    return listed(raised_by)
+
+
 def text(value, default: str = "") -> str:
     return default if blank(value) else str(value)
 
@@ -58,7 +84,7 @@ def population(patients, controls) -> str:
     def part(value, noun: str) -> str:
         if blank(value) or value == "unknown":
             return f"{noun}: not stated"
-        if value == "none":
+        if value == "none" or value == 0:
             return f"no {noun}"
         count = int(value)
         return f"{count} {noun[:-1] if count == 1 else noun}"
@@ -140,7 +166,6 @@ def evidence_view(record: dict) -> dict:
         "source_type": text(record.get("source_type")),
         "secondary": _flag(record.get("secondary")),
         "design": text(record.get("design")),
-        "randomized": _flag(record.get("randomized")),
         "conditions": listed(record.get("conditions")),
         "population": population(record.get("patients"), record.get("controls")),
         "criteria": listed(record.get("criteria")),
@@ -158,5 +183,11 @@ def evidence_view(record: dict) -> dict:
 
 
 def evidence_rows(evidence: pd.DataFrame) -> list[dict]:
-    """The evidence table's rows, in :func:`evidence_records` order."""
-    return [evidence_view(r) for r in evidence_records(evidence)]
+    """The evidence table's rows, in :func:`evidence_records` order. A paraphrased finding is
+    marked ``shown`` when its own row is in the same table (so the link to it can be followed)."""
+    rows = [evidence_view(r) for r in evidence_records(evidence)]
+    anchors = {row["anchor"] for row in rows}
+    for row in rows:
+        if row["paraphrases"]:
+            row["paraphrases"]["shown"] = row["paraphrases"]["anchor"] in anchors
+    return rows
