@@ -135,24 +135,29 @@ def execute(job: Job, root: Path) -> nbformat.NotebookNode:
     return nb
 
 
-def describe_failure(job: Job, exc: Exception) -> str:
-    """Hypothesis, variant, cell (index and id) and the error, on one line."""
+def describe_failure(job: Job, exc: Exception, root: Path) -> str:
+    """Hypothesis, variant, cell (position and id in the author's notebook) and the error, on one line."""
     from papermill.exceptions import PapermillExecutionError
 
     where = f"{job.target.hypothesis.id}/{job.target.variant.name}"
     if isinstance(exc, PapermillExecutionError):
-        cell_id = _cell_id(job.folder / NOTEBOOK, exc.cell_index)
-        return (f"{where}: cell {exc.cell_index}{f' (id {cell_id})' if cell_id else ''} of "
-                f"{job.target.notebook.name} raised {exc.ename}: {exc.evalue}")
+        notebook = job.target.notebook.relative_to(root).as_posix()
+        return f"{where}: {_failed_cell(job, exc.cell_index)} of {notebook} raised {exc.ename}: {exc.evalue}"
     return f"{where}: {type(exc).__name__}: {exc}"
 
 
-def _cell_id(failed_notebook: Path, index: int) -> str | None:
-    """The id of cell *index* in the notebook papermill saved when it stopped."""
+def _failed_cell(job: Job, index: int) -> str:
+    """"cell N (id X)": N counts from 1 in the author's notebook (papermill's *index* counts its injected cell)."""
+    from papermill.execute import ERROR_MARKER_TAG
+
     try:
-        return nbformat.read(failed_notebook, as_version=4).cells[index].get("id")
+        executed = [c for c in nbformat.read(job.folder / NOTEBOOK, as_version=4).cells
+                    if ERROR_MARKER_TAG not in c.metadata.get("tags", [])]
+        cell_id = executed[index].get("id")
+        ids = [c.get("id") for c in nbformat.read(job.target.notebook, as_version=4).cells]
     except (OSError, ValueError, IndexError):
-        return None
+        return f"cell {index}"
+    return f"cell {ids.index(cell_id) + 1} (id {cell_id})" if cell_id in ids else f"cell {index} (id {cell_id})"
 
 
 def build_one(job: Job, root: Path, render: Renderers) -> Outcome:
@@ -162,7 +167,7 @@ def build_one(job: Job, root: Path, render: Renderers) -> Outcome:
     try:
         nb = execute(job, root)
     except Exception as exc:  # one report's failure must not stop the others
-        return Outcome(job.target.name, kernel_started=True, error=describe_failure(job, exc))
+        return Outcome(job.target.name, kernel_started=True, error=describe_failure(job, exc, root))
     try:
         html = render_html(nb, title=job.target.title)
         (job.folder / HTML).write_text(html, encoding="utf-8")

@@ -14,7 +14,6 @@ from html import escape
 from ..errors import InputError
 from ..notes.model import Direction
 from ..project import BuildConfig, Project
-from ..report.render import stylesheet
 
 Section = tuple[str, str]
 
@@ -88,6 +87,8 @@ def overview_table(variant: str, hypotheses: dict[str, str], reports: dict[str, 
 def render_index(*, config: BuildConfig, build_date: str, hypotheses: dict[str, str], manifest: dict,
                  sections: Sequence[Section]) -> str:
     """The index page. *hypotheses*: ``{id: title}`` in display order; *sections* follow the overview."""
+    from ..report.render import stylesheet  # the reports' own CSS, so the index looks like them
+
     variant = overview_variant(config)
     body = [
         ("Reports", reports_table(config, hypotheses, manifest["files"])),

@@ -1,0 +1,151 @@
+"""``livingreview build`` end to end on the tiny project: reuse, targeted rebuilds, failures, explain."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import nbformat
+import pytest
+from build_fixtures import build, edit, make_project, tree
+
+from livingreview.build import publish
+
+pytestmark = pytest.mark.slow
+
+
+def build_report(project) -> dict:
+    return json.loads((project.outputs_dir / "build-report.json").read_text(encoding="utf-8"))
+
+
+def statuses(project) -> dict[str, str]:
+    return {name: r["status"] for name, r in build_report(project)["reports"].items()}
+
+
+def without_build_report(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {name: data for name, data in files.items() if name != "build-report.json"}
+
+
+def test_first_build_publishes_every_report(built):
+    out = built.outputs_dir
+    assert build_report(built)["kernels_started"] == 4
+    assert sorted(p.name for p in (out / "beta" / "pem").iterdir()) == [
+        "evidence.csv", "evidence.json", "open-questions.csv", "open-questions.json", "report.html", "report.ipynb"]
+    nb = nbformat.read(out / "beta" / "pem" / "report.ipynb", as_version=4)
+    assert nb.cells[-1].outputs[0]["text"] == "beta 2 findings from doe2020, poe2019\n"
+    assert "papermill" not in nb.metadata
+    assert [c.id for c in nb.cells] == ["cell-0", "cell-1", "injected-parameters", "cell-2"]
+    assert not list(out.glob(".staging-*"))
+
+
+def test_nothing_changed_starts_no_kernel_and_rewrites_nothing(built):
+    before = tree(built.outputs_dir)
+    assert build(built) == 0
+    assert build_report(built)["kernels_started"] == 0
+    assert statuses(built) == {"alpha/all": "reused", "alpha/pem": "reused", "beta/all": "reused", "beta/pem": "reused"}
+    assert without_build_report(tree(built.outputs_dir)) == without_build_report(before)
+
+
+def test_one_note_edit_rebuilds_exactly_the_reports_that_read_it(built, capsys):
+    edit(built.notes_dir / "poe2019.yml", "direction: contradicts", "direction: supports")
+    before = tree(built.outputs_dir)
+    assert build(built) == 0
+    assert build_report(built)["kernels_started"] == 2
+    assert statuses(built) == {"alpha/all": "reused", "alpha/pem": "reused", "beta/all": "built", "beta/pem": "built"}
+    after = tree(built.outputs_dir)
+    assert {n for n in after if after[n] != before.get(n)} >= {"beta/all/evidence.csv", "beta/pem/evidence.csv"}
+    assert all(after[n] == before[n] for n in after if n.startswith("alpha/"))
+    changelog = (built.outputs_dir / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert changelog.count("- Direction changed: poe2019#f1 contradicts → supports") == 2
+    assert "### beta/pem\n\n- Direction changed: poe2019#f1 contradicts → supports\n" in changelog
+    assert "built   beta/all (changed: reviews/notes/poe2019.yml, selection data)" in capsys.readouterr().out
+
+
+def test_explain_names_the_changed_file_and_builds_nothing(built, capsys):
+    edit(built.notes_dir / "roe2018.yml", "quick_summary: An invented study.", "quick_summary: An invented trial.")
+    before = tree(built.outputs_dir)
+    assert build(built, explain=True) == 0
+    assert capsys.readouterr().out.splitlines()[:2] == [
+        "alpha/all: rebuild — changed: reviews/notes/roe2018.yml",
+        f"alpha/pem: reuse — nothing it reads changed (key {json.loads(before['manifest.json'])['reports']['alpha/pem']['key'][:12]})",
+    ]
+    assert tree(built.outputs_dir) == before
+
+
+def test_force_rebuilds_everything(built):
+    assert build(built, force=True, only=["alpha"]) == 0
+    assert build_report(built)["kernels_started"] == 2
+    assert statuses(built) == {"alpha/all": "built", "alpha/pem": "built"}
+
+
+def test_a_raising_cell_fails_that_report_only_and_keeps_its_old_outputs(built, capsys):
+    path = built.notebooks_dir / "beta.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = nbformat.v4.new_code_cell('if pem_required_only:\n    raise ValueError("boom")')
+    cell.id = "cell-raise"
+    nb.cells.append(cell)
+    nbformat.write(nb, path)
+    before = tree(built.outputs_dir)
+    assert build(built) == 2
+    assert statuses(built) == {"alpha/all": "reused", "alpha/pem": "reused", "beta/all": "built", "beta/pem": "failed"}
+    error = build_report(built)["reports"]["beta/pem"]["error"]
+    assert error == "beta/pem: cell 4 (id cell-raise) of notebooks/beta.ipynb raised ValueError: boom"
+    assert f"failed  {error}" in capsys.readouterr().out
+    after = tree(built.outputs_dir)
+    assert {n: d for n, d in after.items() if n.startswith("beta/pem/")} == {n: d for n, d in before.items() if n.startswith("beta/pem/")}
+    assert after["beta/all/report.ipynb"] != before["beta/all/report.ipynb"]
+    manifest = json.loads(after["manifest.json"])
+    assert manifest["reports"]["beta/pem"] == json.loads(before["manifest.json"])["reports"]["beta/pem"]
+    # the failed report is retried by the next build; the others are reused
+    assert build(built) == 2
+    assert statuses(built)["beta/all"] == "reused"
+
+
+def test_failure_mid_publish_leaves_outputs_as_they_were(built, monkeypatch):
+    edit(built.notes_dir / "doe2020.yml", "quick_summary: An invented study.", "quick_summary: An invented one.")
+    before = tree(built.outputs_dir)
+    moved = []
+    real = publish._publish_dir
+
+    def fail_on_third(staged, target, trash):
+        if len(moved) == 2:
+            raise OSError("disk full (simulated)")
+        moved.append(target)
+        return real(staged, target, trash)
+
+    monkeypatch.setattr(publish, "_publish_dir", fail_on_third)
+    with pytest.raises(OSError, match="simulated"):
+        build(built)
+    assert len(moved) == 2
+    assert tree(built.outputs_dir) == before
+    assert not list(built.outputs_dir.glob(".staging-*"))
+
+
+def test_a_killed_publish_is_repaired_at_the_next_start(built):
+    out = built.outputs_dir
+    before = tree(out)
+    trash = out / ".staging-killed" / publish.TRASH / "alpha"
+    trash.mkdir(parents=True)
+    (out / "alpha" / "all").rename(trash / "all")  # killed between the two renames
+    assert build(built) == 0
+    assert build_report(built)["kernels_started"] == 0
+    assert without_build_report(tree(out)) == without_build_report(before)
+    assert not (out / ".staging-killed").exists()
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_two_builds_from_the_same_inputs_are_byte_identical(tmp_path):
+    project = make_project(tmp_path / "review")
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert build(project, outputs=first, only=["beta"], pdf=True) == 0
+    assert build(project, outputs=second, only=["beta"], pdf=True, force=True) == 0
+    one, two = without_build_report(tree(first)), without_build_report(tree(second))
+    pdfs = sorted(n for n in one if n.endswith(".pdf"))
+    assert pdfs == ["beta/all/report.pdf", "beta/pem/report.pdf"]
+    assert {n: d for n, d in one.items() if n not in pdfs} == {n: d for n, d in two.items() if n not in pdfs}
+    if shutil.which("pdftotext"):
+        assert [pdf_text(first / n) for n in pdfs] == [pdf_text(second / n) for n in pdfs]
