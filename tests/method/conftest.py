@@ -1,0 +1,1 @@
+from .method_fixtures import screened  # noqa: F401 - a fixture
