@@ -124,9 +124,16 @@ def check_synthesis(ctx: Context) -> list[Diagnostic]:
     return synthesis_checks(ctx)
 
 
+def check_screening(ctx: Context) -> list[Diagnostic]:
+    """reviews/search.yml and reviews/screening.csv (see livingreview.method.screening)."""
+    from .method.screening import check as screening_check
+
+    return screening_check(ctx.project, note_keys=set(ctx.notes) | ctx.notes.invalid, bib_keys=set(ctx.bibliography))
+
+
 #: the checks ``livingreview check`` runs, in order
 CHECKS: list[Check] = [check_config, check_bibliography, check_hypotheses, check_notes, check_references, check_quotes,
-                       check_synthesis]
+                       check_synthesis, check_screening]
 
 
 def collect(project: Project, sources: Path | None = None, checks: Sequence[Check] | None = None) -> tuple[Context, list[Diagnostic]]:

@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from livingreview.check import Context
+from livingreview.check import Context, collect
 from livingreview.diagnostics import error
 from livingreview.method import screening
 from livingreview.method.screening import PrismaCounts, ScreeningInvalid, SourceCount
@@ -219,3 +219,9 @@ def test_the_real_review_counts_match_its_screening_rows():
     assert counts.identified_total == len(rows) == 20
     assert (counts.duplicates, counts.excluded_screening, counts.not_retrieved, counts.excluded_full_text) == (0, 0, 0, 0)
     assert counts.included == sum(r["full_text"] == "include" for r in rows)
+
+
+def test_livingreview_check_runs_the_screening_check(screened):
+    assert [d for d in collect(screened.project)[1] if d.code.startswith("SCR")] == []
+    screened.edit("reviews/search.yml", "records: 4", "records: 5")
+    assert [d.code for d in collect(screened.project)[1] if d.code.startswith("SCR")] == ["SCR010"]
