@@ -15,19 +15,17 @@ import argparse
 import csv
 import os
 import platform
-import re
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_synthesis import best  # noqa: E402
+from bench_synthesis import best, write_section  # noqa: E402
 
 from livingreview.method import prisma, screening, search  # noqa: E402
 from livingreview.project import Project  # noqa: E402
 
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 HEADING = "## Method: search and screening"
 SEARCHES = ("register", "handsearch", "citations")
 REASONS = ("not about fatigue mechanisms", "wrong population", "duplicate publication")
@@ -90,16 +88,6 @@ def section(n_records: int, repeat: int, figures: list[tuple[str, float]]) -> st
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str) -> None:
-    """Replace this benchmark's section of RESULTS.md (or append it), atomically."""
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    new = pattern.sub(lambda _: text + "\n", old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=RESULTS.parent, delete=False) as tmp:
-        tmp.write(new.rstrip("\n") + "\n")
-    os.replace(tmp.name, RESULTS)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=20000)
@@ -107,7 +95,7 @@ def main() -> None:
     args = parser.parse_args()
     text = section(args.records, args.repeat, measure(args.records, args.repeat))
     print(text)
-    write_section(text)
+    write_section(text, HEADING)
 
 
 if __name__ == "__main__":

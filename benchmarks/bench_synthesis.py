@@ -110,10 +110,10 @@ def section(n_notes: int, repeat: int, figures: list[tuple[str, float]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str) -> None:
-    """Replace this benchmark's section of RESULTS.md (or append it), atomically."""
+def write_section(text: str, heading: str = HEADING) -> None:
+    """Replace the section under *heading* of RESULTS.md (or append it), atomically."""
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
     new = pattern.sub(lambda _: text + "\n", old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=RESULTS.parent, delete=False) as tmp:
         tmp.write(new.rstrip("\n") + "\n")
