@@ -86,9 +86,41 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _sequence)
 
 
+#: deeper nesting is refused before composing: libyaml composes recursively in C and
+#: crashes the interpreter (a segmentation fault, not an exception) near 100,000 levels
+MAX_DEPTH = 1000
+_OPENERS = ("[", "{", "-", ":", "?")  # every collection needs one of its own: depth <= their count
+_DEPTH_EVENTS = {yaml.MappingStartEvent: 1, yaml.SequenceStartEvent: 1, yaml.MappingEndEvent: -1, yaml.SequenceEndEvent: -1}
+
+
+def _nesting(text: str) -> tuple[int, int]:
+    """The deepest nesting of collections in *text* and the 1-based line where it is reached."""
+    depth, deepest, line = 0, 0, 1
+    for event in yaml.parse(text, Loader=_Base):
+        depth += _DEPTH_EVENTS.get(type(event), 0)
+        if depth > deepest:
+            deepest, line = depth, event.start_mark.line + 1
+    return deepest, line
+
+
+def _too_deep(file: str, depth: int, line: int) -> YamlError:
+    return YamlError([error("YAML002", file, line, f"YAML nesting is too deep ({depth} levels)",
+                            hint="write the data with a few levels of nesting")])
+
+
+def _check_depth(text: str, file: str) -> None:
+    """YAML002 when collections nest deeper than :data:`MAX_DEPTH` (the event scan runs only when
+    the cheap bound, the number of indicator characters, allows that depth)."""
+    if sum(text.count(c) for c in _OPENERS) > MAX_DEPTH:
+        depth, line = _nesting(text)
+        if depth > MAX_DEPTH:
+            raise _too_deep(file, depth, line)
+
+
 def loads(text: str, file: str) -> Any:
     """Parse YAML *text* (named *file* in errors) into LineDict/LineList/scalars."""
     try:
+        _check_depth(text, file)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -100,7 +132,7 @@ def loads(text: str, file: str) -> Any:
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise YamlError([error("YAML001", file, None, f"YAML: {exc}")]) from None
     except RecursionError:
-        raise YamlError([error("YAML002", file, None, "YAML nesting is too deep")]) from None
+        raise _too_deep(file, *_nesting(text)) from None
 
 
 def load_file(path: Path, display: str | None = None) -> Any:
