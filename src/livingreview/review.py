@@ -84,23 +84,31 @@ class Review:
 
     @cached_property
     def _findings(self) -> pd.DataFrame:
-        rows = [self._row(note, f) for key, note in self.notes.items() for f in note.findings]
+        rows = []
+        for key, note in self.notes.items():
+            work = self._work(note)
+            rows += [{**work, **self._finding(key, f)} for f in note.findings]
         rows.sort(key=lambda r: (r["prediction"] is None, r["prediction"] or "", r["key"], _finding_number(r["finding_id"])))
         return _frame(rows, EVIDENCE_COLUMNS)
 
-    def _row(self, note: Note, finding) -> dict[str, Any]:
+    def _work(self, note: Note) -> dict[str, Any]:
+        """The evidence columns that describe the work (the same for each of its findings)."""
         entry = self.bibliography.get(note.key)
-        check = self.quote_status.get((note.key, finding.id))
         return {
-            "key": note.key, "finding_id": finding.id, "hypothesis": finding.hypothesis, "prediction": finding.prediction,
+            "key": note.key, "source_type": note.source_type, "secondary": note.source_type in SECONDARY,
+            "design": note.design, "randomized": note.design in RANDOMIZED,
+            "conditions": "; ".join(note.population.conditions), "patients": _count(note.population.patients),
+            "controls": _count(note.population.controls), "criteria": "; ".join(note.criteria), "pem": derive(note.criteria),
+            "year": getattr(entry, "year", None), "title": getattr(entry, "title", None),
+        }
+
+    def _finding(self, key: str, finding) -> dict[str, Any]:
+        check = self.quote_status.get((key, finding.id))
+        return {
+            "finding_id": finding.id, "hypothesis": finding.hypothesis, "prediction": finding.prediction,
             "direction": finding.direction, "kind": finding.kind, "statement": finding.statement,
             "provenance": check.status if check else ("unverified" if finding.quote else "extracted"),
             "quote": finding.quote, "locator": finding.locator, "extracted_from": finding.extracted_from,
-            "source_type": note.source_type, "secondary": note.source_type in SECONDARY, "design": note.design,
-            "randomized": note.design in RANDOMIZED, "conditions": "; ".join(note.population.conditions),
-            "patients": _count(note.population.patients), "controls": _count(note.population.controls),
-            "criteria": "; ".join(note.criteria), "pem": derive(note.criteria),
-            "year": getattr(entry, "year", None), "title": getattr(entry, "title", None),
             "paraphrases": finding.paraphrases,
         }
 

@@ -133,8 +133,9 @@ def _load_folder(project: Project, folder: Path, model: type[M], code: str, id_f
     The id is the one the file declares, or its file name when it declares none."""
     if not folder.is_dir():
         return
+    where = project.rel(folder)  # once per folder: resolving each file's path costs more than validating it
     for path in sorted(folder.glob("*.yml")):
-        file = project.rel(path)
+        file = f"{where}/{path.name}"
         try:
             data = yamlio.load_file(path, file)
         except yamlio.YamlError as exc:
