@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import platform
-import re
 import resource
 import sys
 import tempfile
@@ -23,15 +22,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from livingreview.notes import atomic  # noqa: E402
+from bench_synthesis import write_section  # noqa: E402
 from livingreview.notes.load import load_hypotheses, load_notes  # noqa: E402
 from livingreview.notes.quotes import verify_quotes  # noqa: E402
 from livingreview.notes.validate import validate  # noqa: E402
 from livingreview.project import Project  # noqa: E402
 from livingreview.review import Review  # noqa: E402
 
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 HEADING = "## Notes"
 HYPOTHESES = 20
 CONDITIONS = ["ME/CFS", "MS", "FM", "FND"]
@@ -163,14 +162,6 @@ def section(n_notes: int, repeat: int, figures: list[tuple[str, tuple[float, flo
             f"| **total** | **{wall:.3f}** | **{cpu:.3f}** |\n\nPeak memory (resident set of the whole process): {peak:.0f} MiB.\n")
 
 
-def write_section(text: str) -> None:
-    """Replace this benchmark's section of RESULTS.md (or append it), atomically."""
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    new = pattern.sub(lambda _: text + "\n", old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
-    atomic.write_text(RESULTS, new.rstrip("\n") + "\n")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, default=10_000)
@@ -179,7 +170,7 @@ def main() -> None:
     runs = [measure(args.notes) for _ in range(args.repeat)]
     best = [(name, min((run[0][i][1] for run in runs), key=lambda seconds: seconds[1])) for i, (name, _) in enumerate(runs[0][0])]
     text = section(args.notes, args.repeat, best, runs[0][1], max(run[2] for run in runs))
-    write_section(text)
+    write_section(text, HEADING)
     print(text)
 
 
