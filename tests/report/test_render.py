@@ -94,3 +94,13 @@ def test_unrenderable_notebook_is_a_render_error():
                                           "outputs": [{"output_type": "display_data"}]})]
     with pytest.raises(RenderError, match="could not render the notebook to HTML"):
         render_html(broken, title="t")
+
+
+def test_cells_tagged_remove_cell_are_left_out(sel):
+    nb = executed_notebook(sel)
+    note = nbformat.v4.new_markdown_cell("Edit the parameters cell, then run all.", id="usage")
+    note.metadata["tags"] = ["remove-cell"]
+    nb.cells.insert(0, note)
+    page = render_html(nb, title="t")
+    assert "Edit the parameters cell" not in page
+    assert "<p>One row per finding.</p>" in page

@@ -14,6 +14,7 @@ from importlib.resources import files
 
 import nbformat
 from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
 
 from .. import __version__
 from ..errors import LivingReviewError
@@ -35,8 +36,12 @@ def stylesheet() -> str:
     return "\n".join((static / name).read_text(encoding="utf-8") for name in STYLESHEETS)
 
 
+#: cells with this tag are left out of the rendered report (e.g. notes on using the notebook)
+REMOVE_TAG = "remove-cell"
+
+
 def _exporter() -> HTMLExporter:
-    return HTMLExporter(
+    exporter = HTMLExporter(
         template_name="livingreview",
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
@@ -45,6 +50,8 @@ def _exporter() -> HTMLExporter:
         embed_images=True,
         anchor_link_text="¶",
     )
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
+    return exporter
 
 
 def render_html(executed_nb: nbformat.NotebookNode, *, title: str) -> str:

@@ -66,7 +66,10 @@ def title(selection, citation_style: str | None = None) -> Section:
 def hypothesis(selection, citation_style: str | None = None) -> Section:
     """The claim, the proposed mechanism step by step, the predictions, who proposed it."""
     h = selection.hypothesis
-    return render("hypothesis.html.j2", text=f"Hypothesis {h.id}: {h.claim}", h=h, **_citing(selection, citation_style))
+    known = getattr(selection.review, "hypotheses", {})
+    related = [known[r].title if r in known else r for r in h.related]
+    return render("hypothesis.html.j2", text=f"Hypothesis {h.id}: {h.claim}", h=h, related=related,
+                  **_citing(selection, citation_style))
 
 
 def summary(selection) -> Section:
