@@ -7,6 +7,7 @@ without a cell tagged ``parameters``, an ``--only`` filter that names nothing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,13 +62,15 @@ def _chosen_hypotheses(project: Project, config: BuildConfig, known: Mapping[str
     file = project.rel(project.config_path)
     if config.hypotheses == "all":
         if not known:
-            return [], [error("BLD001", file, None, f"'hypotheses: all' but {project.rel(project.hypotheses_dir)}/ holds no *.yml",
+            return [], [error("BLD001", file, project.config_line("hypotheses"),
+                              f"'hypotheses: all' but {project.rel(project.hypotheses_dir)}/ holds no *.yml",
                               field="hypotheses", hint="add a hypothesis file or list hypotheses explicitly")]
         return [known[name] for name in sorted(known)], []
     problems = [
-        error("BLD001", file, None, f"hypothesis '{name}' has no file in {project.rel(project.hypotheses_dir)}/",
+        error("BLD001", file, project.config_line("hypotheses", i),
+              f"hypothesis '{name}' has no file in {project.rel(project.hypotheses_dir)}/",
               field="hypotheses", hint=closest(name, known))
-        for name in config.hypotheses if name not in known
+        for i, name in enumerate(config.hypotheses) if name not in known
     ]
     return [known[name] for name in config.hypotheses if name in known], problems
 
@@ -98,12 +101,23 @@ def _notebook_problems(project: Project, notebooks: Iterable[Path]) -> list[Diag
         try:
             nb = nbformat.read(path, as_version=4)
         except Exception as exc:  # nbformat raises several kinds for unreadable JSON
-            problems.append(error("BLD003", rel, None, f"not a readable notebook ({type(exc).__name__}: {exc})"))
+            problems.append(error("BLD003", rel, _json_error_line(path), f"not a readable notebook ({type(exc).__name__}: {exc})"))
             continue
         if not any("parameters" in cell.get("metadata", {}).get("tags", []) for cell in nb.cells):
             problems.append(error("BLD004", rel, None, "no cell is tagged 'parameters'",
                                   hint="tag the first code cell 'parameters' so the build can set hypothesis and variant values"))
     return problems
+
+
+def _json_error_line(path: Path) -> int | None:
+    """The line of the JSON syntax error in *path*, when that is why it cannot be read."""
+    try:
+        json.loads(path.read_bytes())
+    except json.JSONDecodeError as exc:
+        return exc.lineno
+    except ValueError:  # not text at all
+        return None
+    return None
 
 
 def select_only(targets: list[Target], only: Sequence[str]) -> list[Target]:

@@ -95,22 +95,26 @@ class _Step:
     target: Path
     backup: Path | None
     is_dir: bool
+    new_parent: bool = False  # the target's folder (a hypothesis folder) was made for it
 
 
 def _publish_dir(staged: Path, target: Path, trash: Path) -> _Step:
+    new_parent = not target.parent.exists()
     target.parent.mkdir(parents=True, exist_ok=True)
     backup = None
     if target.exists():
         trash.parent.mkdir(parents=True, exist_ok=True)
         os.rename(target, trash)
         backup = trash
+    step = _Step(staged, target, backup, is_dir=True, new_parent=new_parent)
     try:
         os.rename(staged, target)
     except BaseException:
         if backup is not None:
             os.rename(backup, target)
+        _remove_new_parent(step)
         raise
-    return _Step(staged, target, backup, is_dir=True)
+    return step
 
 
 def _publish_file(staged: Path, target: Path, trash: Path) -> _Step:
@@ -124,11 +128,17 @@ def _publish_file(staged: Path, target: Path, trash: Path) -> _Step:
     return _Step(staged, target, backup, is_dir=False)
 
 
+def _remove_new_parent(step: _Step) -> None:
+    if step.new_parent and not any(step.target.parent.iterdir()):
+        step.target.parent.rmdir()
+
+
 def _undo(step: _Step) -> None:
     if step.is_dir:
         os.rename(step.target, step.staged)
         if step.backup is not None:
             os.rename(step.backup, step.target)
+        _remove_new_parent(step)
     elif step.backup is not None:
         os.replace(step.backup, step.target)
     else:

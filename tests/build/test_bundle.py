@@ -1,0 +1,82 @@
+"""Bundles: fixed columns, sorted rows, exact CSV and JSON bytes, written from the Selection."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from build_fixtures import edit
+
+import livingreview
+from livingreview.build import bundle
+from livingreview.build.plan import make_plan
+
+
+def frame(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame([{c: row.get(c) for c in bundle.EVIDENCE_COLUMNS} for row in rows])
+
+
+def test_rows_are_plain_and_sorted_naturally():
+    evidence = frame([
+        {"key": "doe2020", "finding_id": "f10", "direction": "supports", "patients": pd.NA, "secondary": True},
+        {"key": "doe2020", "finding_id": "f2", "direction": "mixed", "patients": 12, "secondary": False},
+        {"key": "abe2001", "finding_id": "f1", "direction": "neutral", "patients": float("nan"), "secondary": False},
+    ])
+    rows = bundle.rows(evidence, bundle.EVIDENCE_COLUMNS, sort_by=("key", "finding_id"))
+    assert [(r["key"], r["finding_id"], r["patients"]) for r in rows] == [
+        ("abe2001", "f1", None), ("doe2020", "f2", 12), ("doe2020", "f10", None)]
+    assert list(rows[0]) == list(bundle.EVIDENCE_COLUMNS)
+
+
+def test_a_selection_without_a_promised_column_is_a_bug_report():
+    with pytest.raises(bundle.SelectionShapeError, match="no column.s. text"):
+        bundle.rows(pd.DataFrame({"question_id": ["q-a"]}), bundle.QUESTION_COLUMNS, sort_by=("question_id",))
+
+
+def test_csv_bytes():
+    records = [{"question_id": "q-a", "text": 'Does "it", work?', "hypothesis": "alpha", "raised_by": ["doe2020", "roe2018"]},
+               {"question_id": "q-b", "text": "Ünïcode", "hypothesis": "alpha", "raised_by": None}]
+    assert bundle.to_csv(records, bundle.QUESTION_COLUMNS) == (
+        'question_id,text,hypothesis,raised_by\n'
+        'q-a,"Does ""it"", work?",alpha,doe2020; roe2018\n'
+        'q-b,Ünïcode,alpha,\n').encode("utf-8")
+    assert bundle.csv_cell(True) == "true" and bundle.csv_cell(False) == "false" and bundle.csv_cell(3) == "3"
+
+
+def test_written_bundle_of_the_tiny_project(fresh, tmp_path):
+    review = livingreview.load(fresh)
+    target = make_plan(fresh, review.hypotheses)[3]  # beta/pem
+    made = bundle.make_bundle(review.select("beta", pem_required_only=True))
+    bundle.write_bundle(tmp_path / "b", target, made)
+    data = json.loads((tmp_path / "b" / "evidence.json").read_text(encoding="utf-8"))
+    assert (data["schema"], data["hypothesis"], data["variant"]) == ("livingreview/evidence@1", "beta", "pem")
+    assert data["parameters"]["pem_required_only"] is True
+    assert [(r["key"], r["finding_id"], r["direction"], r["patients"], r["secondary"]) for r in data["rows"]] == [
+        ("doe2020", "f2", "supports", 12, False), ("poe2019", "f1", "contradicts", 12, False)]
+    text = (tmp_path / "b" / "evidence.json").read_bytes()
+    assert text.endswith(b"}\n") and b"\r" not in text
+    assert text == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False).encode() + b"\n"
+    csv = (tmp_path / "b" / "evidence.csv").read_text(encoding="utf-8").splitlines()
+    assert csv[0] == ",".join(bundle.EVIDENCE_COLUMNS)
+    assert csv[2] == ("poe2019,f1,beta,,contradicts,observed,The beta marker was measured in poe2019.,extracted,,,"
+                      '"poe2019, Journal of Examples, results",primary,false,case-control,false,ME/CFS,12,10,CCC,'
+                      "required,2019,An example cohort,")
+    questions = json.loads((tmp_path / "b" / "open-questions.json").read_text(encoding="utf-8"))
+    assert questions["schema"] == "livingreview/open-questions@1"
+    assert questions["rows"] == [{"hypothesis": "beta", "question_id": "q-beta-dose", "raised_by": "beta",
+                                  "text": "Which dose of the beta drug matters?"}]
+
+
+def test_changing_a_notes_direction_changes_exactly_its_rows(fresh):
+    before = bundle.make_bundle(livingreview.load(fresh).select("beta"))
+    edit(fresh.notes_dir / "poe2019.yml", "direction: contradicts", "direction: neutral")
+    after = bundle.make_bundle(livingreview.load(fresh).select("beta"))
+    changed = [(old, new) for old, new in zip(before.evidence, after.evidence) if old != new]
+    assert len(before.evidence) == len(after.evidence) == 2
+    assert len(changed) == 1
+    old, new = changed[0]
+    assert (new["key"], new["finding_id"]) == ("poe2019", "f1")
+    assert {c for c in bundle.EVIDENCE_COLUMNS if old[c] != new[c]} == {"direction"}
+    assert (old["direction"], new["direction"]) == ("contradicts", "neutral")
+    assert after.questions == before.questions

@@ -1,0 +1,68 @@
+"""Execution details that make two runs byte-identical, and how a failure is described."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nbformat
+from build_fixtures import notebook
+from papermill.exceptions import PapermillExecutionError
+
+import livingreview
+from livingreview.build import execute
+from livingreview.build.plan import make_plan
+
+
+def test_strip_papermill_removes_run_metadata_and_fixes_the_injected_id():
+    nb = notebook()
+    injected = nbformat.v4.new_code_cell("# Parameters\nhypothesis = 'beta'\n")
+    injected.metadata["tags"] = ["injected-parameters"]
+    injected.id = "5f3a9c1e"
+    nb.cells.insert(2, injected)
+    nb.metadata["papermill"] = {"start_time": "2024-01-01T00:00:00", "duration": 1.5}
+    for cell in nb.cells:
+        cell.metadata["papermill"] = {"duration": 0.1, "status": "completed"}
+        cell.metadata["execution"] = {"iopub.status.busy": "2024-01-01T00:00:00"}
+    stripped = execute.strip_papermill(nb)
+    assert "papermill" not in stripped.metadata
+    assert all(set(c.metadata) <= {"tags"} for c in stripped.cells)
+    assert [c.id for c in stripped.cells] == ["cell-0", "cell-1", "injected-parameters", "cell-2"]
+
+
+def test_kernel_environment():
+    root = Path("/project")
+    assert execute.kernel_environment(root, source_date_epoch="1700000000", sources=None) == {
+        "SOURCE_DATE_EPOCH": "1700000000", "LIVINGREVIEW_ROOT": "/project", "LIVINGREVIEW_SOURCES": None}
+    assert execute.kernel_environment(root, source_date_epoch="0", sources=Path("/texts"))["LIVINGREVIEW_SOURCES"] == "/texts"
+
+
+def test_process_context_sets_and_restores_cwd_and_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("LIVINGREVIEW_SOURCES", "/elsewhere")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    cwd = os.getcwd()
+    with execute.process_context(tmp_path, {"SOURCE_DATE_EPOCH": "42", "LIVINGREVIEW_SOURCES": None}):
+        assert os.getcwd() == str(tmp_path)
+        assert os.environ["SOURCE_DATE_EPOCH"] == "42"
+        assert "LIVINGREVIEW_SOURCES" not in os.environ
+    assert os.getcwd() == cwd
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+    assert os.environ["LIVINGREVIEW_SOURCES"] == "/elsewhere"
+
+
+def test_a_failure_names_report_cell_and_error(fresh, tmp_path):
+    target = make_plan(fresh, livingreview.load(fresh).hypotheses)[1]  # alpha/pem
+    job = execute.Job(target, tmp_path / "staged", pdf=False)
+    job.folder.mkdir()
+    executed = notebook("raise KeyError('x')")
+    executed.cells.insert(0, nbformat.v4.new_markdown_cell("An Exception was encountered"))
+    executed.cells[0].metadata["tags"] = ["papermill-error-cell-tag"]
+    injected = nbformat.v4.new_code_cell("# Parameters")
+    injected.id = "random"
+    executed.cells.insert(3, injected)
+    nbformat.write(executed, job.folder / execute.NOTEBOOK)
+    nbformat.write(notebook("raise KeyError('x')"), target.notebook)
+    exc = PapermillExecutionError(cell_index=4, exec_count=3, source="raise KeyError('x')", ename="KeyError",
+                                  evalue="'x'", traceback=[])
+    assert execute.describe_failure(job, exc, fresh.root) == "alpha/pem: cell 4 (id cell-3) of notebooks/alpha.ipynb raised KeyError: 'x'"
+    assert execute.describe_failure(job, RuntimeError("kernel died"), fresh.root) == "alpha/pem: RuntimeError: kernel died"

@@ -1,0 +1,57 @@
+"""The index page: links to what exists, the overview counts, sections, everything escaped."""
+
+from __future__ import annotations
+
+from livingreview.build import index
+from livingreview.project import BuildConfig
+
+CONFIG = BuildConfig(title="A <review> & more", authors=["Jane <Doe>"],
+                     variants=[{"name": "all", "title": "All studies"}, {"name": "pem", "title": "PEM <only>"}])
+MANIFEST = {
+    "files": {"alpha/all/report.html": "1", "alpha/all/evidence.csv": "2", "alpha/pem/report.html": "3", "alpha/pem/report.pdf": "4"},
+    "reports": {"alpha/all": {"summary": {"directions": {"supports": 3, "mixed": 1}, "findings": 4, "works": 2}}},
+}
+
+
+def page(sections=()):
+    return index.render_index(config=CONFIG, build_date="2024-05-01", hypotheses={"alpha": "Alpha <i>", "beta": "Beta"},
+                              manifest=MANIFEST, sections=list(sections))
+
+
+def test_links_only_to_files_that_exist():
+    html = page()
+    assert '<a href="alpha/all/report.html">HTML</a> · <a href="alpha/all/evidence.csv">evidence CSV</a>' in html
+    assert '<a href="alpha/pem/report.html">HTML</a> · <a href="alpha/pem/report.pdf">PDF</a></td>' in html
+    assert html.count('<span class="lr-empty">not built</span>') == 2  # beta/all and beta/pem
+
+
+def test_overview_counts_directions_of_the_all_variant():
+    html = page()
+    assert ('<th scope="row">Alpha &lt;i&gt;</th><td class="num dir-supports-cell">3</td><td class="num dir-contradicts-cell">0</td>'
+            '<td class="num dir-mixed-cell">1</td><td class="num dir-neutral-cell">0</td><td class="num">4</td><td class="num">2</td>') in html
+    assert '<th scope="row">Beta</th><td colspan="6" class="lr-empty">not built</td>' in html
+
+
+def test_user_text_is_escaped_and_sections_are_added_in_order():
+    html = page([("Changes", "<p>changed</p>"), ("Method", "<p>method</p>")])
+    assert "<title>A &lt;review&gt; &amp; more</title>" in html
+    assert "Jane &lt;Doe&gt;" in html and "<th>PEM &lt;only&gt;</th>" in html
+    assert "<review>" not in html and "<i>" not in html
+    titles = [line for line in html.splitlines() if line.startswith("<section")]
+    assert titles == ['<section id="s1"><h2>Reports</h2>', '<section id="s2"><h2>Overview</h2>',
+                      '<section id="s3"><h2>Changes</h2>', '<section id="s4"><h2>Method</h2>']
+    assert "<script" not in html and "http" not in html and "url(" not in html  # self-contained
+
+
+def test_overview_variant_prefers_all():
+    assert index.overview_variant(CONFIG) == "all"
+    other = BuildConfig(title="t", authors=[], variants=[{"name": "pem", "title": "PEM"}])
+    assert index.overview_variant(other) == "pem"
+
+
+def test_a_section_whose_input_is_invalid_is_skipped_with_a_note(tmp_path):
+    from livingreview.project import Project
+
+    sections, notes = index.extra_sections(Project(tmp_path))
+    assert sections == []
+    assert len(notes) == 1 and notes[0].startswith("index section skipped: reviews/search.yml")
