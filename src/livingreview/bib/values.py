@@ -20,6 +20,7 @@ MONTHS: dict[str, str] = {
 }
 
 _NAME = re.compile(r"[^\s\"#%'(),={}]+")
+_PLAIN_BRACED = re.compile(r"\{([^{}]*)\}")  # the common case, {text} without inner braces
 _SPACE = re.compile(r"\s+")
 
 
@@ -78,6 +79,9 @@ def _part(value: str, pos: int) -> tuple[Part, int]:
 
 def parse(value: str) -> list[Part]:
     """Split a raw value into its parts; :class:`ValueSyntaxError` if it is not an expression."""
+    plain = _PLAIN_BRACED.fullmatch(value)
+    if plain:
+        return [Part("text", plain.group(1))]
     parts: list[Part] = []
     pos, size = 0, len(value)
     while True:
