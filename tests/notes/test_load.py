@@ -147,8 +147,8 @@ def test_two_notes_with_one_key(tiny_project):
     assert _formatted(problems) == [
         "reviews/notes/zz-copy.yml:1: error NOTE002 [doe2020.key] the note for 'doe2020' is in 'zz-copy.yml' — a note's "
         "file name is its key: rename it to reviews/notes/doe2020.yml",
-        "reviews/notes/zz-copy.yml:1: error NOTE003 [doe2020.key] key 'doe2020' already has a note: reviews/notes/doe2020.yml "
-        "— keep one note per work",
+        "reviews/notes/zz-copy.yml:1: error NOTE003 [doe2020.key] key 'doe2020' is already used by reviews/notes/doe2020.yml "
+        "— give each note its own key",
     ]
     assert notes["doe2020"].file == NOTE
 
@@ -159,10 +159,12 @@ def test_hypothesis_ids_are_unique_and_match_their_file(tiny_project):
     tiny_project.write("reviews/hypotheses/zz-copy.yml", text)
     hypotheses, problems = load_hypotheses(tiny_project.project)
     assert _formatted(problems) == [
-        "reviews/hypotheses/renamed.yml:1: warning HYP003 [renamed-idea.id] the file of hypothesis 'renamed-idea' is named "
-        "'renamed.yml' — rename it to reviews/hypotheses/renamed-idea.yml",
-        "reviews/hypotheses/zz-copy.yml:1: error HYP002 [example-fatigue.id] hypothesis id 'example-fatigue' is already used "
-        "by reviews/hypotheses/example-fatigue.yml — give each hypothesis its own id",
+        "reviews/hypotheses/renamed.yml:1: warning HYP003 [renamed-idea.id] hypothesis 'renamed-idea' is in 'renamed.yml' "
+        "— a hypothesis's file name is its id: rename it to reviews/hypotheses/renamed-idea.yml",
+        "reviews/hypotheses/zz-copy.yml:1: error HYP002 [example-fatigue.id] id 'example-fatigue' is already used by "
+        "reviews/hypotheses/example-fatigue.yml — give each hypothesis its own id",
+        "reviews/hypotheses/zz-copy.yml:1: warning HYP003 [example-fatigue.id] hypothesis 'example-fatigue' is in "
+        "'zz-copy.yml' — a hypothesis's file name is its id: rename it to reviews/hypotheses/example-fatigue.yml",
     ]
     assert sorted(hypotheses) == ["example-fatigue", "renamed-idea"]
 

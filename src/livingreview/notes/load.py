@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -87,43 +87,53 @@ class Collection(dict[str, Loaded[M]]):
             yield self[name]
 
 
+@dataclass(frozen=True)
+class _Kind:
+    """What differs between loading hypotheses and loading notes."""
+
+    noun: str
+    subject: str  # how a message names one, e.g. "the note for '{}'"
+    model: type[BaseModel]
+    id_field: str
+    schema_code: str
+    name_code: str  # the file is not named <id>.yml
+    name_severity: Callable[..., Diagnostic]
+    duplicate_code: str
+
+
+_HYPOTHESES = _Kind("hypothesis", "hypothesis '{}'", Hypothesis, "id", "HYP001", "HYP003", warning, "HYP002")
+_NOTES = _Kind("note", "the note for '{}'", Note, "key", "NOTE001", "NOTE002", error, "NOTE003")
+
+
 def load_hypotheses(project: Project) -> tuple[Collection[Hypothesis], list[Diagnostic]]:
     """Every ``reviews/hypotheses/*.yml``, by hypothesis id."""
-    items, invalid, out = {}, set(), []
-    for path, ident, loaded, diags in _load_folder(project, project.hypotheses_dir, Hypothesis, "HYP001", "id"):
-        out += diags
-        if loaded is None:
-            invalid.add(ident)
-            continue
-        hid = loaded.value.id
-        if hid in items:
-            out.append(error("HYP002", loaded.file, loaded.line("id"), f"hypothesis id '{hid}' is already used by {items[hid].file}",
-                             key=hid, field="id", hint="give each hypothesis its own id"))
-            continue
-        if path.stem != hid:
-            out.append(warning("HYP003", loaded.file, loaded.line("id"), f"the file of hypothesis '{hid}' is named '{path.name}'",
-                               key=hid, field="id", hint=f"rename it to reviews/hypotheses/{hid}.yml"))
-        items[hid] = loaded
-    return Collection(items, invalid), out
+    return _load_all(project, project.hypotheses_dir, _HYPOTHESES)
 
 
 def load_notes(project: Project) -> tuple[Collection[Note], list[Diagnostic]]:
     """Every ``reviews/notes/*.yml``, by citation key (the file name must be the key)."""
-    items, invalid, out = {}, set(), []
-    for path, ident, loaded, diags in _load_folder(project, project.notes_dir, Note, "NOTE001", "key"):
+    return _load_all(project, project.notes_dir, _NOTES)
+
+
+def _load_all(project: Project, folder: Path, kind: _Kind) -> tuple[Collection, list[Diagnostic]]:
+    items: dict[str, Loaded] = {}
+    invalid, out = set(), []
+    for path, ident, loaded, diags in _load_folder(project, folder, kind.model, kind.schema_code, kind.id_field):
         out += diags
         if loaded is None:
             invalid.add(ident)
             continue
-        key = loaded.value.key
-        if path.stem != key:
-            out.append(error("NOTE002", loaded.file, loaded.line("key"), f"the note for '{key}' is in '{path.name}'",
-                             key=key, field="key", hint=f"a note's file name is its key: rename it to reviews/notes/{key}.yml"))
-        if key in items:
-            out.append(error("NOTE003", loaded.file, loaded.line("key"), f"key '{key}' already has a note: {items[key].file}",
-                             key=key, field="key", hint="keep one note per work"))
+        where = dict(key=ident, field=kind.id_field)
+        line = loaded.line(kind.id_field)
+        if path.stem != ident:
+            out.append(kind.name_severity(
+                kind.name_code, loaded.file, line, f"{kind.subject.format(ident)} is in '{path.name}'",
+                hint=f"a {kind.noun}'s file name is its {kind.id_field}: rename it to {project.rel(folder)}/{ident}.yml", **where))
+        if ident in items:
+            out.append(error(kind.duplicate_code, loaded.file, line, f"{kind.id_field} '{ident}' is already used by "
+                             f"{items[ident].file}", hint=f"give each {kind.noun} its own {kind.id_field}", **where))
             continue
-        items[key] = loaded
+        items[ident] = loaded
     return Collection(items, invalid), out
 
 
