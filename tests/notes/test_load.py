@@ -141,6 +141,13 @@ def test_bad_yaml_is_reported_and_the_other_files_still_load(tiny_project):
     assert sorted(notes) == ["roe2018"] and notes.invalid == frozenset({"doe2020"})
 
 
+def test_a_folder_named_like_a_note_is_reported_not_a_crash(tiny_project):
+    (tiny_project.root / "reviews/notes/folder.yml").mkdir()
+    notes, problems = load_notes(tiny_project.project)
+    assert _formatted(problems) == ["reviews/notes/folder.yml: error NOTE001 [folder] the file cannot be read (Is a directory)"]
+    assert sorted(notes) == ["doe2020", "roe2018"]
+
+
 def test_two_notes_with_one_key(tiny_project):
     tiny_project.write("reviews/notes/zz-copy.yml", (tiny_project.root / NOTE).read_text())
     notes, problems = load_notes(tiny_project.project)

@@ -202,7 +202,8 @@ def test_a_source_that_is_not_utf8(tiny_project):
     (tiny_project.sources / "doe2020.txt").write_bytes(b"caf\xe9 au lait")
     report = _verify(tiny_project)
     assert _formatted(report) == [
-        f"{DOE}:9: error QUOTE006 [doe2020.source_text] source text doe2020.txt is not UTF-8 — save it as UTF-8 text",
+        f"{DOE}:9: error QUOTE006 [doe2020.source_text] source text doe2020.txt cannot be read as UTF-8 text — save it "
+        "as UTF-8 text",
         f"{DOE}:19: warning QUOTE005 [doe2020.findings[f1].quote] the quote has not been verified — run "
         "`livingreview check --sources DIR` with the folder of source texts",
     ]

@@ -151,6 +151,9 @@ def _load_folder(project: Project, folder: Path, model: type[M], code: str, id_f
         except yamlio.YamlError as exc:
             yield path, path.stem, None, list(exc.diagnostics)
             continue
+        except OSError as exc:  # a folder named *.yml, no permission...
+            yield path, path.stem, None, [error(code, file, None, f"the file cannot be read ({exc.strerror})", key=path.stem)]
+            continue
         ident = data.get(id_field) if isinstance(data, dict) and isinstance(data.get(id_field), str) else path.stem
         loaded, diags = validate_data(data, model, file, code, ident)
         yield path, ident, loaded, diags

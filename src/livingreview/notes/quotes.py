@@ -20,7 +20,7 @@ QUOTE002   warning   the source text is not in the sources folder (checked again
 QUOTE003   error     the source text changed since its quotes were verified
 QUOTE004   error     the quote is not in the source text (the nearest passage is shown)
 QUOTE005   warning   the quote has not been verified, or changed since it was
-QUOTE006   error     the source text is not UTF-8
+QUOTE006   error     the source text cannot be read as UTF-8 text
 QUOTE007   error     the quote record cannot be read
 QUOTE008   error     the sources folder does not exist
 =========  ========  ===================================================================
@@ -284,11 +284,12 @@ def _source(note: Loaded[Note], name: str, sources: Path, texts: dict[str, Sourc
     if name not in texts:
         try:
             texts[name] = Source.from_bytes(path.read_bytes())
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, OSError):
             texts[name] = None
     if texts[name] is None:
-        report.diagnostics.append(error("QUOTE006", note.file, note.line("source_text"), f"source text {name} is not UTF-8",
-                                        hint="save it as UTF-8 text", **where))
+        report.diagnostics.append(error("QUOTE006", note.file, note.line("source_text"),
+                                        f"source text {name} cannot be read as UTF-8 text", hint="save it as UTF-8 text",
+                                        **where))
     return texts[name]
 
 
