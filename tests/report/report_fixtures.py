@@ -88,12 +88,19 @@ def executed_notebook(sel, *, setup_code: str = "import livingreview") -> nbform
     nb.cells = [
         nbformat.v4.new_code_cell(setup_code, id="setup"),
         code("title", "report.title(sel)", report.title(sel)),
+        nbformat.v4.new_markdown_cell("## The hypothesis", id="hypothesis-intro"),
+        code("hypothesis", "report.hypothesis(sel)", report.hypothesis(sel)),
+        code("summary", "report.summary(sel)", report.summary(sel)),
         nbformat.v4.new_markdown_cell("## The evidence\n\nOne row per finding.", id="evidence-intro"),
         code("evidence", "report.evidence_table(sel)", report.evidence_table(sel)),
+        code("predictions", "report.predictions(sel)", report.predictions(sel)),
         nbformat.v4.new_markdown_cell("## Figures", id="figures-intro"),
         code("plot-design", "report.plot(sel, 'direction_by_design')", report.plot(sel, "direction_by_design")),
         code("plot-timeline", "report.plot(sel, 'timeline')", report.plot(sel, "timeline")),
+        code("questions", "report.open_questions(sel)", report.open_questions(sel)),
         nbformat.v4.new_markdown_cell("## References", id="references-intro"),
         code("references", "report.references(sel)", report.references(sel)),
+        code("provenance", "report.provenance(sel)", report.provenance(sel)),
+        code("cite", "report.how_to_cite(sel)", report.how_to_cite(sel)),
     ]
     return nb

@@ -49,10 +49,11 @@ class Plot:
 
 
 def crosstab(evidence: pd.DataFrame, by: str, order: list) -> pd.DataFrame:
-    """Findings counted by *by* (rows, in *order*) and direction (columns, display order)."""
+    """Findings counted by *by* (rows: the values in *order*, others left out) and direction
+    (columns, display order)."""
     table = pd.DataFrame(0, index=pd.Index(order, name=by), columns=list(DIRECTIONS), dtype=int)
     for value, direction in zip(evidence[by], evidence["direction"]):
-        if not blank(value) and direction in table.columns:
+        if not blank(value) and value in table.index and direction in table.columns:
             table.loc[value, direction] += 1
     return table
 
