@@ -130,3 +130,36 @@ def test_only_the_keys_asked_for_are_formatted_and_results_are_cached(bib):
 def test_label_of_a_key_not_formatted_is_a_key_error(bib):
     with pytest.raises(KeyError):
         format_references(bib, ["doe2020"]).label("garcia2019")
+
+
+def test_incomplete_author_lists_end_in_et_al_without_and():
+    one = _entry("one", "A single known author", author="Doe, Jane and others")
+    six = _entry("six", "Six known authors", author=" and ".join(f"Doe{n}, J." for n in range(6)) + " and others")
+    apa = format_references({"one": one, "six": six}, ["one", "six"])
+    assert [(r.label, r.text.split(" (")[0]) for r in apa] == [
+        ("Doe et al., 2020", "Doe, J., et al."),
+        ("Doe0 et al., 2020", "Doe0, J., Doe1, J., Doe2, J., Doe3, J., Doe4, J., Doe5, J., et al."),
+    ]
+    vancouver = format_references({"one": one}, ["one"], "vancouver")
+    assert vancouver.items[0].text.startswith("1. Doe J, et al. A single known author.")
+    harvard = format_references({"one": one}, ["one"], "harvard")
+    assert (harvard.items[0].label, harvard.items[0].text.split(" (")[0]) == ("Doe et al., 2020", "Doe, J. et al.")
+
+
+def test_a_title_ending_in_a_question_mark_takes_no_period():
+    entry = _entry("q", "Can fatigue be imaginary?")
+    assert format_references({"q": entry}, ["q"]).items[0].text.startswith("Doe, J., & Roe, R. (2020). Can fatigue be imaginary? Journal")
+    assert format_references({"q": entry}, ["q"], "vancouver").items[0].text.startswith("1. Doe J, Roe R. Can fatigue be imaginary? Journal")
+
+
+def test_an_untitled_work_is_described_by_its_note_in_square_brackets():
+    fields = {"note": "Leaflet of a fictional society", "organization": "Example Society"}
+    entry = Entry(key="leaflet", type="online", fields=fields, raw=fields, file="bib/x.bib", line=1)
+    item = format_references({"leaflet": entry}, ["leaflet"]).items[0]
+    assert item.text == "[Leaflet of a fictional society]. (n.d.). Example Society."
+
+
+def test_latex_math_in_a_title_is_shown_as_text(load_fixture):
+    bib, _ = load_fixture("accents.bib")
+    text = format_references(bib, ["berg2021"]).items[0].text
+    assert "The DNA of α-fatigue in Café Øresund: 50% of A & B." in text

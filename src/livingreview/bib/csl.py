@@ -2,8 +2,10 @@
 
 BibTeX / biblatex field      CSL-JSON variable
 --------------------------   -------------------------------------------------------------
-author, editor               author, editor (names split by bibtexparser; ``{Org Name}`` -> literal)
-title                        title
+author, editor               author, editor (names split by bibtexparser; ``{Org Name}`` -> literal;
+                             a list ending "and others" ends with the name "et al.")
+title                        title; a work without one is described by its ``note`` in square
+                             brackets, as APA asks for untitled works
 journal / journaltitle       container-title (article)
 booktitle                    container-title (inproceedings, incollection, inbook)
 organization / howpublished  container-title (web pages: the site's name)
@@ -102,17 +104,34 @@ def _first(entry: Entry, names: tuple[str, ...]) -> str | None:
     return None
 
 
+#: the name that stands for "and others" at the end of an incomplete name list
+ET_AL = "et al."
+
+
+def is_others(person: Person) -> bool:
+    """BibTeX's "and others": the name list is incomplete."""
+    return person.last == "others" and not person.first
+
+
+def _names(persons: tuple[Person, ...]) -> list[dict[str, str]]:
+    names = [_name(p) for p in persons if not is_others(p)]
+    if names and any(is_others(p) for p in persons):
+        names.append({"literal": ET_AL})
+    return names
+
+
 def to_csl(entry: Entry, ident: str) -> dict[str, Any]:
     """The CSL-JSON item for *entry*, with id *ident* (display values; nothing escaped)."""
     kind = csl_type(entry)
     item: dict[str, Any] = {"id": ident, "type": kind}
     for role in ("author", "editor", "translator"):
-        persons = [p for p in entry.persons(role) if p.last.lower() != "others"]
-        if persons:
-            item[role] = [_name(p) for p in persons]
+        if names := _names(entry.persons(role)):
+            item[role] = names
     for source, target in _PLAIN.items():
         if entry.fields.get(source, "").strip():
             item[target] = entry.fields[source].strip()
+    if "title" not in item and entry.fields.get("note", "").strip():
+        item["title"] = f"[{entry.fields['note'].strip()}]"
     if (container := _first(entry, _CONTAINER.get(kind, ("journaltitle", "journal", "booktitle")))) is not None:
         item["container-title"] = container
     if (publisher := _first(entry, _PUBLISHER.get(kind, ("publisher",)))) is not None:

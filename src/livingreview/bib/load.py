@@ -193,20 +193,27 @@ def _read(path: Path, name: str) -> tuple[str | None, Diagnostic | None]:
             hint="re-save it as UTF-8, e.g. `iconv -f latin1 -t utf-8`",
         )
     if "\x00" in text:
-        return None, error("BIB001", name, None, "the file contains NUL bytes: it is not a BibTeX text file",
+        line = text[: text.index("\x00")].count("\n") + 1
+        return None, error("BIB001", name, line, "the file contains NUL bytes: it is not a BibTeX text file",
                            hint="replace it with the .bib export of your reference manager")
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
-def _failure(block: model.ParsingFailedBlock, file: str) -> Diagnostic:
-    """A block bibtexparser could not parse, as a sentence saying what to fix."""
+def _next_block_line(text: str, line: int) -> int:
+    """The 1-based line of the first block (a line starting with '@') after line *line*."""
+    rest = text.split("\n")[line:]
+    return next((line + 1 + i for i, row in enumerate(rest) if row.lstrip().startswith("@")), line + 1)
+
+
+def _failure(block: model.ParsingFailedBlock, file: str, text: str) -> Diagnostic:
+    """A block bibtexparser could not parse (in *text*), as a sentence saying what to fix."""
     line = (block.start_line or 0) + 1
     raw = block.raw or ""
     head = _BLOCK_HEAD.match(raw)
     kind, key = (head.group(1).lower(), head.group(2) or None) if head else ("entry", None)
     reason = str(getattr(block.error, "abort_reason", block.error))
-    if reason.startswith("Unexpected block start"):
-        message = f"this @{kind} is not closed before the next entry on line {line + raw.count(chr(10)) + 1}"
+    if reason.startswith("Unexpected block start") or "but found `@" in reason:  # the next entry began inside it
+        message = f"this @{kind} is not closed before the next entry on line {_next_block_line(text, line)}"
         hint = "add the missing '}' (check for an unbalanced brace or quote in its fields)"
     elif reason.startswith("Unexpectedly reached end of file"):
         message = f"this @{kind} is not closed before the end of the file"
@@ -392,7 +399,7 @@ def load_bibliography(paths: Sequence[Path], *, root: Path) -> tuple[Bibliograph
             elif isinstance(block, model.Entry):
                 blocks.append((name, block))
             elif isinstance(block, model.ParsingFailedBlock):
-                diagnostics.append(_failure(block, name))
+                diagnostics.append(_failure(block, name, text))
     parsed: list[_Parsed] = []
     for name, block in blocks:
         item, problems = _own_fields(block, name, macros)
