@@ -11,9 +11,10 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError, field_validator
+from pydantic import (BaseModel, ConfigDict, Field, PlainValidator, StrictBool, StrictInt, StrictStr, ValidationError,
+                      field_validator)
 
 from . import yamlio
 from .diagnostics import closest, error
@@ -38,6 +39,16 @@ class ReportParameters(BaseModel):
     citation_style: CitationStyle = "apa"
 
 
+def _mapping(value: object) -> dict:
+    if not isinstance(value, dict):
+        raise ValueError("must be a mapping of parameter names to values")
+    return value  # as read (a yamlio.LineDict), so a bad parameter's diagnostic can name its line
+
+
+#: parameter values, kept as read; :func:`parameters_for` types them
+Parameters = Annotated[dict, PlainValidator(_mapping)]
+
+
 class Variant(BaseModel):
     """One column of the report matrix: a named set of parameter values applied to every hypothesis."""
 
@@ -45,7 +56,7 @@ class Variant(BaseModel):
 
     name: StrictStr = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: StrictStr
-    parameters: dict = Field(default_factory=dict)
+    parameters: Parameters = Field(default_factory=dict)
 
 
 class BuildConfig(BaseModel):
@@ -54,7 +65,7 @@ class BuildConfig(BaseModel):
     title: StrictStr
     authors: list[StrictStr]
     hypotheses: list[StrictStr] | Literal["all"] = "all"
-    defaults: dict = Field(default_factory=dict)
+    defaults: Parameters = Field(default_factory=dict)
     variants: list[Variant]
     jobs: StrictInt | None = Field(default=None, ge=1)
     citation: dict = Field(default_factory=dict)
@@ -75,7 +86,10 @@ def parameters_for(config: BuildConfig, hypothesis: str, variant: Variant, file:
     try:
         return ReportParameters(**values)
     except ValidationError as exc:
-        raise ConfigError(_diagnostics(exc, file, None, prefix=f"variant '{variant.name}': ", model=ReportParameters)) from None
+        located = yamlio.LineDict(values)  # each value's line: the variant's, else the default's
+        located.line = None
+        located.lines = {**getattr(config.defaults, "lines", {}), **getattr(variant.parameters, "lines", {})}
+        raise ConfigError(_diagnostics(exc, file, located, prefix=f"variant '{variant.name}': ", model=ReportParameters)) from None
 
 
 def _diagnostics(exc: ValidationError, file: str, data, prefix: str = "", model=None):
@@ -136,9 +150,17 @@ class Project:
         return resolved
 
     @cached_property
+    def _config_data(self):
+        return yamlio.load_file(self.config_path, self.rel(self.config_path))
+
+    def config_line(self, *loc: str | int) -> int | None:
+        """The 1-based line of the element at *loc* in build.yml, e.g. ``config_line("hypotheses", 0)``."""
+        return yamlio.line_of(self._config_data, loc)
+
+    @cached_property
     def config(self) -> BuildConfig:
         file = self.rel(self.config_path)
-        data = yamlio.load_file(self.config_path, file)
+        data = self._config_data
         if not isinstance(data, dict):
             raise ConfigError([error("CFG001", file, 1, "build.yml must be a mapping of settings")])
         try:
