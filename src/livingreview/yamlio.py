@@ -82,8 +82,17 @@ def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
     return out
 
 
+def _timestamp(loader: _Loader, node: yaml.ScalarNode):
+    """A date or time; one that looks like a date but is none (2020-13-45) is an error at its line."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise _Refused(None, None, f"'{node.value}' is not a valid date ({exc})", node.start_mark) from None
+
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _sequence)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 #: deeper nesting is refused before composing: libyaml composes recursively in C and
@@ -145,7 +154,8 @@ def load_file(path: Path, display: str | None = None) -> Any:
         line = raw[: exc.start].count(b"\n") + 1
         raise YamlError([error("YAML003", name, line, "file is not UTF-8 text", hint="save it as UTF-8")]) from None
     if "\x00" in text:
-        raise YamlError([error("YAML003", name, None, "file contains NUL bytes (binary, not YAML)")])
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise YamlError([error("YAML003", name, line, "file contains NUL bytes (binary, not YAML)")])
     return loads(text, name)
 
 
