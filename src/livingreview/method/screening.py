@@ -123,7 +123,12 @@ def read(project) -> list[Row]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ScreeningInvalid([error("SCR003", FILE, line, "file is not UTF-8 text", hint="save it as UTF-8")]) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ScreeningInvalid([error("SCR003", FILE, line, "file contains NUL bytes (binary, not CSV)",
+                                      hint="save it as CSV text")])
+    # strict: a quote that is never closed is an error, not a value that swallows the rows after it
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         return _rows(reader)
     except csv.Error as exc:
@@ -136,7 +141,11 @@ def _rows(reader) -> list[Row]:
     rows, problems = [], []
     while True:
         start = reader.line_num + 1
-        fields = next(reader, None)
+        try:
+            fields = next(reader, None)
+        except csv.Error as exc:
+            raise ScreeningInvalid([error("SCR003", FILE, start, f"CSV: {exc} in the row that starts here",
+                                          hint='a value with commas goes in double quotes; a quote inside it is written ""')]) from None
         if fields is None:
             break
         if not any(value.strip() for value in fields):
