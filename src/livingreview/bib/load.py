@@ -230,6 +230,36 @@ def _failure(block: model.ParsingFailedBlock, file: str, text: str) -> Diagnosti
 # -- macros and values ----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Problem:
+    code: str
+    message: str
+    hint: str
+    offset: int = 0
+    comma: bool = False  # a ',' is expected at offset (what a missing comma between fields looks like)
+
+
+def _expand(raw: str, lookup) -> tuple[str, list[_Problem]]:
+    """Evaluate a raw value (not yet LaTeX-decoded); on a syntax error the value is kept as written."""
+    try:
+        parts = values.parse(raw)
+    except values.ValueSyntaxError as exc:
+        return raw, [_Problem("BIB003", f"the value cannot be read: {exc.message}",
+                                       "put the whole value in one pair of braces, or join parts with '#'",
+                                       exc.offset, exc.message.startswith("expected ','"))]
+    text, unknown = values.evaluate(parts, lookup)
+    problems = [
+        _Problem("BIB005", f"the macro '{name}' is not defined (or is defined in terms of itself)",
+                 f"define it with @string{{{name} = {{...}}}} in a bib/ file, or write the value in braces")
+        for name in unknown
+    ]
+    return text, problems
+
+
+def _value_problem(problem: _Problem, file: str, line: int, *, key: str | None, field: str | None) -> Diagnostic:
+    return error(problem.code, file, line, problem.message, key=key, field=field, hint=problem.hint)
+
+
 class _Macros:
     """``@string`` definitions from every file; a macro's value may use other macros."""
 
@@ -267,36 +297,6 @@ class _Macros:
 
     def resolved(self) -> dict[str, str]:
         return {self._defs[low][0]: self.lookup(low) or "" for low in sorted(self._defs)}
-
-
-@dataclass(frozen=True)
-class _Problem:
-    code: str
-    message: str
-    hint: str
-    offset: int = 0
-    comma: bool = False  # a ',' is expected at offset (what a missing comma between fields looks like)
-
-
-def _expand(raw: str, lookup) -> tuple[str, list[_Problem]]:
-    """Evaluate a raw value; on a syntax error the value is shown as written."""
-    try:
-        parts = values.parse(raw)
-    except values.ValueSyntaxError as exc:
-        return to_text(raw), [_Problem("BIB003", f"the value cannot be read: {exc.message}",
-                                       "put the whole value in one pair of braces, or join parts with '#'",
-                                       exc.offset, exc.message.startswith("expected ','"))]
-    text, unknown = values.evaluate(parts, lookup)
-    problems = [
-        _Problem("BIB005", f"the macro '{name}' is not defined (or is defined in terms of itself)",
-                 f"define it with @string{{{name} = {{...}}}} in a bib/ file, or write the value in braces")
-        for name in unknown
-    ]
-    return text, problems
-
-
-def _value_problem(problem: _Problem, file: str, line: int, *, key: str | None, field: str | None) -> Diagnostic:
-    return error(problem.code, file, line, problem.message, key=key, field=field, hint=problem.hint)
 
 
 @dataclass
