@@ -1,0 +1,58 @@
+"""Every malformed input of the corpus (``tests/bad_inputs/cases/``) gets a clear error, not a traceback.
+
+For each case: exit status 2, the expected error diagnostic first (code, file, 1-based line, a
+fragment of its message), the expected number of errors, no traceback, the pre-existing
+``outputs/`` tree byte for byte as it was, and no input file changed (but for
+those listed under ``changes``, e.g. the quote record ``check --sources`` rewrites).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from . import corpus
+
+CASES = corpus.cases()
+
+
+def test_the_corpus_is_large_and_covers_every_kind_of_input():
+    assert len(CASES) >= 50
+    touched = {spec["path"].split("/")[0] for c in CASES for spec in c.expected.get("edit", []) + c.expected.get("write", [])}
+    touched |= {p.relative_to(c.folder).parts[0] for c in CASES for p in c.folder.rglob("*") if p.is_file() and p.name != "expected.yml"}
+    assert {"bib", "reviews", "notebooks", corpus.SOURCES} <= touched
+    assert {c.command for c in CASES} == {"check", "build"}
+
+
+def test_the_base_project_is_valid(tmp_path):
+    base = corpus.Case("base", tmp_path / "no-case", {"sources": True})
+    base.folder.mkdir()
+    root, sources = corpus.materialise(base, tmp_path)
+    result = corpus.run_case(base, root, sources)
+    assert (result.exit, result.diagnostics) == (0, [])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_bad_input_is_reported_with_file_and_line(case, tmp_path):
+    root, sources = corpus.materialise(case, tmp_path)
+    outputs_before = corpus.tree_hashes(root / "outputs")
+    inputs_before = _inputs(root, case)
+
+    result = corpus.run_case(case, root, sources)
+
+    expected = case.expected
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.exit == expected.get("exit", 2), result.stderr + result.stdout
+    errors = result.errors
+    assert errors, f"no error diagnostic printed:\n{result.stderr}{result.stdout}"
+    first = errors[0]
+    assert (first.code, first.file, first.line) == (expected["code"], expected["file"], expected["line"]), first.text
+    assert expected["message"] in first.text
+    assert len(errors) == expected.get("errors", 1), "\n".join(d.text for d in errors)
+    assert corpus.tree_hashes(root / "outputs") == outputs_before
+    assert _inputs(root, case) == inputs_before
+
+
+def _inputs(root, case) -> dict[str, str]:
+    """Hashes of the project's files outside outputs/, but for those the command may rewrite (``changes``)."""
+    skip = set(case.expected.get("changes", []))
+    return {k: v for k, v in corpus.tree_hashes(root).items() if not k.startswith("outputs/") and k not in skip}
