@@ -102,18 +102,21 @@ _OPENERS = ("[", "{", "-", ":", "?")  # every collection needs one of its own: d
 _DEPTH_EVENTS = {yaml.MappingStartEvent: 1, yaml.SequenceStartEvent: 1, yaml.MappingEndEvent: -1, yaml.SequenceEndEvent: -1}
 
 
-def _nesting(text: str) -> tuple[int, int]:
-    """The deepest nesting of collections in *text* and the 1-based line where it is reached."""
+def _nesting(text: str, limit: float = float("inf")) -> tuple[int, int]:
+    """The deepest nesting of collections in *text* and the 1-based line where it is reached
+    (the scan stops as soon as the depth passes *limit*)."""
     depth, deepest, line = 0, 0, 1
     for event in yaml.parse(text, Loader=_Base):
         depth += _DEPTH_EVENTS.get(type(event), 0)
         if depth > deepest:
             deepest, line = depth, event.start_mark.line + 1
+            if deepest > limit:
+                break
     return deepest, line
 
 
-def _too_deep(file: str, depth: int, line: int) -> YamlError:
-    return YamlError([error("YAML002", file, line, f"YAML nesting is too deep ({depth} levels)",
+def _too_deep(file: str, line: int, levels: str) -> YamlError:
+    return YamlError([error("YAML002", file, line, f"YAML nesting is too deep ({levels} levels)",
                             hint="write the data with a few levels of nesting")])
 
 
@@ -121,9 +124,9 @@ def _check_depth(text: str, file: str) -> None:
     """YAML002 when collections nest deeper than :data:`MAX_DEPTH` (the event scan runs only when
     the cheap bound, the number of indicator characters, allows that depth)."""
     if sum(text.count(c) for c in _OPENERS) > MAX_DEPTH:
-        depth, line = _nesting(text)
+        depth, line = _nesting(text, MAX_DEPTH)
         if depth > MAX_DEPTH:
-            raise _too_deep(file, depth, line)
+            raise _too_deep(file, line, f"more than {MAX_DEPTH}")
 
 
 def loads(text: str, file: str) -> Any:
@@ -141,7 +144,8 @@ def loads(text: str, file: str) -> Any:
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise YamlError([error("YAML001", file, None, f"YAML: {exc}")]) from None
     except RecursionError:
-        raise _too_deep(file, *_nesting(text)) from None
+        depth, line = _nesting(text)
+        raise _too_deep(file, line, str(depth)) from None
 
 
 def load_file(path: Path, display: str | None = None) -> Any:
