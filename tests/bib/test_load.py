@@ -165,3 +165,11 @@ def test_duplicate_macro_definitions_warn_and_the_first_wins(tmp_path):
     bib, diagnostics = load_bibliography([Path(tmp_path / "a.bib")], root=tmp_path)
     assert bib["m"].title == "First"
     assert brief(diagnostics) == [("BIB006", "warning", "a.bib", 2, "JX", None)]
+
+
+def test_entries_are_hashable_and_compare_by_content():
+    def make(title):
+        return Entry(key="a", type="misc", fields={"title": title}, raw={}, file="bib/a.bib", line=1)
+
+    assert len({make("x"), make("x")}) == 1
+    assert make("x") != make("y")

@@ -87,8 +87,8 @@ class Entry:
 
     key: str
     type: str
-    fields: Mapping[str, str]
-    raw: Mapping[str, str]
+    fields: Mapping[str, str] = field(hash=False)
+    raw: Mapping[str, str] = field(hash=False)
     file: str
     line: int
     #: 1-based line of each field written in this entry (inherited fields are not here)
