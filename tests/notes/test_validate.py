@@ -45,7 +45,8 @@ CASES = [
     (HYP, "proposed_by: [doe2020]", "proposed_by: [doe2020, doe2002]",
      f"{HYP}:13: error HYP010 [example-fatigue.proposed_by[1]] 'doe2002' is not in the bibliography — did you mean 'doe2020'?"),
     (HYP, "proposed_by: [doe2020]", "proposed_by: [doe2020]\nrelated: [no-such-idea]",
-     f"{HYP}:14: error HYP011 [example-fatigue.related[0]] related hypothesis 'no-such-idea' does not exist"),
+     f"{HYP}:14: error HYP011 [example-fatigue.related[0]] related hypothesis 'no-such-idea' does not exist — "
+     "hypotheses: example-fatigue"),
     (ROE, "key: roe2018", "key: roe2018\nreports: [nobody1999]",
      f"{ROE}:2: error NOTE011 [roe2018.reports[0]] 'nobody1999' is not in the bibliography — add the entry to a bib/*.bib "
      "file (e.g. with `livingreview import`) or correct the key"),

@@ -87,7 +87,8 @@ def _hypothesis_links(hypotheses: Collection[Hypothesis]) -> Iterator[Diagnostic
         hid = hyp.value.id
         for i, other in enumerate(hyp.value.related):
             if other not in known:
-                yield _missing("HYP011", hyp, ("related", i), f"related hypothesis '{other}' does not exist", other, hypotheses, hid)
+                yield _missing("HYP011", hyp, ("related", i), f"related hypothesis '{other}' does not exist", other, hypotheses,
+                               hid, f"hypotheses: {', '.join(sorted(hypotheses))}")
         for i, prediction in enumerate(hyp.value.predictions):
             pid = prediction.id
             if pid in owner:
