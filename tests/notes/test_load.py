@@ -34,7 +34,7 @@ NOTE_CASES = [
      [f"{NOTE}:2: error NOTE001 [doe2020.source_type] 'primray' is not allowed — did you mean 'primary'?"]),
     ("design: case-control", "desing: case-control",
      [f"{NOTE}:1: error NOTE001 [doe2020.design] 'design' is missing — one of: rct, crossover-rct, cohort, case-control, "
-      "cross-sectional, pilot, uncontrolled-trial, narrative-review, systematic-review, opinion, planned-trial, commentary, summary",
+      "cross-sectional, pilot, uncontrolled-trial, narrative-review, systematic-review, opinion, planned-trial, commentary, summary, not-stated",
       f"{NOTE}:3: error NOTE001 [doe2020.desing] unknown field 'desing' — did you mean 'design'?"]),
     ("patients: 12", "patients: many",
      [f"{NOTE}:6: error NOTE001 [doe2020.population.patients] expected a whole number or 'unknown', got 'many'"]),

@@ -47,7 +47,7 @@ def test_the_new_note_loads_and_check_names_each_field_to_fill_in(tiny):
         "trial-registration, preprint, news, blog, forum, atlas-summary",
         f"{NOTE}:11: error NOTE001 [lee2019.design] 'design' is empty — one of: rct, crossover-rct, cohort, case-control, "
         "cross-sectional, pilot, uncontrolled-trial, narrative-review, systematic-review, opinion, planned-trial, "
-        "commentary, summary",
+        "commentary, summary, not-stated",
         f"{NOTE}:14: error NOTE001 [lee2019.population.conditions] 'population.conditions' needs at least one item — one "
         "of: ME/CFS, MS, FM, FND, long COVID, Q fever fatigue syndrome, TBI, cancer, other",
         f"{NOTE}:20: error NOTE001 [lee2019.criteria] 'criteria' needs at least one item — one of: Fukuda, CCC, ICC, IOM, "

@@ -26,6 +26,7 @@ start:
   opinion: very low
   commentary: very low
   summary: very low
+  not-stated: very low
 set_aside:
   designs: [planned-trial]
   source_types: [trial-registration]

@@ -67,7 +67,7 @@ def test_a_second_id_for_the_same_question_is_reported_where_it_is_raised():
 def test_a_flag_naming_no_finding_is_an_error_at_its_line():
     rules = load_rules_text(RULES_YAML.replace('finding: "doe2020#f2"', 'finding: "doe2020#f9"'))
     [diag] = unknown_flags(rules, review()[1])
-    assert (diag.code, diag.file, diag.line) == ("CERT002", "reviews/certainty.yml", 36)
+    assert (diag.code, diag.file, diag.line) == ("CERT002", "reviews/certainty.yml", 37)
     assert unknown_flags(load_rules_text(RULES_YAML.replace("#f2", "#f1")), review()[1]) == []
 
 

@@ -43,21 +43,21 @@ def test_yaml_errors_keep_their_line(tmp_path):
 def test_an_unknown_placeholder_names_line_and_allowed_names():
     text = RULES_YAML.replace('reason: "Inconsistent: for $supporting, against $contradicting."',
                               'reason: "Inconsistent: $suporting."')
-    assert problems(text) == [(29, "downgrades.inconsistency.reason",
+    assert problems(text) == [(30, "downgrades.inconsistency.reason",
                                "downgrades.inconsistency.reason: unknown placeholder $suporting; "
                                "this sentence can use $contradicting, $supporting")]
 
 
 def test_a_stray_dollar_is_refused():
     text = RULES_YAML.replace('reason: "Uncontrolled: $work alone."', 'reason: "Uncontrolled: $ alone."')
-    assert problems(text) == [(42, "downgrades.single_uncontrolled.reason",
+    assert problems(text) == [(43, "downgrades.single_uncontrolled.reason",
                                "downgrades.single_uncontrolled.reason: a '$' must start a placeholder such as $works; "
                                "write $$ for a dollar sign")]
 
 
 def test_every_design_needs_a_start_level():
     text = RULES_YAML.replace("  summary: very low\n", "")
-    assert problems(text) == [(16, "set_aside", "set_aside: designs without a starting level: summary; "
+    assert problems(text) == [(17, "set_aside", "set_aside: designs without a starting level: summary; "
                                                 "add them under 'start' or 'set_aside: designs'")]
 
 
@@ -83,7 +83,7 @@ def test_levels_and_no_evidence_are_distinct():
 
 def test_a_set_aside_design_cannot_be_a_study():
     text = RULES_YAML.replace("studies: [rct,", "studies: [planned-trial, rct,")
-    assert problems(text) == [(20, "studies", "studies: designs set aside cannot be studies: planned-trial")]
+    assert problems(text) == [(21, "studies", "studies: designs set aside cannot be studies: planned-trial")]
 
 
 def test_unknown_settings_and_missing_ones():
@@ -97,7 +97,7 @@ def test_a_causal_verb_is_one_word():
 
 
 def test_flags_remember_their_line(rules):
-    assert rules.flag_line("doe2020#f2") == 36
+    assert rules.flag_line("doe2020#f2") == 37
     assert rules.flag_line("roe2021#f1") is None
 
 

@@ -25,6 +25,7 @@ SECONDARY: frozenset[str] = frozenset({"news", "blog", "forum", "atlas-summary"}
 Design = Literal[
     "rct", "crossover-rct", "cohort", "case-control", "cross-sectional", "pilot", "uncontrolled-trial",
     "narrative-review", "systematic-review", "opinion", "planned-trial", "commentary", "summary",
+    "not-stated",  # the record does not say; never guessed
 ]
 RANDOMIZED: frozenset[str] = frozenset({"rct", "crossover-rct"})
 Criteria = Literal["Fukuda", "CCC", "ICC", "IOM", "Oxford", "other", "not stated"]
