@@ -24,6 +24,9 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 
 #: markup that needs the parser: macros, math, ties, dashes, TeX quotes
 _NEEDS_PARSER = re.compile(r"[\\$~]|--|``|''")
+#: TeX primitives that read or write files or run commands: a value holding one is shown as written
+#: (never decoded, and nothing here would run TeX), so the reader sees exactly what the file says
+_VERBATIM = re.compile(r"\\(?:input|include|write|immediate|openin|openout|read|special|csname|catcode)(?![A-Za-z])")
 _BARE_SPECIALS = re.compile(r"(?<!\\)([%&])")
 _BRACES = str.maketrans("", "", "{}")
 _URL_MACRO = re.compile(r"^\\url\{(.*)\}$", re.DOTALL)
@@ -52,6 +55,8 @@ def _parse(value: str) -> str:
 
 def to_text(value: str) -> str:
     """The display form of a BibTeX value: accents decoded, braces removed, math as text."""
+    if _VERBATIM.search(value):
+        return value
     if _NEEDS_PARSER.search(value):
         return _parse(value)
     if "{" in value or "}" in value:
