@@ -6,7 +6,7 @@ Writes N generated entries ("Synthetic00001, Author", DOIs under the 10.5555 exa
 prefix, a note saying they are not real works) into four .bib files in a temporary folder
 (never into bib/): @string macros used across files, month macros, LaTeX accents, braces,
 and every tenth entry a crossref child of a proceedings entry. Then times, best of
---repeat: load (split, macros, crossref), lint (every entry cited), reading every title and
+--repeat: bibtexparser's split alone (for comparison), load (split, macros, crossref), lint (every entry cited), reading every title and
 author list for display (the LaTeX decoding, caches emptied first), and formatting
 --references APA references (cold, then again from the cache). Peak memory is
 tracemalloc's peak during one load + lint. The figures replace the "Bibliography"
@@ -16,6 +16,7 @@ section of benchmarks/RESULTS.md, leaving other sections alone.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import re
 import sys
@@ -26,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+import bibtexparser  # noqa: E402
 
 from livingreview.bib import cite, latex, names  # noqa: E402
 from livingreview.bib.cite import format_references  # noqa: E402
@@ -63,13 +66,14 @@ def write_bibliography(folder: Path, size: int) -> list[Path]:
     return paths
 
 
-def best(repeat: int, step) -> tuple[float, object]:
-    times, result = [], None
+def best(repeat: int, step) -> tuple[float, float, object]:
+    """(wall seconds, CPU seconds, result) of the fastest of *repeat* runs (CPU time is steadier on a shared machine)."""
+    runs, result = [], None
     for _ in range(repeat):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         result = step()
-        times.append(time.perf_counter() - start)
-    return min(times), result
+        runs.append((time.perf_counter() - wall, time.process_time() - cpu))
+    return (*min(runs), result)
 
 
 def display_all(bib) -> int:
@@ -83,35 +87,37 @@ def measure(size: int, repeat: int, references: int) -> dict[str, float]:
         folder = Path(tmp)
         paths = write_bibliography(folder, size)
         megabytes = sum(p.stat().st_size for p in paths) / 1e6
-        load_s, (bib, problems) = best(repeat, lambda: load_bibliography(paths, root=folder))
+        split, _, _ = best(repeat, lambda: [bibtexparser.parse_string(p.read_text(encoding="utf-8"), parse_stack=[]) for p in paths])
+        load, load_cpu, (bib, problems) = best(repeat, lambda: load_bibliography(paths, root=folder))
         assert problems == [], problems[:3]
         cited = {key: [("reviews/notes/synthetic.yml", 1)] for key in bib}
-        lint_s, found = best(repeat, lambda: lint(bib, cited))
+        lint_wall, lint_cpu, found = best(repeat, lambda: lint(bib, cited))
         assert found == [], found[:3]
-        display_s, _ = best(repeat, lambda: display_all(bib))
+        display, _, _ = best(repeat, lambda: display_all(bib))
         keys = [key for key in bib if key.startswith("synthetic")][:references]
         cite._render.cache_clear()
-        cold_s, _ = best(1, lambda: format_references(bib, keys, "apa"))
-        warm_s, _ = best(repeat, lambda: format_references(bib, keys, "apa"))
+        cold, _, _ = best(1, lambda: format_references(bib, keys, "apa"))
+        warm, _, _ = best(repeat, lambda: format_references(bib, keys, "apa"))
         tracemalloc.start()
         lint(*load_bibliography(paths, root=folder)[:1], cited)
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
-    return {"entries": len(bib), "mb": megabytes, "load": load_s, "lint": lint_s, "display": display_s,
-            "cold": cold_s, "warm": warm_s, "peak": peak}
+    return {"entries": len(bib), "mb": megabytes, "split": split, "load": load, "lint": lint_wall, "display": display,
+            "cpu": load_cpu + lint_cpu, "cold": cold, "warm": warm, "peak": peak}
 
 
-def section(results: list[dict[str, float]], args) -> str:
+def section(results: list[dict[str, float]], args, load: float) -> str:
     rows = "\n".join(
-        f"| {r['entries']:,} | {r['mb']:.1f} MB | {r['load']:.2f} | {r['lint']:.2f} | **{r['load'] + r['lint']:.2f}** | "
+        f"| {r['entries']:,} | {r['mb']:.1f} MB | {r['load']:.2f} | {r['split']:.2f} | {r['lint']:.2f} | "
+        f"**{r['load'] + r['lint']:.2f}** / {r['cpu']:.2f} | "
         f"{r['display']:.2f} | {r['peak']:.0f} MiB |" for r in results)
     refs = results[-1]
     return (f"{HEADING}\n\n`.venv/bin/python benchmarks/bench_bib.py --sizes {' '.join(map(str, args.sizes))} "
             f"--repeat {args.repeat} --references {args.references}` — generated entries in {FILES} .bib files (macros across "
             f"files, month macros, accents, braces, one in ten a crossref child); best of {args.repeat} runs; CPython "
-            f"{platform.python_version()}, 2 cores.\n\n"
-            "| entries | size | load (s) | lint (s) | load + lint (s) | display every title and author list (s) | "
-            "peak memory, load + lint |\n|---:|---:|---:|---:|---:|---:|---:|\n"
+            f"{platform.python_version()}, 2 cores shared with other work (load average {load:.1f} at the start).\n\n"
+            "| entries | size | load (s) | bibtexparser's split alone (s) | lint (s) | load + lint, wall / CPU (s) | "
+            "display every title and author list (s) | peak memory, load + lint |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n"
             f"{rows}\n\n"
             f"Formatting {args.references} APA references: {refs['cold']:.2f} s the first time (citeproc-py, "
             f"{refs['cold'] / max(args.references, 1) * 1000:.0f} ms each), {refs['warm']:.3f} s again from the cache. "
@@ -132,8 +138,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--references", type=int, default=100)
     args = parser.parse_args()
+    load = os.getloadavg()[0]
     results = [measure(size, args.repeat, args.references) for size in args.sizes]
-    text = section(results, args)
+    text = section(results, args, load)
     print(text)
     write_section(text)
 
