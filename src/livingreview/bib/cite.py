@@ -52,7 +52,7 @@ _TAG = re.compile(r"<[^>]*>")
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 _ARTICLE = re.compile(r"^(?:the|an|a)\s+", re.IGNORECASE)
 _ITEM = "item"
-_DOUBLED_STOP = re.compile(r"([?!])((?:</[a-z]+>)*)\.")
+_DOUBLED_STOP = re.compile(r"([?!])((?:</[a-z]+>)*)\.(?=\s|<|$)")  # not inside an address like a?.b
 _AND_ET_AL = re.compile(rf"(,?) (?:&amp;|and) ({re.escape(ET_AL)})")
 
 
