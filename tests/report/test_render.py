@@ -105,3 +105,12 @@ def test_cells_tagged_remove_cell_are_left_out(sel):
     page = render_html(nb, title="t")
     assert "Edit the parameters cell" not in page
     assert "<p>One row per finding.</p>" in page
+
+
+def test_pdf_logs_no_notes_on_css_it_ignores_but_keeps_other_warnings(page, caplog):
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        render_pdf(page)
+        logging.getLogger("weasyprint").warning("Other problem")
+    assert [r.getMessage() for r in caplog.records] == ["Other problem"]

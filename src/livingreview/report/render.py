@@ -67,16 +67,28 @@ def render_html(executed_nb: nbformat.NotebookNode, *, title: str) -> str:
     return body.replace(_TOC_MARKER, toc_html(headings(main)), 1)
 
 
+class _IgnoredCss(logging.Filter):
+    """Drops WeasyPrint's notes on CSS it does not apply in print: screen-only rules (media
+    features, sticky, overflow, a browser-prefixed selector) and the presentation styles of the
+    inline SVG figures. Any other warning passes."""
+
+    NOTES = ("Ignored `", "Expected a media type", "Invalid media type", "Invalid or unsupported selector")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno == logging.WARNING and str(record.msg).startswith(self.NOTES))
+
+
+def _quiet_weasyprint() -> None:
+    logger = logging.getLogger("weasyprint")
+    if not any(isinstance(f, _IgnoredCss) for f in logger.filters):
+        logger.addFilter(_IgnoredCss())
+
+
 def render_pdf(html: str) -> bytes:
     """The HTML page printed to an A4 PDF by WeasyPrint (deterministic: no dates in the file)."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
-    quiet = logging.getLogger("weasyprint")
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)  # it warns about screen-only CSS it ignores in print
-    try:
-        offline = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
-        return HTML(string=html, url_fetcher=offline, base_url=None).write_pdf()
-    finally:
-        quiet.setLevel(level)
+    _quiet_weasyprint()
+    offline = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+    return HTML(string=html, url_fetcher=offline, base_url=None).write_pdf()
