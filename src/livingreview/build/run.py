@@ -22,8 +22,6 @@ from .plan import Target, make_plan, select_only
 
 BUILD_REPORT = "build-report.json"
 BUILD_REPORT_SCHEMA = "livingreview/build-report@1"
-#: top-level files, in publishing order; the manifest is written last
-TOP_FILES = (changelog.MD_NAME, changelog.JSON_NAME, "index.html")
 
 
 @dataclass(frozen=True)
@@ -99,7 +97,7 @@ def explain(planned: list[Planned]) -> None:
             print(f"{p.name}: reuse — nothing it reads changed (key {p.key[:12]})")
 
 
-def summary(made: bundle.Bundle) -> dict:
+def evidence_summary(made: bundle.Bundle) -> dict:
     directions = Counter(r["direction"] for r in made.evidence)
     return {"directions": {d: directions.get(d, 0) for d in index.DIRECTIONS}, "findings": len(made.evidence),
             "works": len({r["key"] for r in made.evidence}), "questions": len(made.questions)}
@@ -109,7 +107,7 @@ def report_record(p: Planned) -> dict:
     t = p.target
     return {"hypothesis": t.hypothesis.id, "variant": t.variant.name, "hypothesis_title": t.hypothesis.title,
             "variant_title": t.variant.title, "key": p.key, "inputs": p.inputs,
-            "parameters": t.parameters.model_dump(), "summary": summary(p.bundle)}
+            "parameters": t.parameters.model_dump(), "summary": evidence_summary(p.bundle)}
 
 
 def next_manifest(previous: dict, matrix: list[Target], built: list[Planned], staging: publish.Staging) -> dict:
@@ -150,72 +148,86 @@ def run_build(project: Project, options: BuildOptions) -> int:
         planned = plan_reports(review, targets, previous, outputs, options)
         staging = publish.Staging(outputs)
         try:
-            return _build(project, options, outputs, matrix, planned, previous, staging, jobs)
+            outcomes = execute_reports(project, options, [p for p in planned if p.reasons], staging, jobs)
+            failed = {o.name: o.error for o in outcomes if not o.ok}
+            notes = publish_outputs(project, matrix, [p for p in planned if status(p, failed) == "built"], previous,
+                                    staging, build_report(planned, outcomes, failed))
         finally:
             staging.discard()
+    print_summary(planned, failed, kernels=sum(o.kernel_started for o in outcomes), outputs=outputs, notes=notes)
+    return 2 if failed else 0
 
 
-def _build(project, options, outputs, matrix, planned, previous, staging, jobs) -> int:
-    todo = [p for p in planned if p.reasons]
+def status(p: Planned, failed: dict[str, str]) -> str:
+    return "reused" if not p.reasons else "failed" if p.name in failed else "built"
+
+
+def execute_reports(project: Project, options: BuildOptions, todo: list[Planned], staging: publish.Staging,
+                    jobs: int) -> list[execute.Outcome]:
+    """Write each report's data, then execute and render its notebook, all into staging."""
     for p in todo:
         bundle.write_bundle(staging / p.name, p.target, p.bundle)
     env = execute.kernel_environment(project.root, source_date_epoch=fingerprint.source_date_epoch(project.root),
                                      sources=options.sources)
-    outcomes = execute.run_jobs([execute.Job(p.target, staging / p.name, options.pdf) for p in todo],
-                                root=project.root, workers=jobs, env=env)
-    failed = {o.name: o.error for o in outcomes if not o.ok}
-    built = [p for p in todo if p.name not in failed]
+    return execute.run_jobs([execute.Job(p.target, staging / p.name, options.pdf) for p in todo],
+                            root=project.root, workers=jobs, env=env)
 
+
+def top_files(project: Project, matrix: list[Target], built: list[Planned], next_: dict, outputs: Path):
+    """CHANGELOG.md, changelog.json and index.html for *next_* (the manifest to be); and notes to print."""
     changes = [c for p in built if (c := changelog.compare(p.name, changelog.read_published(outputs / p.name), p.bundle))]
-    history = changelog.add_entry(changelog.read_history(outputs), changes, date=fingerprint.build_date(project.root),
-                                  commit=fingerprint.git_commit(project.root))
-    new_manifest = next_manifest(previous, matrix, built, staging)
+    date = fingerprint.build_date(project.root)
+    history = changelog.add_entry(changelog.read_history(outputs), changes, date=date, commit=fingerprint.git_commit(project.root))
     sections, notes = index.extra_sections(project)
-    hypotheses = {t.hypothesis.id: t.hypothesis.title for t in matrix}
-    top = {
-        changelog.MD_NAME: changelog.to_markdown(history).encode("utf-8"),
-        changelog.JSON_NAME: changelog.to_json(history),
-        "index.html": index.render_index(
-            config=project.config, build_date=fingerprint.build_date(project.root), hypotheses=hypotheses,
-            manifest=new_manifest, sections=[("Changes", changelog.to_html(history)), *sections]).encode("utf-8"),
-    }
-    new_manifest["files"].update({name: fingerprint.sha256_bytes(data) for name, data in top.items()})
-    report = build_report(planned, outcomes, failed)
-    staged = [p.name for p in built]
-    staged += [name for name, data in top.items() if stage_file(staging, outputs, name, data)]
-    staged += [name for name, data in ((BUILD_REPORT, report), (manifest.NAME, manifest.render(new_manifest["files"], new_manifest["reports"])))
-               if stage_file(staging, outputs, name, data)]
-    publish.publish(staging, staged)
+    page = index.render_index(config=project.config, build_date=date, hypotheses={t.hypothesis.id: t.hypothesis.title for t in matrix},
+                              manifest=next_, sections=[("Changes", changelog.to_html(history)), *sections])
+    files = {changelog.MD_NAME: changelog.to_markdown(history).encode("utf-8"), changelog.JSON_NAME: changelog.to_json(history),
+             "index.html": page.encode("utf-8")}
+    return files, notes
 
-    print_summary(planned, failed, kernels=sum(o.kernel_started for o in outcomes), outputs=outputs, notes=notes)
-    return 2 if failed else 0
+
+def publish_outputs(project: Project, matrix: list[Target], built: list[Planned], previous: dict,
+                    staging: publish.Staging, report: bytes) -> list[str]:
+    """Stage the top-level files, then publish built reports, changed files and the manifest (last)."""
+    next_ = next_manifest(previous, matrix, built, staging)
+    files, notes = top_files(project, matrix, built, next_, staging.outputs)
+    next_["files"].update({name: fingerprint.sha256_bytes(data) for name, data in files.items()})
+    files[BUILD_REPORT] = report
+    files[manifest.NAME] = manifest.render(next_["files"], next_["reports"])
+    publish.publish(staging, [p.name for p in built] + [n for n, data in files.items() if stage_file(staging, n, data)])
+    return notes
+
+
+def stage_file(staging: publish.Staging, name: str, data: bytes) -> bool:
+    """Stage top-level file *name* unless outputs/ already holds exactly *data*; True when staged."""
+    current = staging.outputs / name
+    if current.is_file() and current.read_bytes() == data:
+        return False
+    (staging / name).write_bytes(data)
+    return True
 
 
 def build_report(planned: list[Planned], outcomes: list[execute.Outcome], failed: dict[str, str]) -> bytes:
     """``build-report.json``: what this build did per report, and how many kernels it started."""
     reports = {}
     for p in planned:
-        if not p.reasons:
-            reports[p.name] = {"status": "reused"}
-        elif p.name in failed:
-            reports[p.name] = {"status": "failed", "reasons": p.reasons, "error": failed[p.name]}
-        else:
-            reports[p.name] = {"status": "built", "reasons": p.reasons}
+        reports[p.name] = {"status": status(p, failed)}
+        if p.reasons:
+            reports[p.name]["reasons"] = p.reasons
+        if p.name in failed:
+            reports[p.name]["error"] = failed[p.name]
     return bundle.dumps({"schema": BUILD_REPORT_SCHEMA, "kernels_started": sum(o.kernel_started for o in outcomes),
                          "reports": reports})
 
 
 def print_summary(planned: list[Planned], failed: dict[str, str], *, kernels: int, outputs: Path, notes: list[str]) -> None:
     for p in planned:
-        if not p.reasons:
-            print(f"reused  {p.name}")
-        elif p.name in failed:
-            print(f"failed  {failed[p.name]}")
-        else:
-            print(f"built   {p.name} ({'; '.join(p.reasons)})")
+        state = status(p, failed)
+        detail = {"reused": p.name, "failed": failed.get(p.name), "built": f"{p.name} ({'; '.join(p.reasons)})"}[state]
+        print(f"{state:7} {detail}")
     for note in notes:
         print(note)
-    counts = Counter("reused" if not p.reasons else "failed" if p.name in failed else "built" for p in planned)
+    counts = Counter(status(p, failed) for p in planned)
     print(f"{counts['built']} built, {counts['reused']} reused, {counts['failed']} failed; "
           f"{kernels} kernel{'' if kernels == 1 else 's'} started; outputs in {outputs}")
     if failed:
