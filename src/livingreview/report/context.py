@@ -7,8 +7,6 @@ containing the working directory, as ``livingreview.load()`` does).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import ValidationError
 
 from ..project import BuildConfig, Project, ReportParameters, Variant
@@ -16,13 +14,9 @@ from .vocabulary import STYLES
 
 
 def project_of(selection) -> Project:
-    """The project the selection's review was loaded from."""
-    review = getattr(selection, "review", None)
-    project = getattr(review, "project", None)
-    if isinstance(project, Project):
-        return project
-    root = getattr(review, "root", None)
-    return Project(Path(root).resolve()) if root is not None else Project.find()
+    """The project the selection's review was loaded from (else the one around the working directory)."""
+    project = getattr(getattr(selection, "review", None), "project", None)
+    return project if isinstance(project, Project) else Project.find()
 
 
 def config_of(selection) -> BuildConfig:

@@ -16,7 +16,7 @@ from .citation import ReportCitation, citation_key
 from .context import config_of, describe_parameters, is_filtered, project_of, report_parameters, variant_of
 from .markup import Section, render, trusted
 from .provenance import provenance_of
-from .tables import dropped_reasons, evidence_rows, prediction_status, raisers, summary_counts
+from .tables import dropped_reasons, evidence_rows, listed, prediction_status, summary_counts
 from .vocabulary import DESIGNS, DIRECTIONS, KIND, PEM, PROVENANCE, PROVENANCE_MEANING, SOURCE_TYPES, STYLES
 
 
@@ -108,7 +108,7 @@ def predictions(selection) -> Section:
 
 def open_questions(selection, citation_style: str | None = None) -> Section:
     """The open questions, each linked to the works that raise it (or to the hypothesis)."""
-    questions = [{**q, "raisers": raisers(q["raised_by"])}
+    questions = [{**q, "raisers": listed(q["raised_by"])}
                  for q in selection.questions.sort_values("question_id", kind="stable").to_dict(orient="records")]
     return render("questions.html.j2", text=f"{len(questions)} open questions", questions=questions,
                   hypothesis_id=selection.hypothesis.id, **_citing(selection, citation_style))

@@ -55,11 +55,6 @@ def dropped_reasons(dropped: Mapping) -> list[dict]:
     return out
 
 
-def raisers(raised_by) -> list[str]:
-    """The keys (or hypothesis id) in a question's ``raised_by`` ('; '-joined)."""
-    return listed(raised_by)
-
-
 def text(value, default: str = "") -> str:
     return default if blank(value) else str(value)
 
