@@ -9,7 +9,8 @@ import pytest
 
 import livingreview
 from livingreview.errors import InputError, ReviewInvalid
-from livingreview.review import EVIDENCE_COLUMNS, QUESTION_COLUMNS, UnknownHypothesis, load
+from livingreview.review import (EVIDENCE_COLUMNS, QUESTION_COLUMNS, SELECTION_QUESTION_COLUMNS, SOURCES_VARIABLE,
+                                 UnknownHypothesis, load)
 
 DOE = "reviews/notes/doe2020.yml"
 ROE = "reviews/notes/roe2018.yml"
@@ -39,6 +40,17 @@ def test_load_with_sources_verifies_quotes_but_leaves_the_record_to_check(tiny_p
     assert review.quote_status[("doe2020", "f1")].status == "verified"
     assert review.diagnostics == []
     assert not (tiny_project.root / "reviews" / "quote-record.json").exists()
+
+
+def test_load_takes_the_sources_folder_from_the_environment(tiny_project, monkeypatch):
+    monkeypatch.setenv(SOURCES_VARIABLE, str(tiny_project.sources))
+    assert load(tiny_project.root).quote_status[("doe2020", "f1")].status == "verified"
+    # an explicit folder wins over the environment
+    empty = tiny_project.root.parent / "no-texts"
+    empty.mkdir()
+    assert load(tiny_project.root, sources=empty).quote_status[("doe2020", "f1")].status == "unverified"
+    monkeypatch.setenv(SOURCES_VARIABLE, "")
+    assert load(tiny_project.root).quote_status[("doe2020", "f1")].status == "unverified"
 
 
 def test_load_refuses_a_review_with_errors_and_lists_them(tiny_project):
@@ -139,20 +151,24 @@ def test_a_work_without_a_year_fails_any_year_bound(tiny_project):
     assert review.select(HYP).dropped["works"] == 0
 
 
-def test_selection_questions_merge_the_same_id_or_the_same_text(tiny_project):
+def test_selection_questions_are_the_register_filtered_to_the_selection(tiny_project):
     tiny_project.edit(ROE, "why_it_matters: It tests EX2.", "why_it_matters: It tests EX2.\nremaining_questions:\n"
                       "  - id: q-example-dose\n    text: Which dose of the example drug matters?\n"
-                      "  - id: q-before-after\n    text: does the marker come before fatigue  or after it\n"
+                      "  - id: q-marker-timing\n    text: does the marker come before fatigue  or after it\n"
                       "  - id: q-roe-only\n    text: Does the effect last?")
+    tiny_project.edit(DOE, "    locator: paragraph 2\n", "    locator: paragraph 2\n    addresses: [q-example-dose]\n")
     sel = load(tiny_project.root).select(HYP)
-    assert _rows(sel.questions, *QUESTION_COLUMNS) == [
-        ("q-example-dose", "Which dose of the example drug matters?", HYP, "example-fatigue; roe2018"),
-        ("q-example-cause", "Does the marker come before fatigue or after it?", HYP, "doe2020; roe2018"),
-        ("q-roe-only", "Does the effect last?", HYP, "roe2018"),
+    assert tuple(sel.questions.columns) == SELECTION_QUESTION_COLUMNS
+    # one row per question id, sorted; the same text under another id is listed under the first id
+    assert _rows(sel.questions, *SELECTION_QUESTION_COLUMNS) == [
+        ("q-example-cause", "Does the marker come before fatigue or after it?", HYP, "doe2020; roe2018", "open"),
+        ("q-example-dose", "Which dose of the example drug matters?", HYP, "example-fatigue; roe2018", "addressed"),
+        ("q-roe-only", "Does the effect last?", HYP, "roe2018", "open"),
     ]
-    # a dropped work's questions are not the report's
-    assert _rows(load(tiny_project.root).select(HYP, conditions="ME/CFS").questions, "question_id", "raised_by") == [
-        ("q-example-dose", "example-fatigue"), ("q-example-cause", "doe2020")]
+    # a dropped work's questions are not the report's, but a question keeps the review's status
+    assert _rows(load(tiny_project.root).select(HYP, conditions="MS").questions, "question_id", "raised_by", "status") == [
+        ("q-example-cause", "roe2018", "open"), ("q-example-dose", "example-fatigue; roe2018", "addressed"),
+        ("q-roe-only", "roe2018", "open")]
 
 
 def test_an_empty_selection_keeps_its_columns_and_types(tiny_project):

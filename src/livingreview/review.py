@@ -8,7 +8,7 @@ gives the :class:`Selection` one report is made of, as DataFrames with stable co
 
 from __future__ import annotations
 
-import re
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,10 +22,11 @@ from .check import collect
 from .diagnostics import Diagnostic, closest, error
 from .errors import InputError, ReviewInvalid
 from .notes.load import schema_diagnostics
-from .notes.model import RANDOMIZED, SECONDARY, Hypothesis, Note, Question
+from .notes.model import RANDOMIZED, SECONDARY, Hypothesis, Note
 from .notes.pem import derive
 from .notes.quotes import QuoteCheck
 from .project import BuildConfig, Project, ReportParameters
+from .synthesis.questions import register
 
 #: the evidence table's columns, in order
 EVIDENCE_COLUMNS: tuple[str, ...] = (
@@ -34,6 +35,10 @@ EVIDENCE_COLUMNS: tuple[str, ...] = (
     "controls", "criteria", "pem", "year", "title", "paraphrases",
 )
 QUESTION_COLUMNS: tuple[str, ...] = ("question_id", "text", "hypothesis", "raised_by")
+#: a selection's questions: :data:`QUESTION_COLUMNS` and the status from the question register
+SELECTION_QUESTION_COLUMNS: tuple[str, ...] = (*QUESTION_COLUMNS, "status")
+#: the environment variable naming the folder of source texts (the build sets it for report kernels)
+SOURCES_VARIABLE = "LIVINGREVIEW_SOURCES"
 _BOOL = {"secondary", "randomized"}
 _INT = {"patients", "controls", "year"}
 #: how a work can be filtered out of a selection (the keys of ``Selection.dropped["by"]``)
@@ -48,9 +53,12 @@ def load(root: Path | str | Project | None = None, *, sources: Path | str | None
     """Load and validate the review at *root* (default: the project containing the cwd).
 
     Raises :class:`ReviewInvalid` listing every error; warnings are kept in ``Review.diagnostics``.
-    With *sources*, quotes are verified against the texts there (the quote record is not rewritten;
+    With *sources* (default: ``$LIVINGREVIEW_SOURCES`` when set, as for ``livingreview check``),
+    quotes are verified against the texts there (the quote record is not rewritten;
     ``livingreview check --sources`` does that)."""
     project = root if isinstance(root, Project) else Project.find(root)
+    if sources is None:
+        sources = os.environ.get(SOURCES_VARIABLE) or None
     ctx, diagnostics = collect(project, sources)
     errors = [d for d in diagnostics if d.is_error]
     if errors:
@@ -112,6 +120,11 @@ class Review:
             "paraphrases": finding.paraphrases,
         }
 
+    @cached_property
+    def question_register(self) -> pd.DataFrame:
+        """Every question of the review with its status (:func:`livingreview.synthesis.questions.register`)."""
+        return register(self.hypotheses, self.notes)
+
     def questions(self) -> pd.DataFrame:
         """One row per (question id, raising file): :data:`QUESTION_COLUMNS`."""
         rows = [{"question_id": q.id, "text": q.text, "hypothesis": h.id, "raised_by": h.id}
@@ -164,7 +177,7 @@ class Selection:
         table = review._findings
         evidence = table[(table["hypothesis"] == hid) & table["key"].isin(list(kept))].reset_index(drop=True)
         return cls(review=review, hypothesis=hypothesis, parameters=parameters, notes=kept, evidence=evidence,
-                   questions=_merged_questions(hypothesis, kept), dropped=dropped,
+                   questions=_selected_questions(review.question_register, hid, kept), dropped=dropped,
                    keys=sorted(set(kept) | set(hypothesis.proposed_by)))
 
 
@@ -198,29 +211,17 @@ def _failed_filters(note: Note, year: int | None, p: Mapping[str, Any]) -> list[
     return failed
 
 
-def _normal_question(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().rstrip("?.!").strip().casefold()
-
-
-def _merged_questions(hypothesis: Hypothesis, notes: Mapping[str, Note]) -> pd.DataFrame:
-    """The hypothesis's open questions, then the kept notes' (by key); one row per question, where
-    the same id or the same text (ignoring case, spacing and final punctuation) is the same question."""
-    raised: list[tuple[Question, str]] = [(q, hypothesis.id) for q in hypothesis.open_questions]
-    raised += [(q, key) for key in sorted(notes) for q in notes[key].remaining_questions]
-    groups: list[dict[str, Any]] = []
-    by_id: dict[str, dict] = {}
-    by_text: dict[str, dict] = {}
-    for question, raiser in raised:
-        norm = _normal_question(question.text)
-        group = by_id.get(question.id) or by_text.get(norm)
-        if group is None:
-            group = {"question_id": question.id, "text": question.text, "hypothesis": hypothesis.id, "raisers": set()}
-            groups.append(group)
-        group["raisers"].add(raiser)
-        by_id.setdefault(question.id, group)
-        by_text.setdefault(norm, group)
-    rows = [{**{k: g[k] for k in QUESTION_COLUMNS[:3]}, "raised_by": "; ".join(sorted(g["raisers"]))} for g in groups]
-    return _frame(rows, QUESTION_COLUMNS)
+def _selected_questions(questions: pd.DataFrame, hypothesis_id: str, notes: Mapping[str, Note]) -> pd.DataFrame:
+    """The register's questions raised by the hypothesis or a kept note (by question id), each with
+    the raisers in this selection: :data:`SELECTION_QUESTION_COLUMNS`."""
+    raisers = {hypothesis_id, *notes}
+    rows = []
+    for question in questions.itertuples(index=False):
+        raised = [r for r in question.raised_by.split("; ") if r in raisers]
+        if raised:
+            rows.append({"question_id": question.question_id, "text": question.text, "hypothesis": hypothesis_id,
+                         "raised_by": "; ".join(raised), "status": question.status})
+    return _frame(rows, SELECTION_QUESTION_COLUMNS)
 
 
 def _finding_number(finding_id: str) -> int:
