@@ -172,3 +172,15 @@ def test_the_real_review_builds(tmp_path):
         nb = nbformat.read(out / name / "report.ipynb", as_version=4)
         assert not [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
         assert f'href="{name}/report.html"' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_variant_removed_from_the_matrix_is_dropped_from_manifest_and_index(built, capsys):
+    edit(built.config_path, "  - name: pem\n    title: Only studies requiring PEM\n    parameters:\n      pem_required_only: true\n", "")
+    assert build(built) == 0
+    assert build_report(built)["kernels_started"] == 0
+    manifest = json.loads((built.outputs_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["reports"]) == ["alpha/all", "beta/all"]
+    assert not [f for f in manifest["files"] if "/pem/" in f]
+    assert "href=\"alpha/pem/" not in (built.outputs_dir / "index.html").read_text(encoding="utf-8")
+    assert "alpha/pem: no longer in the matrix; no longer listed (its folder is left in place)" in capsys.readouterr().out
+    assert (built.outputs_dir / "alpha" / "pem" / "report.html").is_file()

@@ -49,8 +49,9 @@ class Job:
 
 @dataclass(frozen=True)
 class Outcome:
+    """How one job ended; every job starts exactly one kernel."""
+
     name: str
-    kernel_started: bool
     error: str | None = None
 
     @property
@@ -171,15 +172,15 @@ def build_one(job: Job, root: Path, render: Renderers) -> Outcome:
     try:
         nb = execute(job, root)
     except Exception as exc:  # one report's failure must not stop the others
-        return Outcome(job.target.name, kernel_started=True, error=describe_failure(job, exc, root))
+        return Outcome(job.target.name, error=describe_failure(job, exc, root))
     try:
         html = render_html(nb, title=job.target.title)
         (job.folder / HTML).write_text(html, encoding="utf-8")
         if job.pdf:
             (job.folder / PDF).write_bytes(render_pdf(html))
     except Exception as exc:  # noqa: BLE001 - reported per report, as above
-        return Outcome(job.target.name, kernel_started=True, error=f"{job.target.name}: rendering failed: {type(exc).__name__}: {exc}")
-    return Outcome(job.target.name, kernel_started=True)
+        return Outcome(job.target.name, error=f"{job.target.name}: rendering failed: {type(exc).__name__}: {exc}")
+    return Outcome(job.target.name)
 
 
 def run_jobs(jobs: Sequence[Job], *, root: Path, workers: int, env: dict[str, str | None],

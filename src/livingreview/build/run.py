@@ -154,7 +154,7 @@ def run_build(project: Project, options: BuildOptions) -> int:
                                     staging, build_report(planned, outcomes, failed))
         finally:
             staging.discard()
-    print_summary(planned, failed, kernels=sum(o.kernel_started for o in outcomes), outputs=outputs, notes=notes)
+    print_summary(planned, failed, kernels=len(outcomes), outputs=outputs, notes=notes)
     return 2 if failed else 0
 
 
@@ -195,7 +195,8 @@ def publish_outputs(project: Project, matrix: list[Target], built: list[Planned]
     files[BUILD_REPORT] = report
     files[manifest.NAME] = manifest.render(next_["files"], next_["reports"])
     publish.publish(staging, [p.name for p in built] + [n for n, data in files.items() if stage_file(staging, n, data)])
-    return notes
+    gone = sorted(set(previous["reports"]) - {t.name for t in matrix})
+    return notes + [f"{name}: no longer in the matrix; no longer listed (its folder is left in place)" for name in gone]
 
 
 def stage_file(staging: publish.Staging, name: str, data: bytes) -> bool:
@@ -216,7 +217,7 @@ def build_report(planned: list[Planned], outcomes: list[execute.Outcome], failed
             reports[p.name]["reasons"] = p.reasons
         if p.name in failed:
             reports[p.name]["error"] = failed[p.name]
-    return bundle.dumps({"schema": BUILD_REPORT_SCHEMA, "kernels_started": sum(o.kernel_started for o in outcomes),
+    return bundle.dumps({"schema": BUILD_REPORT_SCHEMA, "kernels_started": len(outcomes),
                          "reports": reports})
 
 
