@@ -98,34 +98,33 @@ class _Step:
     new_parent: bool = False  # the target's folder (a hypothesis folder) was made for it
 
 
+def _set_aside(target: Path, trash: Path, keep) -> Path | None:
+    """Keep the current *target* at *trash* (``os.rename`` for a folder, ``os.link`` for a file); None if none."""
+    if not target.exists():
+        return None
+    trash.parent.mkdir(parents=True, exist_ok=True)
+    keep(target, trash)
+    return trash
+
+
 def _publish_dir(staged: Path, target: Path, trash: Path) -> _Step:
     new_parent = not target.parent.exists()
     target.parent.mkdir(parents=True, exist_ok=True)
-    backup = None
-    if target.exists():
-        trash.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(target, trash)
-        backup = trash
-    step = _Step(staged, target, backup, is_dir=True, new_parent=new_parent)
+    step = _Step(staged, target, _set_aside(target, trash, os.rename), is_dir=True, new_parent=new_parent)
     try:
         os.rename(staged, target)
     except BaseException:
-        if backup is not None:
-            os.rename(backup, target)
+        if step.backup is not None:
+            os.rename(step.backup, target)
         _remove_new_parent(step)
         raise
     return step
 
 
 def _publish_file(staged: Path, target: Path, trash: Path) -> _Step:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    backup = None
-    if target.exists():
-        trash.parent.mkdir(parents=True, exist_ok=True)
-        os.link(target, trash)
-        backup = trash
+    step = _Step(staged, target, _set_aside(target, trash, os.link), is_dir=False)
     os.replace(staged, target)
-    return _Step(staged, target, backup, is_dir=False)
+    return step
 
 
 def _remove_new_parent(step: _Step) -> None:
