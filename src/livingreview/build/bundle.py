@@ -30,6 +30,8 @@ EVIDENCE_COLUMNS = (
 #: column order of open-questions.csv
 QUESTION_COLUMNS = ("question_id", "text", "hypothesis", "raised_by")
 
+#: the files a bundle is made of
+FILES = ("evidence.csv", "evidence.json", "open-questions.csv", "open-questions.json")
 #: what joins the items of a list value in a CSV cell
 LIST_SEPARATOR = "; "
 

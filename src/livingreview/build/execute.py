@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -57,16 +57,6 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.error is None
-
-
-Renderers = tuple[Callable[..., str], Callable[[str], bytes]]
-
-
-def renderers() -> Renderers:
-    """The report package's ``render_html``/``render_pdf``."""
-    from ..report.render import render_html, render_pdf
-
-    return render_html, render_pdf
 
 
 def check_kernel() -> None:
@@ -165,9 +155,10 @@ def _failed_cell(job: Job, index: int) -> str:
     return f"cell {ids.index(cell_id) + 1} (id {cell_id})" if cell_id in ids else f"cell {index} (id {cell_id})"
 
 
-def build_one(job: Job, root: Path, render: Renderers) -> Outcome:
+def build_one(job: Job, root: Path) -> Outcome:
     """Execute, then render HTML (and PDF) into the job's folder; failures become an Outcome."""
-    render_html, render_pdf = render
+    from ..report.render import render_html, render_pdf
+
     job.folder.mkdir(parents=True, exist_ok=True)
     try:
         nb = execute(job, root)
@@ -183,15 +174,13 @@ def build_one(job: Job, root: Path, render: Renderers) -> Outcome:
     return Outcome(job.target.name)
 
 
-def run_jobs(jobs: Sequence[Job], *, root: Path, workers: int, env: dict[str, str | None],
-             render: Renderers | None = None) -> list[Outcome]:
+def run_jobs(jobs: Sequence[Job], *, root: Path, workers: int, env: dict[str, str | None]) -> list[Outcome]:
     """Build every job, *workers* at a time, with a progress bar naming what runs; outcomes in job order."""
     if not jobs:
         return []
     from tqdm import tqdm
 
     check_kernel()
-    render = render or renderers()
     running: set[str] = set()
     lock = threading.Lock()
     bar = tqdm(total=len(jobs), desc="building", unit="report", file=sys.stderr, disable=None, leave=False)
@@ -201,7 +190,7 @@ def run_jobs(jobs: Sequence[Job], *, root: Path, workers: int, env: dict[str, st
             running.add(job.target.name)
             bar.set_postfix_str(", ".join(sorted(running)))
         try:
-            return build_one(job, root, render)
+            return build_one(job, root)
         finally:
             with lock:
                 running.discard(job.target.name)

@@ -51,7 +51,7 @@ class Planned:
 
 
 def expected_files(pdf: bool) -> set[str]:
-    files = {execute.NOTEBOOK, execute.HTML, "evidence.csv", "evidence.json", "open-questions.csv", "open-questions.json"}
+    files = {execute.NOTEBOOK, execute.HTML, *bundle.FILES}
     return files | {execute.PDF} if pdf else files
 
 
@@ -120,15 +120,6 @@ def next_manifest(previous: dict, matrix: list[Target], built: list[Planned], st
         reports[p.name] = report_record(p)
         files.update(manifest.folder_hashes(staging / p.name, p.name))
     return {"schema": manifest.SCHEMA, "files": files, "reports": reports}
-
-
-def stage_file(staging: publish.Staging, outputs: Path, name: str, data: bytes) -> bool:
-    """Stage top-level file *name* unless outputs/ already holds exactly *data*; True when staged."""
-    current = outputs / name
-    if current.is_file() and current.read_bytes() == data:
-        return False
-    (staging / name).write_bytes(data)
-    return True
 
 
 def run_build(project: Project, options: BuildOptions) -> int:
