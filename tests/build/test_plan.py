@@ -87,3 +87,18 @@ def test_only_naming_nothing_suggests_the_closest(fresh, only, message, hint):
         select_only(plan(fresh), [only])
     [problem] = caught.value.diagnostics
     assert (problem.message, problem.hint) == (message, hint)
+
+
+@pytest.mark.parametrize(("content", "message", "line"), [
+    (b"\xff\xd8\xff\xe0", "not a readable notebook: the file is not UTF-8 text", None),
+    (b"", "not a readable notebook: invalid JSON (Expecting value)", 1),
+    (b'{\n "cells": [\n  {"source": "x"\n', "not a readable notebook: invalid JSON (Expecting ',' delimiter)", 4),
+    (b"[1, 2, 3]", "not a Jupyter notebook in format version 4", None),
+    (b'{"nbformat": 3, "worksheets": []}', "not a Jupyter notebook in format version 4", None),
+])
+def test_an_unreadable_notebook_is_named_with_the_line_where_its_json_breaks(fresh, content, message, line):
+    (fresh.notebooks_dir / "alpha.ipynb").write_bytes(content)
+    with pytest.raises(ConfigError) as caught:
+        plan(fresh)
+    [problem] = caught.value.diagnostics
+    assert (problem.file, problem.code, problem.line, problem.message) == ("notebooks/alpha.ipynb", "BLD003", line, message)

@@ -61,8 +61,10 @@ def notebook_cells(path: Path) -> list[dict]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise NotebookUnreadable(f"not a readable notebook: invalid JSON ({exc.msg})", exc.lineno) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise NotebookUnreadable(f"not a readable notebook ({exc})") from None
+    except UnicodeDecodeError:
+        raise NotebookUnreadable("not a readable notebook: the file is not UTF-8 text") from None
+    except OSError as exc:
+        raise NotebookUnreadable(f"not a readable notebook: {exc.strerror or exc}") from None
     if not isinstance(data, dict) or data.get("nbformat") != 4 or not isinstance(data.get("cells"), list):
         raise NotebookUnreadable("not a Jupyter notebook in format version 4")
     return data["cells"]
