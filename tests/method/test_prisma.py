@@ -138,7 +138,7 @@ def test_the_index_section(screened):
     assert body.startswith("<p>We identified 6 records from 2 searches: ")
     assert '<p class="search-note">An invented search log.</p>' in body
     assert "<td>fatigue AND &lt;example&gt;</td>" in body and "<td>not recorded</td>" in body
-    assert '<figure class="prisma"><svg ' in body and "<?xml" not in body
+    assert '<figure class="prisma" id="prisma"><svg ' in body and "<?xml" not in body
     assert '<table class="excluded">' in body
     root = ET.fromstring(body[body.index("<svg"):body.index("</svg>") + 6])
     assert root.tag == f"{SVG}svg"

@@ -236,7 +236,7 @@ def index_section(project) -> tuple[str, str]:
     if log.note:
         parts.append(f'<p class="search-note">{html.escape(log.note)}</p>')
     parts += [searches_table_html(log.searches),
-              f'<figure class="prisma">{inline_svg(flow_svg(counts))}'
+              f'<figure class="prisma" id="prisma">{inline_svg(flow_svg(counts))}'
               "<figcaption>PRISMA 2020 flow diagram</figcaption></figure>",
               excluded_table_html(project)]
     return SECTION_TITLE, "\n".join(parts)
