@@ -7,10 +7,13 @@ Every work is invented ("Journal of Examples"); no real study is described.
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 from IPython.core.formatters import DisplayFormatter
 
 from livingreview import report
+from livingreview.report.markup import Section
 
 BUILD_YML = """\
 title: An example living review
@@ -56,11 +59,53 @@ findings:
     quote: the marker doubled
     locator: paragraph 1
     paraphrases: doe2020#f1
+    stated:
+      n: 30
+      numbers: [doubled]
+discrepancies:
+  - 'The blog says the marker "doubled"; the study gives <b>no</b> figure.'
 """
 
 BLOG_TEXT = "An invented blog post.\n\nIt says the marker doubled in patients.\n"
 
 HYPOTHESIS_ID = "example-fatigue"
+
+#: an invented search log and screening record covering the three works (see :func:`add_search_log`)
+SEARCH_YML = """\
+note: Searches were run & logged <i>by hand</i>.
+exclusion_reasons:
+  - not about fatigue
+searches:
+  - id: register
+    source: bibliographic records
+    title: Search of the Example Register
+    method: fatigue AND example
+    date: 2021-03-01
+    run_by: Jane Doe
+    records: 3
+  - id: blogs
+    source: websites
+    title: Example blogs
+    method: Reading example blogs.
+    date: null
+    run_by: Jane Doe
+    records: 2
+"""
+
+SCREENING_CSV = """\
+record,search,duplicate_of,title_abstract,full_text,exclusion_reason,notes
+doe2020,register,,include,include,,
+roe2018,register,,include,include,,
+koe2019,register,,include,exclude,not about fatigue,an invented abstract
+exampleblog2021,blogs,,include,include,,
+doe2020,blogs,doe2020,,,,found again
+"""
+
+
+def add_search_log(tiny) -> None:
+    """Give the project a search log and screening record (the methods section needs them)."""
+    tiny.write("reviews/search.yml", SEARCH_YML)
+    tiny.write("reviews/screening.csv", SCREENING_CSV)
 
 
 def extend(tiny) -> None:
@@ -71,6 +116,23 @@ def extend(tiny) -> None:
     (tiny.sources / "blog.txt").write_text(BLOG_TEXT, encoding="utf-8")
     tiny.edit("reviews/notes/doe2020.yml", "statement: More marker in patients.",
               "statement: 'More marker in patients <script>alert(1)</script> & controls.'")
+
+
+def html(section: Section) -> str:
+    """A section's HTML as a notebook displays it."""
+    assert isinstance(section, Section)
+    return section._repr_html_()
+
+
+def words(markup: str) -> str:
+    """The text of *markup* with tags removed and whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", markup).split())
+
+
+def row(markup: str, anchor: str) -> str:
+    """The table row with id *anchor*, up to its end."""
+    start = markup.index(f'id="{anchor}"')
+    return markup[start:markup.index("</tr>", start)]
 
 
 def executed_notebook(sel, *, setup_code: str = "import livingreview") -> nbformat.NotebookNode:
@@ -90,10 +152,13 @@ def executed_notebook(sel, *, setup_code: str = "import livingreview") -> nbform
         code("title", "report.title(sel)", report.title(sel)),
         nbformat.v4.new_markdown_cell("## The hypothesis", id="hypothesis-intro"),
         code("hypothesis", "report.hypothesis(sel)", report.hypothesis(sel)),
+        code("methods", "report.methods(sel)", report.methods(sel)),
         code("summary", "report.summary(sel)", report.summary(sel)),
         nbformat.v4.new_markdown_cell("## The evidence\n\nOne row per finding.", id="evidence-intro"),
         code("evidence", "report.evidence_table(sel)", report.evidence_table(sel)),
+        code("claim-drift", "report.claim_drift(sel)", report.claim_drift(sel)),
         code("predictions", "report.predictions(sel)", report.predictions(sel)),
+        code("certainty", "report.certainty(sel)", report.certainty(sel)),
         nbformat.v4.new_markdown_cell("## Figures", id="figures-intro"),
         code("plot-design", "report.plot(sel, 'direction_by_design')", report.plot(sel, "direction_by_design")),
         code("plot-timeline", "report.plot(sel, 'timeline')", report.plot(sel, "timeline")),

@@ -40,7 +40,8 @@ def test_the_browser_builds_the_evidence_table_and_its_anchors(dom):
     ids = set(re.findall(r'\bid="([^"]+)"', dom))
     assert {"report-title", "hypothesis-statement", "evidence-summary", "evidence-table", "prediction-status",
             "figure-direction-by-design", "figure-timeline", "open-questions", "references", "provenance",
-            "how-to-cite", "contents", "The-evidence", "ref-doe2020", "ref-roe2018", "ref-exampleblog2021"} <= ids
+            "how-to-cite", "contents", "The-evidence", "ref-doe2020", "ref-roe2018", "ref-exampleblog2021",
+            "methods", "claim-drift", "certainty", "certainty-EX1"} <= ids
 
 
 def test_every_internal_link_lands_and_the_contents_link_the_headings(dom):
@@ -49,4 +50,5 @@ def test_every_internal_link_lands_and_the_contents_link_the_headings(dom):
     assert {"ref-doe2020", "finding-doe2020-f1", "prediction-EX1", "The-evidence"} <= set(targets)
     assert sorted({t for t in targets if t not in ids}) == []
     nav = dom[dom.index('id="contents"'):dom.index("</nav>")]
-    assert re.findall(r'<a href="#([^"]+)">', nav) == ["The-hypothesis", "The-evidence", "Figures", "References"]
+    assert re.findall(r'<a href="#([^"]+)">', nav) == [
+        "The-hypothesis", "methods", "The-evidence", "claim-drift", "certainty", "Figures", "References"]

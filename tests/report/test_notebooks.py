@@ -13,8 +13,8 @@ from livingreview.project import ReportParameters
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-SECTIONS = ["title", "hypothesis", "summary", "evidence_table", "predictions", "plot", "open_questions",
-            "references", "provenance", "how_to_cite"]
+SECTIONS = ["title", "hypothesis", "methods", "summary", "evidence_table", "claim_drift", "predictions", "certainty",
+            "plot", "open_questions", "references", "provenance", "how_to_cite"]
 
 
 def cells(path: Path):
@@ -40,6 +40,10 @@ def test_cell_ids_are_fixed_and_meaningful(path):
     assert len(set(ids)) == len(ids)
     assert ids[:4] == ["usage", "parameters", "load", "title"]
     assert {"evidence", "figures-design", "figures-timeline", "references", "provenance", "cite"} <= set(ids)
+    # the synthesis and method sections: methods after the hypothesis, drift after the evidence
+    # table, certainty after the predictions
+    for before, cell_id in (("hypothesis", "methods"), ("evidence", "claim-drift"), ("predictions", "certainty")):
+        assert ids[ids.index(before) + 1] == cell_id, path.stem
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

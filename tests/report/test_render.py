@@ -39,8 +39,9 @@ def test_title_is_escaped(page):
 def test_table_of_contents_lists_the_headings(page):
     nav = page[re.search(r'<nav [^>]*id="contents"', page).start():page.index("</nav>")]
     assert re.findall(r'<a href="#([^"]+)">([^<]+)</a>', nav) == [
-        ("The-hypothesis", "The hypothesis"), ("The-evidence", "The evidence"), ("Figures", "Figures"),
-        ("References", "References")]
+        ("The-hypothesis", "The hypothesis"), ("methods", "How the studies were found"), ("The-evidence", "The evidence"),
+        ("claim-drift", "Where secondary sources differ from the studies"), ("certainty", "How certain is the evidence"),
+        ("Figures", "Figures"), ("References", "References")]
     assert '<h2 id="The-evidence">' in page
 
 

@@ -8,24 +8,8 @@ import re
 import pytest
 
 from livingreview import report
-from livingreview.report.markup import Section
 
-from .report_fixtures import HYPOTHESIS_ID
-
-
-def html(section: Section) -> str:
-    assert isinstance(section, Section)
-    return section._repr_html_()
-
-
-def words(markup: str) -> str:
-    """The text of *markup* with tags removed and whitespace collapsed."""
-    return " ".join(re.sub(r"<[^>]+>", " ", markup).split())
-
-
-def row(markup: str, anchor: str) -> str:
-    start = markup.index(f'id="{anchor}"')
-    return markup[start:markup.index("</tr>", start)]
+from .report_fixtures import HYPOTHESIS_ID, html, row, words
 
 
 def test_user_text_is_escaped_in_the_evidence_table(sel):
@@ -107,9 +91,51 @@ def test_predictions_count_findings_by_direction(sel):
 
 def test_open_questions_link_the_works_or_the_hypothesis_raising_them(sel):
     out = html(report.open_questions(sel))
+    assert out.count('<span class="badge badge-q q-open" title="no work in the review addresses or tests it yet">open</span>') == 2
     assert re.findall(r'<li id="(q-[^"]+)">', out) == ["q-example-cause", "q-example-dose"]
     assert 'Raised by <a class="cite" href="#ref-doe2020">Doe &amp; Roe, 2020</a>' in out
     assert 'Raised by <a href="#hypothesis-statement">the hypothesis</a>' in out
+
+
+TRIAL_BIB = """
+@misc{poe2024,
+  author = {Poe, Alex},
+  title = {An example registered trial},
+  year = {2024},
+}
+"""
+
+TRIAL_NOTE = """\
+key: poe2024
+source_type: trial-registration
+design: planned-trial
+population:
+  conditions: [ME/CFS]
+criteria: [CCC]
+tests_questions: [q-example-cause]
+quick_summary: An invented trial registration.
+why_it_matters: It will test whether the marker comes first.
+"""
+
+
+def test_each_question_shows_its_status_in_the_register(review_project):
+    import livingreview
+
+    review_project.write("bib/references.bib", (review_project.root / "bib" / "references.bib").read_text() + TRIAL_BIB)
+    review_project.write("reviews/notes/poe2024.yml", TRIAL_NOTE)
+    review_project.edit("reviews/notes/roe2018.yml", "    direction: mixed\n",
+                        "    direction: mixed\n    addresses: [q-example-dose]\n")
+    sel = livingreview.load(review_project.root).select(HYPOTHESIS_ID)
+    out = html(report.open_questions(sel))
+    badges = re.findall(r'<li id="(q-[^"]+)">.*?<span class="badge badge-q q-([a-z-]+)" title="([^"]+)">([^<]+)</span>',
+                        out)
+    assert badges == [
+        ("q-example-cause", "being-tested", "a planned or registered trial in the review tests it", "being tested"),
+        ("q-example-dose", "addressed", "a finding in the review addresses it", "addressed"),
+    ]
+    assert repr(report.open_questions(sel)) == "2 questions, 0 open"
+    assert repr(report.open_questions(livingreview.load(review_project.root).select(HYPOTHESIS_ID, conditions="FND"))) \
+        == "1 question, 0 open"
 
 
 def test_references_are_formatted_and_anchored(sel):
@@ -140,9 +166,9 @@ def test_parameters_outside_build_yml_are_named_custom(review):
 def test_provenance_lists_input_hashes_and_parameters(sel):
     out = html(report.provenance(sel, "apa"))
     assert re.findall(r"<tr><td><code>([^<]+)</code></td>", out) == [
-        "bib/references.bib", "reviews/build.yml", "reviews/hypotheses/example-fatigue.yml",
+        "bib/references.bib", "reviews/build.yml", "reviews/certainty.yml", "reviews/hypotheses/example-fatigue.yml",
         "reviews/notes/doe2020.yml", "reviews/notes/exampleblog2021.yml", "reviews/notes/roe2018.yml"]
-    assert len(re.findall(r'<code class="lr-hash">[0-9a-f]{64}</code>', out)) == 6
+    assert len(re.findall(r'<code class="lr-hash">[0-9a-f]{64}</code>', out)) == 7
     assert ("citation_style=apa, conditions=all, hypothesis=example-fatigue, pem_required_only=False, "
             "year_from=None, year_to=None") in out
     assert "<dt>Build date</dt><dd>2023-11-14" in out

@@ -12,9 +12,12 @@ Rendering an executed notebook to HTML and PDF is :mod:`livingreview.report.rend
 
 from .plots import UnknownPlot
 from .sections import (
+    certainty,
+    claim_drift,
     evidence_table,
     how_to_cite,
     hypothesis,
+    methods,
     open_questions,
     plot,
     predictions,
@@ -27,9 +30,12 @@ from .sections import (
 
 __all__ = [
     "UnknownPlot",
+    "certainty",
+    "claim_drift",
     "evidence_table",
     "how_to_cite",
     "hypothesis",
+    "methods",
     "open_questions",
     "plot",
     "predictions",

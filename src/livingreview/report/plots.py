@@ -120,7 +120,7 @@ PLOTS: dict[str, tuple[Callable[[pd.DataFrame], tuple[Figure, pd.DataFrame]], st
 _ID = re.compile(r'(\bid="|url\(#|href="#)([A-Za-z0-9_.:-]+)')
 
 
-def _prefix_ids(svg: str, prefix: str) -> str:
+def prefix_ids(svg: str, prefix: str) -> str:
     """Give every id in *svg* (and every reference to one) *prefix*, so two figures on one
     page never share an id (matplotlib numbers groups ``axes_1``, ``patch_2``... per figure)."""
     return _ID.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
@@ -133,7 +133,7 @@ def svg_text(fig: Figure, name: str) -> str:
     with matplotlib.rc_context({"svg.hashsalt": f"livingreview:{name}", "svg.id": "svg"}):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches=None)
     svg = buffer.getvalue()
-    return _prefix_ids(svg[svg.index("<svg"):].strip(), anchor)
+    return prefix_ids(svg[svg.index("<svg"):].strip(), anchor)
 
 
 def draw(evidence: pd.DataFrame, name: str) -> Plot:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .. import fingerprint
 from ..project import Project
+from .drift_view import drift_keys
 
 
 @dataclass(frozen=True)
@@ -27,20 +28,23 @@ class Provenance:
         return self.commit[:12] if self.commit else "not in a git checkout"
 
 
-#: review-wide files whose content shows in every report (quote verification status)
-REVIEW_FILES = ("reviews/build.yml", "reviews/quote-record.json")
+#: review-wide files whose content shows in every report: quote verification status, the
+#: certainty rules, the search log and screening record (the methods section)
+REVIEW_FILES = ("reviews/build.yml", "reviews/quote-record.json", "reviews/certainty.yml", "reviews/search.yml",
+                "reviews/screening.csv")
 
 
 def input_files(selection, project: Project) -> list[Path]:
-    """The files the report was made from: the bibliography, build.yml and the quote record,
-    the hypothesis and its notebook, and the note of every work the selection kept."""
+    """The files the report was made from: the bibliography, the review-wide files, the
+    hypothesis and its notebook, the note of every work the selection kept, and the notes of
+    the works whose claim drift it shows."""
     hypothesis_id = selection.hypothesis.id
     candidates = [
         *project.bib_dir.glob("*.bib"),
         *(project.root / name for name in REVIEW_FILES),
         project.hypotheses_dir / f"{hypothesis_id}.yml",
         project.notebooks_dir / f"{hypothesis_id}.ipynb",
-        *(project.notes_dir / f"{key}.yml" for key in selection.notes),
+        *(project.notes_dir / f"{key}.yml" for key in {*selection.notes, *drift_keys(selection)}),
     ]
     return sorted((p for p in set(candidates) if p.is_file()), key=project.rel)
 

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from ..bib.cite import anchor, format_references
 from . import plots
+from .certainty_view import certainty_view, level_class
 from .citation import ReportCitation, citation_key
 from .context import config_of, describe_parameters, is_filtered, project_of, report_parameters, variant_of
+from .drift_view import discrepancies, drift_rows
 from .markup import Section, render, trusted
+from .methods_view import methods_view
 from .provenance import provenance_of
 from .tables import dropped_reasons, evidence_rows, listed, prediction_status, summary_counts
-from .vocabulary import DESIGNS, DIRECTIONS, KIND, PEM, PROVENANCE, PROVENANCE_MEANING, SOURCE_TYPES, STYLES
+from .vocabulary import (DESIGNS, DIRECTIONS, KIND, PEM, PROVENANCE, PROVENANCE_MEANING, QUESTION_STATUS,
+                         QUESTION_STATUS_MEANING, SOURCE_TYPES, STYLES)
 
 
 def _references(selection, style: str):
@@ -39,6 +43,10 @@ def _citing(selection, citation_style: str | None) -> dict:
         "PROVENANCE_MEANING": PROVENANCE_MEANING,
         "SOURCE_TYPES": SOURCE_TYPES,
     }
+
+
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _variant_name(selection, citation_style: str | None) -> str:
@@ -107,11 +115,41 @@ def predictions(selection) -> Section:
 
 
 def open_questions(selection, citation_style: str | None = None) -> Section:
-    """The open questions, each linked to the works that raise it (or to the hypothesis)."""
+    """The questions, each with its status in the register (a badge) and linked to the works
+    that raise it (or to the hypothesis)."""
     questions = [{**q, "raisers": listed(q["raised_by"])}
                  for q in selection.questions.sort_values("question_id", kind="stable").to_dict(orient="records")]
-    return render("questions.html.j2", text=f"{len(questions)} open questions", questions=questions,
-                  hypothesis_id=selection.hypothesis.id, **_citing(selection, citation_style))
+    still_open = sum(q["status"] == "open" for q in questions)
+    text = f"{_counted(len(questions), 'question')}, {still_open} open"
+    return render("questions.html.j2", text=text, questions=questions,
+                  hypothesis_id=selection.hypothesis.id, STATUS=QUESTION_STATUS, STATUS_MEANING=QUESTION_STATUS_MEANING,
+                  **_citing(selection, citation_style))
+
+
+def certainty(selection, citation_style: str | None = None) -> Section:
+    """How certain the evidence is: the overall rating and, per prediction, its level, starting
+    level, every downgrade with its reason, the works rated and the works set aside (and why).
+    A report of PEM-required studies only also shows how each rating moves against all studies."""
+    view = certainty_view(selection)
+    return render("certainty.html.j2", text=f"Certainty: {view.overall} overall ({view.rules_file})", view=view,
+                  predictions=view.predictions, level_class=level_class, **_citing(selection, citation_style))
+
+
+def claim_drift(selection, citation_style: str | None = None) -> Section:
+    """Where secondary sources in this report say something other than the study they report
+    (what each side says, the aspect), and the differences their notes record."""
+    rows, notes = drift_rows(selection), discrepancies(selection)
+    text = f"Claim drift: {_counted(len(rows), 'difference')}, {_counted(len(notes), 'annotated source')}"
+    return render("claim_drift.html.j2", text=text,
+                  rows=rows, notes=notes, **_citing(selection, citation_style))
+
+
+def methods(selection) -> Section:
+    """How the review's studies were found: the methods paragraph, a link to the PRISMA 2020 flow
+    diagram on the index page and a copy of it (or a sentence saying there is no search log)."""
+    view = methods_view(selection)
+    text = "Methods: no search log" if view.paragraph is None else "Methods: searches and PRISMA 2020 flow diagram"
+    return render("methods.html.j2", text=text, view=view, svg=trusted(view.svg or ""))
 
 
 def plot(selection, name: str) -> Section:

@@ -51,6 +51,7 @@ DESIGNS: dict[str, str] = {
     "planned-trial": "planned trial",
     "commentary": "commentary",
     "summary": "summary",
+    "not-stated": "design not stated",
 }
 
 SOURCE_TYPES: dict[str, str] = {
@@ -65,6 +66,24 @@ SOURCE_TYPES: dict[str, str] = {
 }
 
 STYLES: dict[str, str] = {"apa": "APA", "vancouver": "Vancouver", "harvard": "Harvard"}
+
+#: a question's status in the register (livingreview.synthesis.questions) -> badge label
+QUESTION_STATUS: dict[str, str] = {"open": "open", "being-tested": "being tested", "addressed": "addressed"}
+
+QUESTION_STATUS_MEANING: dict[str, str] = {
+    "open": "no work in the review addresses or tests it yet",
+    "being-tested": "a planned or registered trial in the review tests it",
+    "addressed": "a finding in the review addresses it",
+}
+
+#: what claim drift compares (livingreview.synthesis.drift.ASPECTS) -> words
+DRIFT_ASPECTS: dict[str, str] = {
+    "population": "population",
+    "n": "sample size",
+    "outcome": "outcome",
+    "direction": "direction",
+    "numbers": "numbers",
+}
 
 def label(table: dict[str, str], value) -> str:
     """The display label of *value* in *table*; unknown values are shown as they are."""

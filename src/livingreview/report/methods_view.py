@@ -1,0 +1,48 @@
+"""What the methods section shows: the methods paragraph and the PRISMA 2020 flow diagram, made
+by :mod:`livingreview.method.prisma` from the search log and the screening record (no markup here).
+
+A review without a search log (``reviews/search.yml``) has nothing to show, and says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import InputError
+from ..method import prisma, screening, search
+from .context import project_of
+from .plots import prefix_ids
+
+#: the flow diagram on the review's index page, from a report: the build publishes the index at
+#: ``outputs/index.html`` and each report at ``outputs/<hypothesis>/<variant>/report.html``
+INDEX_PRISMA = "../../index.html#prisma"
+
+
+@dataclass(frozen=True)
+class MethodsView:
+    search_log: str  # the log's project-relative path, as the section names it
+    paragraph: str | None  # plain text (the template escapes it); None when there is nothing to show
+    note: str  # the log's note to the reader ("" when it has none)
+    svg: str | None  # the flow diagram, inline SVG with ids prefixed "prisma-"
+    problem: str | None  # why there is nothing to show
+    index_link: str = INDEX_PRISMA
+
+
+def _empty(problem: str) -> MethodsView:
+    return MethodsView(search.SEARCH_LOG.as_posix(), None, "", None, problem)
+
+
+def methods_view(selection) -> MethodsView:
+    """The paragraph and the diagram for the selection's review (counted over the whole review:
+    the searches found the review's works, not one report's)."""
+    project = project_of(selection)
+    if not (project.root / search.SEARCH_LOG).is_file():
+        return _empty("missing")
+    try:
+        log = search.load(project)
+        types = {key: note.source_type for key, note in selection.review.notes.items()}
+        counts = screening.counts(project, source_types=types)
+    except InputError:
+        return _empty("invalid")
+    svg = prefix_ids(prisma.inline_svg(prisma.flow_svg(counts)).strip(), "prisma")
+    return MethodsView(search.SEARCH_LOG.as_posix(), prisma.methods_paragraph(counts, log.searches), log.note, svg, None)
