@@ -51,12 +51,22 @@ class Run:
     code: int
 
 
-def run(argv: list[str], cwd: Path) -> Run:
+def frozen_code(folder: Path) -> dict[str, str]:
+    """Copy the package's code into *folder* and return an environment that runs it (kernels inherit it).
+
+    The build's cache key covers the code, so an edit to src/ between two builds would rebuild
+    everything: a benchmark runs the code as it was when it started."""
+    shutil.copytree(HERE.parent / "src" / "livingreview", folder / "livingreview",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return {**os.environ, "PYTHONPATH": str(folder), "PYTHONHASHSEED": "0"}
+
+
+def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Run *argv*; wall time and peak RSS from GNU time when present, else from this process's clock and
     ``getrusage(RUSAGE_CHILDREN)`` (which only ever grows, so it is a bound, not a per-command figure)."""
     import resource
 
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    env = dict(env or os.environ)
     env.pop("LIVINGREVIEW_SOURCES", None)
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         prefix = [TIME, "-v", "-o", report.name] if TIME else []
@@ -78,30 +88,31 @@ def combine(runs: list[Run]) -> Run:
     return Run(sum(r.seconds for r in runs), max((r.peak_mib or 0) for r in runs), max(r.code for r in runs))
 
 
-def baseline(root: Path, reports: list[tuple[str, str]], scratch: Path) -> Run:
+def baseline(root: Path, reports: list[tuple[str, str]], scratch: Path, env: dict[str, str]) -> Run:
     """papermill + nbconvert per report, one after the other, from the project root."""
     runs = []
     for hid, variant in reports:
         out = scratch / f"{hid}-{variant}.ipynb"
         runs.append(run([str(BIN / "papermill"), "-k", "livingreview", "--no-progress-bar", str(root / "notebooks" / f"{hid}.ipynb"),
-                         str(out), "-p", "hypothesis", hid, *VARIANTS[variant]], cwd=root))
-        runs.append(run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(out)], cwd=root))
+                         str(out), "-p", "hypothesis", hid, *VARIANTS[variant]], cwd=root, env=env))
+        runs.append(run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(out)], cwd=root, env=env))
     return combine(runs)
 
 
 def measure(works: int, whole_matrix: bool) -> dict[str, Run | int]:
     with tempfile.TemporaryDirectory(prefix="livingreview-scale-") as folder:
+        env = frozen_code(Path(folder) / "code")
         root = generate(Path(folder) / "review", works, HYPOTHESES)
         reports = [(hypothesis_id(h), v) for h in range(HYPOTHESES) for v in VARIANTS] if whole_matrix else [(hypothesis_id(0), "all")]
         only = [] if whole_matrix else ["--only", f"{hypothesis_id(0)}/all"]
         build = [LIVINGREVIEW, "--root", str(root), "build", "--no-pdf", "--jobs", "2", *only]
         figures: dict[str, Run | int] = {"reports": len(reports)}
-        figures["check"] = run([LIVINGREVIEW, "--root", str(root), "check"], cwd=root)
-        figures["cold build"] = run(build, cwd=root)
-        figures["no-op build"] = run(build, cwd=root)
+        figures["check"] = run([LIVINGREVIEW, "--root", str(root), "check"], cwd=root, env=env)
+        figures["cold build"] = run(build, cwd=root, env=env)
+        figures["no-op build"] = run(build, cwd=root, env=env)
         scratch = Path(folder) / "baseline"
         scratch.mkdir()
-        figures["papermill + nbconvert"] = baseline(root, reports, scratch)
+        figures["papermill + nbconvert"] = baseline(root, reports, scratch, env)
     return figures
 
 
@@ -140,7 +151,7 @@ def section(sizes: list[int], results: dict[int, dict], whole_up_to: int, header
         "",
         "Each cell: wall time / peak resident set of the largest process (the CLI or one kernel), from `/usr/bin/time -v`. "
         "Synthetic reviews from `benchmarks/synthetic.py`: 5 hypotheses x 2 variants, 3 findings per work, every note "
-        f"`synthetic: true`, written to a temporary folder. Builds use `--no-pdf --jobs 2`; up to {whole_up_to:,} works the whole "
+        f"`synthetic: true`, written to a temporary folder; the commands run a copy of the package's code taken at the start. Builds use `--no-pdf --jobs 2`; up to {whole_up_to:,} works the whole "
         "matrix is built, above that one report (`--only synthetic-01/all`). The baseline runs `papermill` then "
         "`jupyter nbconvert --to html` for the same reports, one after the other.",
         "",

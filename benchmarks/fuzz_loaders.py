@@ -1,0 +1,153 @@
+"""Coverage-guided fuzzing of the loaders with atheris: any exception other than the project's own is a crash.
+
+    .venv/bin/pip install atheris==2.3.0     # a benchmark-only tool: not a dependency of the package
+    .venv/bin/python benchmarks/fuzz_loaders.py [--seconds 300]
+
+One input feeds one of four targets, chosen by its first byte: the bibliography loader and lint
+(the bytes as a .bib file), safe YAML plus the note schema, safe YAML plus the hypothesis schema,
+and quote matching (half the bytes as a source text, half as a quote). The fuzzer starts from the
+valid files of the bad-input corpus and runs in a child process (libFuzzer stops at the first
+crash, printing the input); this script reads its figures and replaces the "Fuzz" section of
+benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+BASE = REPO / "tests" / "bad_inputs" / "base"
+TARGETS = ("bibliography", "note", "hypothesis", "quote")
+SEEDS = {
+    "bibliography": ["bib/references.bib"],
+    "note": ["reviews/notes/doe2020.yml", "reviews/notes/roe2018.yml"],
+    "hypothesis": ["reviews/hypotheses/example-fatigue.yml"],
+    "quote": ["_sources/doe2020.txt"],
+}
+
+
+def _child(libfuzzer_args: list[str]) -> None:
+    import atheris
+
+    with atheris.instrument_imports(include=["livingreview"]):
+        from livingreview import yamlio
+        from livingreview.bib.lint import lint
+        from livingreview.bib.load import load_bibliography
+        from livingreview.errors import LivingReviewError
+        from livingreview.notes.load import validate_data
+        from livingreview.notes.model import Hypothesis, Note
+        from livingreview.notes.quotes import Source
+
+    folder = Path(tempfile.mkdtemp(prefix="livingreview-fuzz-"))
+    bib = folder / "refs.bib"
+
+    def bibliography(data: bytes) -> None:
+        bib.write_bytes(data)
+        entries, _ = load_bibliography([bib], root=folder)
+        for entry in entries.values():
+            dict(entry.fields), entry.authors, entry.year, entry.doi
+        list(lint(entries, {key: [("x.yml", 1)] for key in entries}))
+
+    def schema(model):
+        def target(data: bytes) -> None:
+            try:
+                parsed = yamlio.loads(data.decode("utf-8", errors="surrogateescape"), "x.yml")
+            except LivingReviewError:
+                return
+            validate_data(parsed, model, "x.yml", "X001", "x")
+        return target
+
+    def quote(data: bytes) -> None:
+        half = len(data) // 2
+        try:
+            source = Source.from_bytes(data[:half])
+        except UnicodeDecodeError:
+            return
+        needle = data[half:].decode("utf-8", errors="replace")
+        source.find(needle)
+        source.nearest(needle)
+
+    run = [bibliography, schema(Note), schema(Hypothesis), quote]
+
+    def one_input(data: bytes) -> None:
+        if not data:
+            return
+        try:
+            run[data[0] % len(run)](data[1:])
+        except LivingReviewError:
+            pass
+
+    atheris.Setup([sys.argv[0], *libfuzzer_args], one_input)
+    atheris.Fuzz()
+
+
+def _seed_corpus(folder: Path) -> None:
+    for index, target in enumerate(TARGETS):
+        for n, relative in enumerate(SEEDS[target]):
+            data = (BASE / relative).read_bytes()
+            if target == "quote":
+                data = data + b'the marker was "clearly higher" in'
+            (folder / f"{target}-{n}").write_bytes(bytes([index]) + data)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=300)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-write", action="store_true", help="print the section; leave RESULTS.md alone")
+    args, rest = parser.parse_known_args()
+    if args.child:
+        _child(rest)
+        return 0
+    try:
+        import atheris  # noqa: F401
+    except ImportError:
+        print("atheris is not installed: .venv/bin/pip install atheris==2.3.0", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="livingreview-fuzz-corpus-") as corpus:
+        _seed_corpus(Path(corpus))
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, __file__, "--child", f"-max_total_time={args.seconds}", "-max_len=4096",
+                               "-print_final_stats=1", corpus], capture_output=True, text=True)
+        wall = time.perf_counter() - start
+    log = done.stdout + done.stderr
+    runs = re.search(r"Done (\d+) runs in (\d+) second", log) or re.search(r"stat::number_of_executed_units:\s*(\d+)", log)
+    executed = int(runs.group(1)) if runs else 0
+    coverage = re.findall(r"cov: (\d+)", log)
+    crashed = done.returncode != 0
+    crash = re.search(r"(=== Uncaught Python exception: ===\n(?:.*\n){1,12})", log)
+    sys.path.insert(0, str(HERE))
+    from bench_synthesis import write_section
+    from scale import machine
+
+    lines = [
+        "## Fuzz",
+        "",
+        f"`.venv/bin/python benchmarks/fuzz_loaders.py --seconds {args.seconds}` (atheris 2.3.0, libFuzzer, coverage-guided; "
+        "seeds: the valid files of the bad-input corpus).",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        "| targets | runs | time | runs per second | edges covered | crashes |",
+        "|---|---:|---:|---:|---:|---:|",
+        f"| {', '.join(TARGETS)} | {executed:,} | {wall:.0f} s | {executed / wall:,.0f} | {coverage[-1] if coverage else '?'} | "
+        f"{1 if crashed else 0} |",
+    ]
+    if crashed:
+        lines += ["", "The first crash (libFuzzer stops there):", "", "```", (crash.group(1) if crash else log[-1500:]).rstrip(), "```"]
+    text = "\n".join(lines)
+    print(text)
+    if not args.no_write:
+        write_section(text, "## Fuzz")
+    return 1 if crashed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
