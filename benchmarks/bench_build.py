@@ -40,6 +40,11 @@ HEADING = "## Build"
 #: a note that only one hypothesis reads, and the edit made to it
 NOTE, OLD, NEW = "younger2009.yml", "quick_summary: >-\n", "quick_summary: >-\n  (Benchmark edit.)\n"
 SOURCES = ROOT.parent / "shared" / "seeds"
+NOTE = ("Wall-clock seconds on a machine shared with other work: they vary by about a third between runs. "
+        "A no-op build is interpreter start-up, imports (pandas; matplotlib for the index's PRISMA diagram), "
+        "loading and selecting the review, and hashing inputs and outputs: about 1.5 s of CPU. The plain loop "
+        "starts a papermill and an nbconvert process per report, one after another; the build runs a report per "
+        "core and renders in-process.")
 
 
 def copy_project(dest: Path) -> Project:
@@ -129,6 +134,7 @@ def section(rows: list[tuple[str, float, int, int]], reports: int) -> str:
         "| step | seconds | reports built | kernels started |", "|---|---:|---:|---:|",
     ]
     lines += [f"| {name} | {seconds:.1f} | {n} | {kernels} |" for name, seconds, n, kernels in rows]
+    lines += ["", NOTE]
     return "\n".join(lines) + "\n"
 
 
