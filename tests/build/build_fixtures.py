@@ -1,4 +1,4 @@
-"""A tiny, fictional project with two hypotheses x two variants, and helpers to build and edit it.
+"""A tiny, fictional project with two hypotheses x two variants, and functions to build and edit it.
 
 Works are invented ("Journal of Examples"). Which note each report reads:
 
