@@ -35,12 +35,13 @@ def test_a_selection_without_a_promised_column_is_a_bug_report():
 
 
 def test_csv_bytes():
-    records = [{"question_id": "q-a", "text": 'Does "it", work?', "hypothesis": "alpha", "raised_by": ["doe2020", "roe2018"]},
-               {"question_id": "q-b", "text": "Ünïcode", "hypothesis": "alpha", "raised_by": None}]
+    records = [{"question_id": "q-a", "text": 'Does "it", work?', "hypothesis": "alpha", "raised_by": ["doe2020", "roe2018"],
+                "status": "open"},
+               {"question_id": "q-b", "text": "Ünïcode", "hypothesis": "alpha", "raised_by": None, "status": "addressed"}]
     assert bundle.to_csv(records, bundle.QUESTION_COLUMNS) == (
-        'question_id,text,hypothesis,raised_by\n'
-        'q-a,"Does ""it"", work?",alpha,doe2020; roe2018\n'
-        'q-b,Ünïcode,alpha,\n').encode("utf-8")
+        'question_id,text,hypothesis,raised_by,status\n'
+        'q-a,"Does ""it"", work?",alpha,doe2020; roe2018,open\n'
+        'q-b,Ünïcode,alpha,,addressed\n').encode("utf-8")
     assert bundle.csv_cell(True) == "true" and bundle.csv_cell(False) == "false" and bundle.csv_cell(3) == "3"
 
 
@@ -65,7 +66,7 @@ def test_written_bundle_of_the_tiny_project(fresh, tmp_path):
     questions = json.loads((tmp_path / "b" / "open-questions.json").read_text(encoding="utf-8"))
     assert questions["schema"] == "livingreview/open-questions@1"
     assert questions["rows"] == [{"hypothesis": "beta", "question_id": "q-beta-dose", "raised_by": "beta",
-                                  "text": "Which dose of the beta drug matters?"}]
+                                  "status": "open", "text": "Which dose of the beta drug matters?"}]
 
 
 def test_changing_a_notes_direction_changes_exactly_its_rows(fresh):

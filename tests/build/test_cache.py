@@ -12,7 +12,8 @@ from livingreview.build.plan import make_plan
 
 def inputs_by_report(project, **options) -> dict[str, dict[str, str]]:
     review = livingreview.load(project)
-    env = cache.Environment(project, review.bibliography, sources=options.get("sources"), pdf=options.get("pdf", True))
+    env = cache.Environment(project, review.bibliography, sources=options.get("sources"), pdf=options.get("pdf", True),
+                            notes=review.notes)
     out = {}
     for target in make_plan(project, review.hypotheses):
         p = target.parameters
@@ -34,9 +35,35 @@ def test_each_report_reads_only_its_selected_notes_and_entries(fresh):
                      "reviews/notes/doe2020.yml", "reviews/notes/poe2019.yml"],
     }
     assert set(inputs["alpha/all"]) - set(notes["alpha/all"]) == {
-        "csl apa", "livingreview code", "notebooks/alpha.ipynb", "option pdf", "package versions", "parameters",
-        "requirements/constraints.txt", "reviews/build.yml", "reviews/certainty.yml", "reviews/hypotheses/alpha.yml",
-        "selection data"}
+        "csl apa", "flow diagram counts", "livingreview code", "notebooks/alpha.ipynb", "option pdf", "package versions",
+        "parameters", "requirements/constraints.txt", "reviews/build.yml", "reviews/certainty.yml",
+        "reviews/hypotheses/alpha.yml", "reviews/screening.csv", "reviews/search.yml", "selection data"}
+
+
+SEARCH_LOG = """\
+note: An invented search log.
+exclusion_reasons: [not about fatigue mechanisms]
+searches:
+  - id: registry
+    source: bibliographic records
+    title: Search of the Example Register
+    method: fatigue AND example
+    date: 2020-05-01
+    run_by: Jane Doe
+    records: 3
+"""
+SCREENING = "record,search,duplicate_of,title_abstract,full_text,exclusion_reason,notes\n" + "".join(
+    f"{key},registry,,include,include,,\n" for key in ("doe2020", "poe2019", "roe2018"))
+
+
+def test_the_search_log_is_read_by_every_report_through_its_methods_section(fresh):
+    (fresh.root / "reviews" / "search.yml").write_text(SEARCH_LOG, encoding="utf-8")
+    (fresh.root / "reviews" / "screening.csv").write_text(SCREENING, encoding="utf-8")
+    before = inputs_by_report(fresh)
+    edit(fresh.root / "reviews" / "search.yml", "fatigue AND example", "fatigue OR example")
+    after = inputs_by_report(fresh)
+    assert {name: cache.reasons(before[name], after[name]) for name in before} == {
+        name: ["changed: reviews/search.yml"] for name in before}
 
 
 def test_editing_one_note_changes_the_keys_of_the_reports_that_read_it(fresh):

@@ -78,3 +78,31 @@ def test_read_published_and_history_tolerate_absence(tmp_path):
     assert changelog.read_history(tmp_path) == []
     (tmp_path / changelog.JSON_NAME).write_text("not json", encoding="utf-8")
     assert changelog.read_history(tmp_path) == []
+
+
+def register_row(qid: str, status: str, by: str = "") -> dict:
+    return {"question_id": qid, "status": status, "status_by": by}
+
+
+def test_register_status_changes_become_a_changelog_entry():
+    old = [register_row("q-dose", "open"), register_row("q-trial", "open")]
+    new = [register_row("q-dose", "addressed", "doe2020#f2"), register_row("q-trial", "open")]
+    change = changelog.compare_register(old, new)
+    assert change == {"report": "open-question register", "status_changes": ["q-dose: open → addressed, by doe2020#f2"]}
+    assert changelog._lines(change) == ["Question q-dose: open → addressed, by doe2020#f2"]
+    assert "Question q-dose: open → addressed" in changelog.to_markdown(changelog.add_entry([], [change], date="2020-01-01", commit=None))
+
+
+def test_no_register_change_and_a_first_build_add_nothing():
+    rows = [register_row("q-dose", "open")]
+    assert changelog.compare_register(rows, rows) is None
+    assert changelog.compare_register(None, rows) is None
+
+
+def test_a_published_register_is_read_back_and_garbage_is_ignored(tmp_path):
+    path = tmp_path / "open-questions.json"
+    path.write_text(json.dumps([register_row("q-dose", "open")]), encoding="utf-8")
+    assert changelog.read_register(path) == [register_row("q-dose", "open")]
+    path.write_text('{"not": "a list"}', encoding="utf-8")
+    assert changelog.read_register(path) is None
+    assert changelog.read_register(tmp_path / "missing.json") is None

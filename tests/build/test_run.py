@@ -42,6 +42,15 @@ def test_first_build_publishes_every_report(built):
     assert not list(out.glob(".staging-*"))
 
 
+def test_the_review_wide_question_register_is_published_and_linked(built):
+    out = built.outputs_dir
+    rows = json.loads((out / "open-questions.json").read_text(encoding="utf-8"))
+    assert [(r["question_id"], r["status"]) for r in rows] == [("q-alpha-dose", "open"), ("q-beta-dose", "open")]
+    assert (out / "open-questions.csv").read_text(encoding="utf-8").splitlines()[2].startswith("q-beta-dose,")
+    assert "q-beta-dose" in (out / "open-questions.html").read_text(encoding="utf-8")
+    assert '<a href="open-questions.html">' in (out / "index.html").read_text(encoding="utf-8")
+
+
 def test_nothing_changed_starts_no_kernel_and_rewrites_nothing(built):
     before = tree(built.outputs_dir)
     assert build(built) == 0

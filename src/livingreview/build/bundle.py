@@ -28,7 +28,7 @@ EVIDENCE_COLUMNS = (
     "controls", "criteria", "pem", "year", "title", "paraphrases",
 )
 #: column order of open-questions.csv
-QUESTION_COLUMNS = ("question_id", "text", "hypothesis", "raised_by")
+QUESTION_COLUMNS = ("question_id", "text", "hypothesis", "raised_by", "status")
 
 #: the files a bundle is made of
 FILES = ("evidence.csv", "evidence.json", "open-questions.csv", "open-questions.json")

@@ -28,8 +28,9 @@ from .plan import Target, cell_tags, notebook_cells
 #: the value recorded for an input that is named but absent (a missing bib entry or source text)
 ABSENT = "absent"
 _CODE_SUFFIXES = {".py", ".css", ".html", ".j2", ".tpl", ".json", ".yml", ".csl"}
-#: review-wide files every report reads (the certainty rules)
-REVIEW_FILES = ("reviews/certainty.yml",)
+#: review-wide files every report reads: the certainty rules, and the search log and screening
+#: record behind its methods section
+REVIEW_FILES = ("reviews/certainty.yml", "reviews/search.yml", "reviews/screening.csv")
 
 
 def notebook_hash(path: Path) -> str:
@@ -76,7 +77,7 @@ def csl_hash(style: str) -> str:
 class Environment:
     """The inputs every report shares, computed once per build."""
 
-    def __init__(self, project: Project, bibliography, *, sources: Path | None, pdf: bool):
+    def __init__(self, project: Project, bibliography, *, sources: Path | None, pdf: bool, notes=None):
         self.project = project
         self.bibliography = bibliography
         self.sources = sources
@@ -90,7 +91,32 @@ class Environment:
         for name in REVIEW_FILES:
             path = project.root / name
             self.shared[name] = fingerprint.sha256_file(path) if path.is_file() else ABSENT
+        if notes is not None:
+            self.shared["flow diagram counts"] = methods_counts_hash(project, notes)
         self.settings = {"title": config.title, "authors": config.authors, "citation": config.citation}
+
+
+def methods_counts_hash(project: Project, notes) -> str:
+    """Hash of the flow-diagram numbers every report's methods section shows. They are counted
+    over the whole review (every note's source type), so the derived numbers count, not every
+    note file: editing one note's findings does not rebuild every report."""
+    from ..errors import InputError
+    from ..method import prisma, screening
+
+    try:
+        counts = screening.counts(project, source_types={key: note.source_type for key, note in notes.items()})
+    except (InputError, OSError):
+        return ABSENT
+    return fingerprint.sha256_json(prisma.counts_dict(counts))
+
+
+def reported_keys(selection) -> list[str]:
+    """Works the selection's secondary sources report or paraphrase: the claim-drift section reads their notes."""
+    keys = set()
+    for note in selection.notes.values():
+        keys.update(note.reports)
+        keys.update(f.paraphrases.split("#")[0] for f in note.findings if f.paraphrases)
+    return sorted(keys - set(selection.notes))
 
 
 def target_inputs(env: Environment, target: Target, selection, bundle: Bundle) -> dict[str, str]:
@@ -108,6 +134,11 @@ def target_inputs(env: Environment, target: Target, selection, bundle: Bundle) -
     for key, note in selection.notes.items():
         path = project.notes_dir / f"{key}.yml"
         inputs[project.rel(path)] = file_or_model_hash(path, note)
+    for key in reported_keys(selection):
+        note = selection.review.notes.get(key)
+        if note is not None:
+            path = project.notes_dir / f"{key}.yml"
+            inputs[project.rel(path)] = file_or_model_hash(path, note)
     for key in selection.keys:
         entry = env.bibliography.get(key)
         inputs[f"{entry.file if entry else 'bib'}#{key}"] = entry_hash(entry) if entry else ABSENT

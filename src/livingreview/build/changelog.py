@@ -53,6 +53,28 @@ def compare(name: str, old: Bundle | None, new: Bundle) -> dict | None:
     return change if any(v for k, v in change.items() if k != "report") else None
 
 
+REGISTER = "open-question register"
+
+
+def read_register(path: Path) -> list[dict] | None:
+    """The rows of a published register (``outputs/open-questions.json``), or None on a first build."""
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return rows if isinstance(rows, list) and all(isinstance(r, dict) and "question_id" in r for r in rows) else None
+
+
+def compare_register(old_rows: list[dict] | None, register) -> dict | None:
+    """Status changes of the review-wide question register, as a change entry (None: nothing changed)."""
+    from ..synthesis.questions import diff_register
+
+    if old_rows is None:
+        return None
+    lines = diff_register(old_rows, register)
+    return {"report": REGISTER, "status_changes": lines} if lines else None
+
+
 def read_history(outputs: Path) -> list[dict]:
     try:
         data = json.loads((outputs / JSON_NAME).read_text(encoding="utf-8"))
@@ -75,6 +97,8 @@ def to_json(history: list[dict]) -> bytes:
 
 def _lines(change: dict) -> list[str]:
     """One plain-text line per kind of change (user text is HTML-escaped by the callers)."""
+    if "status_changes" in change:
+        return [f"Question {line}" for line in change["status_changes"]]
     if change.get("first"):
         return [f"First build: {_count(change['works'], 'work')}, {_count(change['findings'], 'finding')}, "
                 f"{_count(change['questions'], 'open question')}."]

@@ -22,6 +22,7 @@ from .plan import Target, make_plan, select_only
 
 BUILD_REPORT = "build-report.json"
 BUILD_REPORT_SCHEMA = "livingreview/build-report@1"
+REGISTER_HTML = "open-questions.html"
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ def rebuild_reasons(previous: dict, outputs: Path, name: str, inputs: dict[str, 
 
 def plan_reports(review, targets: list[Target], previous: dict, outputs: Path, options: BuildOptions) -> list[Planned]:
     """Select each report's works (in-process) and decide reuse or rebuild."""
-    env = cache.Environment(review.project, review.bibliography, sources=options.sources, pdf=options.pdf)
+    env = cache.Environment(review.project, review.bibliography, sources=options.sources, pdf=options.pdf,
+                            notes=review.notes)
     out = []
     for target in targets:
         p = target.parameters
@@ -142,7 +144,7 @@ def run_build(project: Project, options: BuildOptions) -> int:
             outcomes = execute_reports(project, options, [p for p in planned if p.reasons], staging, jobs)
             failed = {o.name: o.error for o in outcomes if not o.ok}
             notes = publish_outputs(project, matrix, [p for p in planned if status(p, failed) == "built"], previous,
-                                    staging, build_report(planned, outcomes, failed))
+                                    staging, build_report(planned, outcomes, failed), review.question_register)
         finally:
             staging.discard()
     print_summary(planned, failed, kernels=len(outcomes), outputs=outputs, notes=notes)
@@ -164,24 +166,45 @@ def execute_reports(project: Project, options: BuildOptions, todo: list[Planned]
                             root=project.root, workers=jobs, env=env)
 
 
-def top_files(project: Project, matrix: list[Target], built: list[Planned], next_: dict, outputs: Path):
-    """CHANGELOG.md, changelog.json and index.html for *next_* (the manifest to be); and notes to print."""
+def register_files(register) -> dict[str, bytes]:
+    """The open-question register across all hypotheses: a page and its data."""
+    from ..synthesis import export, register_page
+
+    return {REGISTER_HTML: register_page.register_html(register, title="Open questions across the review").encode("utf-8"),
+            "open-questions.csv": export.to_csv_bytes(register), "open-questions.json": export.to_json_bytes(register)}
+
+
+def register_section(register) -> tuple[str, str]:
+    """The index's link to the register, with its status counts (escaped: ids and counts only)."""
+    counts = Counter(register["status"]) if len(register) else Counter()
+    parts = ", ".join(f"{counts.get(s, 0)} {s.replace('-', ' ')}" for s in ("open", "being-tested", "addressed"))
+    return ("Open questions", f'<p><a href="{REGISTER_HTML}">The open-question register</a> lists every question the '
+            f'hypotheses and notes raise, with its status and the works behind it ({len(register)} questions: {parts}). '
+            'Data: <a href="open-questions.csv">CSV</a>, <a href="open-questions.json">JSON</a>.</p>')
+
+
+def top_files(project: Project, matrix: list[Target], built: list[Planned], next_: dict, outputs: Path, register):
+    """CHANGELOG.md, changelog.json, index.html and the question register for *next_* (the manifest to be);
+    and notes to print."""
     changes = [c for p in built if (c := changelog.compare(p.name, changelog.read_published(outputs / p.name), p.bundle))]
+    if status_changes := changelog.compare_register(changelog.read_register(outputs / "open-questions.json"), register):
+        changes.append(status_changes)
     date = fingerprint.build_date(project.root)
     history = changelog.add_entry(changelog.read_history(outputs), changes, date=date, commit=fingerprint.git_commit(project.root))
     sections, notes = index.extra_sections(project)
     page = index.render_index(config=project.config, build_date=date, hypotheses={t.hypothesis.id: t.hypothesis.title for t in matrix},
-                              manifest=next_, sections=[("Changes", changelog.to_html(history)), *sections])
+                              manifest=next_, sections=[("Changes", changelog.to_html(history)), register_section(register),
+                                                        *sections])
     files = {changelog.MD_NAME: changelog.to_markdown(history).encode("utf-8"), changelog.JSON_NAME: changelog.to_json(history),
-             "index.html": page.encode("utf-8")}
+             "index.html": page.encode("utf-8"), **register_files(register)}
     return files, notes
 
 
 def publish_outputs(project: Project, matrix: list[Target], built: list[Planned], previous: dict,
-                    staging: publish.Staging, report: bytes) -> list[str]:
+                    staging: publish.Staging, report: bytes, register) -> list[str]:
     """Stage the top-level files, then publish built reports, changed files and the manifest (last)."""
     next_ = next_manifest(previous, matrix, built, staging)
-    files, notes = top_files(project, matrix, built, next_, staging.outputs)
+    files, notes = top_files(project, matrix, built, next_, staging.outputs, register)
     next_["files"].update({name: fingerprint.sha256_bytes(data) for name, data in files.items()})
     files[BUILD_REPORT] = report
     files[manifest.NAME] = manifest.render(next_["files"], next_["reports"])
