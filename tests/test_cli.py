@@ -37,3 +37,22 @@ def test_console_script_is_installed():
     result = subprocess.run([sys.executable, "-m", "livingreview", "--version"], capture_output=True, text=True)
     assert result.returncode == 0
     assert result.stdout.startswith("livingreview ")
+
+
+
+def test_a_closed_pipe_is_not_an_internal_error(tmp_path, monkeypatch, capsys):
+    """`livingreview build --explain | head`: the reader leaving early is not a bug."""
+    import livingreview.check
+
+    from livingreview.project import CONFIG
+
+    (tmp_path / CONFIG).parent.mkdir(parents=True)
+    (tmp_path / CONFIG).write_text("title: t\nauthors: [a]\nvariants: [{name: all, title: All}]\n")
+
+    def closed_pipe(*args, **kwargs):
+        raise BrokenPipeError
+
+    monkeypatch.setattr(livingreview.check, "run", closed_pipe)
+    monkeypatch.setattr("os.dup2", lambda *a: None)  # keep pytest's stdout
+    assert main(["--root", str(tmp_path), "check"]) == 0
+    assert "internal error" not in capsys.readouterr().err

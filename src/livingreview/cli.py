@@ -102,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     except LivingReviewError as exc:
         print(f"livingreview: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # e.g. `livingreview build --explain | head`: the reader left, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("livingreview: interrupted; outputs/ is unchanged", file=sys.stderr)
         return 130
