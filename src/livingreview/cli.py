@@ -103,7 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"livingreview: {exc}", file=sys.stderr)
         return exc.exit_code
     except BrokenPipeError:  # e.g. `livingreview build --explain | head`: the reader left, nothing is wrong
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        try:  # silence the interpreter's own flush of the dead pipe at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except OSError:
+            pass
         return 0
     except KeyboardInterrupt:
         print("livingreview: interrupted; outputs/ is unchanged", file=sys.stderr)
