@@ -193,8 +193,8 @@ def top_files(project: Project, matrix: list[Target], built: list[Planned], next
     history = changelog.add_entry(changelog.read_history(outputs), changes, date=date, commit=fingerprint.git_commit(project.root))
     sections, notes = index.extra_sections(project)
     page = index.render_index(config=project.config, build_date=date, hypotheses={t.hypothesis.id: t.hypothesis.title for t in matrix},
-                              manifest=next_, sections=[("Changes", changelog.to_html(history)), register_section(register),
-                                                        *sections])
+                              manifest=next_, sections=[*sections, register_section(register),
+                                                        ("Changes", changelog.to_html(history))])
     files = {changelog.MD_NAME: changelog.to_markdown(history).encode("utf-8"), changelog.JSON_NAME: changelog.to_json(history),
              "index.html": page.encode("utf-8"), **register_files(register)}
     return files, notes
