@@ -135,7 +135,8 @@ def _pages(root: Path) -> dict[str, _Page]:
 def test_markup_in_user_text_is_shown_as_text_and_never_runs(built):
     _, root = built
     pages = _pages(root)
-    assert set(pages) == {"index.html", "example-fatigue/all/report.html", "example-fatigue/pem-required/report.html"}
+    assert set(pages) == {"index.html", "open-questions.html", "example-fatigue/all/report.html",
+                          "example-fatigue/pem-required/report.html"}
     for name, page in pages.items():
         assert not [s for s in page.scripts if "alert(" in s], f"a payload became a script in {name}"
         assert not [(a, v) for a, v in page.attributes if "alert(" in v], f"a payload became an attribute in {name}"
