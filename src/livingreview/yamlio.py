@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import error
+from . import textfile
 from .errors import InputError
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -151,15 +152,7 @@ def loads(text: str, file: str) -> Any:
 def load_file(path: Path, display: str | None = None) -> Any:
     """Read and parse a YAML file; undecodable bytes are an error naming the file."""
     name = display or str(path)
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise YamlError([error("YAML003", name, line, "file is not UTF-8 text", hint="save it as UTF-8")]) from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise YamlError([error("YAML003", name, line, "file contains NUL bytes (binary, not YAML)")])
+    text = textfile.read(path, file=name, code="YAML003", kind="YAML", exception=YamlError)
     return loads(text, name)
 
 

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .. import yamlio
+from .. import textfile, yamlio
 from ..diagnostics import Diagnostic, closest, error
 from ..errors import InputError
 from ..notes.model import SECONDARY
@@ -117,16 +117,7 @@ def read(project) -> list[Row]:
     if not path.is_file():
         raise ScreeningInvalid([error("SCR003", FILE, None, "the screening record is missing",
                                       hint="list every record the searches returned in reviews/screening.csv")])
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ScreeningInvalid([error("SCR003", FILE, line, "file is not UTF-8 text", hint="save it as UTF-8")]) from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise ScreeningInvalid([error("SCR003", FILE, line, "file contains NUL bytes (binary, not CSV)",
-                                      hint="save it as CSV text")])
+    text = textfile.read(path, file=FILE, code="SCR003", kind="CSV", exception=ScreeningInvalid)
     # strict: a quote that is never closed is an error, not a value that swallows the rows after it
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
