@@ -59,6 +59,15 @@ def test_nothing_changed_starts_no_kernel_and_rewrites_nothing(built):
     assert without_build_report(tree(built.outputs_dir)) == without_build_report(before)
 
 
+def test_a_deleted_index_is_restored_without_starting_a_kernel(built):
+    index_page = built.outputs_dir / "index.html"
+    before = index_page.read_bytes()
+    index_page.unlink()
+    assert build(built) == 0
+    assert build_report(built)["kernels_started"] == 0
+    assert index_page.read_bytes() == before
+
+
 def test_one_note_edit_rebuilds_exactly_the_reports_that_read_it(built, capsys):
     edit(built.notes_dir / "poe2019.yml", "direction: contradicts", "direction: supports")
     before = tree(built.outputs_dir)

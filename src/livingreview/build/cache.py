@@ -100,14 +100,16 @@ def methods_counts_hash(project: Project, notes) -> str:
     """Hash of the flow-diagram numbers every report's methods section shows. They are counted
     over the whole review (every note's source type), so the derived numbers count, not every
     note file: editing one note's findings does not rebuild every report."""
+    import dataclasses
+
     from ..errors import InputError
-    from ..method import prisma, screening
+    from ..method import screening  # not prisma: drawing (matplotlib) is not needed to know the numbers
 
     try:
         counts = screening.counts(project, source_types={key: note.source_type for key, note in notes.items()})
     except (InputError, OSError):
         return ABSENT
-    return fingerprint.sha256_json(prisma.counts_dict(counts))
+    return fingerprint.sha256_json(dataclasses.asdict(counts))
 
 
 def reported_keys(selection) -> list[str]:

@@ -16,6 +16,7 @@ import livingreview
 from .. import fingerprint
 from ..diagnostics import error
 from ..errors import ConfigError
+from ..notes.atomic import write_text
 from ..project import Project
 from . import bundle, cache, changelog, execute, index, manifest, publish
 from .plan import Target, make_plan, select_only
@@ -139,6 +140,11 @@ def run_build(project: Project, options: BuildOptions) -> int:
             print(f"restored {name}: a previous build was interrupted while publishing it")
         previous = manifest.read(outputs)
         planned = plan_reports(review, targets, previous, outputs, options)
+        if not any(p.reasons for p in planned) and top_files_intact(outputs, previous, matrix):
+            # nothing to build and every published page is as recorded: touch nothing but the build report
+            write_text(outputs / BUILD_REPORT, build_report(planned, [], {}).decode("utf-8"))
+            print_summary(planned, {}, kernels=0, outputs=outputs, notes=[])
+            return 0
         staging = publish.Staging(outputs)
         try:
             outcomes = execute_reports(project, options, [p for p in planned if p.reasons], staging, jobs)
@@ -149,6 +155,16 @@ def run_build(project: Project, options: BuildOptions) -> int:
             staging.discard()
     print_summary(planned, failed, kernels=len(outcomes), outputs=outputs, notes=notes)
     return 2 if failed else 0
+
+
+def top_files_intact(outputs: Path, previous: dict, matrix: list[Target]) -> bool:
+    """True when the matrix is the one last published and every top-level file (index, register,
+    changelog) is on disk exactly as the manifest records it: then there is nothing to re-render."""
+    if set(previous["reports"]) != {t.name for t in matrix}:
+        return False
+    top = {name: digest for name, digest in previous["files"].items() if "/" not in name}
+    return bool(top) and all((outputs / name).is_file() and fingerprint.sha256_file(outputs / name) == digest
+                             for name, digest in top.items())
 
 
 def status(p: Planned, failed: dict[str, str]) -> str:
