@@ -7,7 +7,8 @@ One input feeds one of four targets, chosen by its first byte: the bibliography 
 (the bytes as a .bib file), safe YAML plus the note schema, safe YAML plus the hypothesis schema,
 and quote matching (half the bytes as a source text, half as a quote). The fuzzer starts from the
 valid files of the bad-input corpus and runs in a child process (libFuzzer stops at the first
-crash, printing the input); this script reads its figures and replaces the "Fuzz" section of
+crash, keeping the input in a temporary folder) and runs a copy of the package's code taken at
+the start, as the other benchmarks do; this script reads its figures and replaces the "Fuzz" section of
 benchmarks/RESULTS.md.
 """
 
@@ -33,10 +34,14 @@ SEEDS = {
 }
 
 
-def _child(libfuzzer_args: list[str]) -> None:
+def _child(libfuzzer_args: list[str], replay: list[Path]) -> None:
+    """Fuzz (instrumented), or with *replay* run those inputs once, uninstrumented, and raise on a crash."""
+    import contextlib
+
     import atheris
 
-    with atheris.instrument_imports(include=["livingreview"]):
+    instrumented = contextlib.nullcontext() if replay else atheris.instrument_imports(include=["livingreview"])
+    with instrumented:
         from livingreview import yamlio
         from livingreview.bib.lint import lint
         from livingreview.bib.load import load_bibliography
@@ -55,10 +60,13 @@ def _child(libfuzzer_args: list[str]) -> None:
             dict(entry.fields), entry.authors, entry.year, entry.doi
         list(lint(entries, {key: [("x.yml", 1)] for key in entries}))
 
+    yml = folder / "x.yml"
+
     def schema(model):
         def target(data: bytes) -> None:
+            yml.write_bytes(data)  # read as a file is read: UTF-8 or an error, NUL bytes refused
             try:
-                parsed = yamlio.loads(data.decode("utf-8", errors="surrogateescape"), "x.yml")
+                parsed = yamlio.load_file(yml, "x.yml")
             except LivingReviewError:
                 return
             validate_data(parsed, model, "x.yml", "X001", "x")
@@ -84,6 +92,10 @@ def _child(libfuzzer_args: list[str]) -> None:
         except LivingReviewError:
             pass
 
+    if replay:
+        for path in replay:
+            one_input(path.read_bytes())
+        return
     atheris.Setup([sys.argv[0], *libfuzzer_args], one_input)
     atheris.Fuzz()
 
@@ -101,32 +113,43 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=300)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--replay", type=Path, nargs="*", default=[], help=argparse.SUPPRESS)
     parser.add_argument("--no-write", action="store_true", help="print the section; leave RESULTS.md alone")
     args, rest = parser.parse_known_args()
     if args.child:
-        _child(rest)
+        _child(rest, args.replay)
         return 0
     try:
         import atheris  # noqa: F401
     except ImportError:
         print("atheris is not installed: .venv/bin/pip install atheris==2.3.0", file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory(prefix="livingreview-fuzz-corpus-") as corpus:
-        _seed_corpus(Path(corpus))
+    sys.path.insert(0, str(HERE))
+    from bench_synthesis import write_section
+    from scale import frozen_code, machine
+
+    with tempfile.TemporaryDirectory(prefix="livingreview-fuzz-") as folder:
+        corpus, artifacts = Path(folder) / "corpus", Path(folder) / "crashes"
+        corpus.mkdir()
+        artifacts.mkdir()
+        _seed_corpus(corpus)
+        env = frozen_code(Path(folder) / "code")  # the code as it is now, whatever is edited meanwhile
         start = time.perf_counter()
         done = subprocess.run([sys.executable, __file__, "--child", f"-max_total_time={args.seconds}", "-max_len=4096",
-                               "-print_final_stats=1", corpus], capture_output=True, text=True)
+                               "-print_final_stats=1", f"-artifact_prefix={artifacts}/", str(corpus)],
+                              cwd=folder, env=env, capture_output=True, text=True)
         wall = time.perf_counter() - start
+        crash_files = sorted(artifacts.iterdir())
+        crash_inputs = [p.read_bytes() for p in crash_files]
+        # a crash that the same input does not repeat without atheris's bytecode instrumentation is the tool's
+        replayed = subprocess.run([sys.executable, __file__, "--child", "--replay", *map(str, crash_files)], cwd=folder,
+                                  env=env, capture_output=True, text=True) if crash_files else None
     log = done.stdout + done.stderr
     runs = re.search(r"Done (\d+) runs in (\d+) second", log) or re.search(r"stat::number_of_executed_units:\s*(\d+)", log)
     executed = int(runs.group(1)) if runs else 0
     coverage = re.findall(r"cov: (\d+)", log)
     crashed = done.returncode != 0
     crash = re.search(r"(=== Uncaught Python exception: ===\n(?:.*\n){1,12})", log)
-    sys.path.insert(0, str(HERE))
-    from bench_synthesis import write_section
-    from scale import machine
-
     lines = [
         "## Fuzz",
         "",
@@ -142,6 +165,11 @@ def main() -> int:
     ]
     if crashed:
         lines += ["", "The first crash (libFuzzer stops there):", "", "```", (crash.group(1) if crash else log[-1500:]).rstrip(), "```"]
+        lines += [f"Its input (target byte, then up to 300 bytes): `{data[:300]!r}`" for data in crash_inputs[:1]]
+        if replayed is not None:
+            lines += ["", "Replayed once without instrumentation: " + (
+                "it crashes the same way." if replayed.returncode else
+                "it loads with no exception, so the crash is an artefact of the instrumented bytecode, not of the code.")]
     text = "\n".join(lines)
     print(text)
     if not args.no_write:

@@ -8,7 +8,7 @@ copy of the package's code (edits to src/ meanwhile change nothing). Then,
 is killed with SIGKILL (the whole group, and the kernels it started in sessions of their own) at a
 random moment: run i is killed at a time drawn uniformly from the i-th of ``--runs`` equal slices of
 the time a complete forced build takes, so the kills cover starting, executing and publishing;
-``--publish-runs`` more runs are killed 0-200 ms after the build starts publishing, the short
+``--publish-runs`` more runs are killed 0-4 ms after the build starts publishing, the short
 window the random moments rarely hit.
 After each kill, before anything repairs it, outputs/ must hold exactly the files of the last
 complete build, byte for byte: every file in ``manifest.json`` with its SHA-256, nothing else but
@@ -43,7 +43,7 @@ from scale import frozen_code, machine  # noqa: E402
 
 LIVINGREVIEW = str(Path(sys.executable).parent / "livingreview")
 PROJECT_PARTS = ("bib", "reviews", "notebooks")
-STAGING = ".staging-"
+STAGING, TRASH = ".staging-", ".trash"
 UNLISTED = {"manifest.json", "build-report.json"}  # written by every build, never in the manifest's file list
 #: what the last build *attempt* did (built/reused, and why): it differs between builds by design
 ATTEMPT_RECORD = "build-report.json"
@@ -84,15 +84,16 @@ def problems(outputs: Path, complete: dict[str, str]) -> list[str]:
     return found
 
 
-def phase(outputs: Path, code: int | None) -> str:
+def phase(outputs: Path, code: int | None, seen_publishing: bool) -> str:
+    """What the build had reached, from what it left (its staging folder and trash) and what was seen."""
     if code is not None:
         return "finished before the kill"
     staging = sorted(outputs.glob(STAGING + "*"))
-    if not staging:
-        return "before staging"
-    if any((s / ".trash").exists() for s in staging):
+    if any((s / TRASH).exists() for s in staging):
         return "publishing"
-    return "executing"
+    if staging:
+        return "executing"
+    return "done publishing, not yet exited" if seen_publishing else "before staging"
 
 
 def descendants(pid: int) -> list[int]:
@@ -119,7 +120,7 @@ def build(root: Path, env: dict[str, str], *extra: str, pdf: bool) -> subprocess
 
 
 def _publishing(outputs: Path) -> bool:
-    return any((staging / ".trash").exists() for staging in outputs.glob(STAGING + "*"))
+    return any((staging / TRASH).exists() for staging in outputs.glob(STAGING + "*"))
 
 
 def _kill_tree(process: subprocess.Popen) -> None:
@@ -149,9 +150,9 @@ def kill_once(root: Path, env: dict[str, str], complete: dict[str, str], pdf: bo
             _kill_tree(process)
             killed_at = now
             break
-        time.sleep(0.002)
+        time.sleep(0.0005)
     code = None if killed_at is not None else process.returncode
-    reached = phase(outputs, code)
+    reached = phase(outputs, code, published_at is not None)
     found = problems(outputs, complete)
     after = build(root, env, pdf=pdf)
     next_ok = after.returncode == 0 and tree(outputs) == complete
@@ -182,7 +183,7 @@ def section(runs: list[Kill], full: float, pdf: bool, seed: int, command: str, r
         f"The first review, copied to a temporary folder and built once ({'with' if pdf else 'without'} PDF); a complete forced "
         f"build took {full:.1f} s. Run *i* starts `livingreview build --force` and sends SIGKILL to its process group and "
         f"the kernels it started at a moment drawn from the *i*-th of {random_runs} equal slices of that time (seed {seed}); "
-        f"runs {random_runs + 1} to {len(runs)} are killed 0-200 ms after the build starts publishing (its first report folder "
+        f"runs {random_runs + 1} to {len(runs)} are killed 0-4 ms after the build starts publishing (its first report folder "
         "moved aside). "
         "Outputs are checked before anything repairs them; then a normal build must succeed and leave them unchanged.",
         "",
@@ -200,7 +201,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--publish-runs", type=int, default=5,
-                        help="more runs, each killed 0-200 ms after the build starts publishing")
+                        help="more runs, each killed 0-4 ms after the build starts publishing")
     parser.add_argument("--pdf", action="store_true", help="render PDFs too (each build takes longer)")
     parser.add_argument("--no-write", action="store_true", help="print the section; leave RESULTS.md alone")
     args = parser.parse_args()
@@ -222,7 +223,7 @@ def main() -> int:
         print(f"complete forced build: {full:.1f} s; {len(complete)} output files", flush=True)
         runs = []
         plan = [dict(at=rng.uniform(i * full / args.runs, (i + 1) * full / args.runs)) for i in range(args.runs)]
-        plan += [dict(into_publishing=rng.uniform(0, 0.2)) for _ in range(args.publish_runs)]
+        plan += [dict(into_publishing=rng.uniform(0, 0.004)) for _ in range(args.publish_runs)]
         for i, when in enumerate(plan, 1):
             result = kill_once(root, env, complete, args.pdf, **when)
             runs.append(result)
