@@ -31,6 +31,11 @@ def sha256_file(path: Path) -> str:
     return sha256_bytes(Path(path).read_bytes())
 
 
+def stable_json(value) -> bytes:
+    """The project's stable JSON bytes: sorted keys, indent 2, UTF-8 as is, final newline."""
+    return (json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def sha256_json(value) -> str:
     """Hash of a JSON-able value, independent of dict order."""
     return sha256_bytes(json.dumps(value, sort_keys=True, separators=(",", ":"), default=str).encode())
@@ -95,3 +100,16 @@ def lock_hash(root: Path) -> str:
     """Hash of the locked dependency set (requirements/constraints.txt), or '' if absent."""
     lock = Path(root) / "requirements" / "constraints.txt"
     return sha256_file(lock) if lock.is_file() else ""
+
+
+_CODE_SUFFIXES = {".py", ".css", ".html", ".j2", ".tpl", ".json", ".yml", ".csl"}
+
+
+@lru_cache(maxsize=1)
+def code_hash() -> str:
+    """Hash of the livingreview package's own files (its code decides what reports contain).
+
+    Computed once per process: the code this process runs is the code it imported."""
+    package = Path(__file__).resolve().parent
+    files = sorted(p for p in package.rglob("*") if p.suffix in _CODE_SUFFIXES and "__pycache__" not in p.parts)
+    return sha256_json({p.relative_to(package).as_posix(): sha256_file(p) for p in files})

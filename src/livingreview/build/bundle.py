@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import fingerprint
 from ..errors import LivingReviewError
 from .plan import Target
 
@@ -90,9 +91,8 @@ def to_csv(records: list[dict], columns: tuple[str, ...]) -> bytes:
     return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def dumps(value) -> bytes:
-    """The project's stable JSON: sorted keys, indent 2, UTF-8 as is, final newline."""
-    return (json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+#: the project's stable JSON (sorted keys, indent 2, UTF-8 as is, final newline)
+dumps = fingerprint.stable_json
 
 
 def to_json(schema: str, target: Target, records: list[dict]) -> bytes:

@@ -27,7 +27,6 @@ from .plan import Target, cell_tags, notebook_cells
 
 #: the value recorded for an input that is named but absent (a missing bib entry or source text)
 ABSENT = "absent"
-_CODE_SUFFIXES = {".py", ".css", ".html", ".j2", ".tpl", ".json", ".yml", ".csl"}
 #: review-wide files every report reads: the certainty rules, and the search log and screening
 #: record behind its methods section
 REVIEW_FILES = ("reviews/certainty.yml", "reviews/search.yml", "reviews/screening.csv")
@@ -54,14 +53,8 @@ def file_or_model_hash(path: Path, model) -> str:
     return fingerprint.sha256_file(path) if path.is_file() else fingerprint.sha256_json(model.model_dump(mode="json"))
 
 
-@lru_cache(maxsize=1)
-def code_hash() -> str:
-    """Hash of the livingreview package's own files (its code decides what reports contain).
-
-    Computed once per process: the code this process runs is the code it imported."""
-    package = Path(__file__).resolve().parents[1]
-    files = sorted(p for p in package.rglob("*") if p.suffix in _CODE_SUFFIXES and "__pycache__" not in p.parts)
-    return fingerprint.sha256_json({p.relative_to(package).as_posix(): fingerprint.sha256_file(p) for p in files})
+#: hash of the package's own code (kept here under its old name; defined in fingerprint)
+code_hash = fingerprint.code_hash
 
 
 @lru_cache(maxsize=8)

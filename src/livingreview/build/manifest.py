@@ -17,10 +17,13 @@ import json
 from pathlib import Path
 
 from .. import fingerprint
-from .bundle import dumps
+from ..fingerprint import stable_json as dumps
 
 NAME = "manifest.json"
 SCHEMA = "livingreview/manifest@1"
+#: what the last build did (not listed in the manifest: it changes with every build)
+BUILD_REPORT = "build-report.json"
+BUILD_REPORT_SCHEMA = "livingreview/build-report@1"
 
 
 def empty() -> dict:
@@ -61,5 +64,15 @@ def damaged(outputs: Path, manifest: dict, name: str, expected: set[str]) -> lis
     return out
 
 
-def render(files: dict[str, str], reports: dict[str, dict]) -> bytes:
-    return dumps({"schema": SCHEMA, "files": dict(sorted(files.items())), "reports": dict(sorted(reports.items()))})
+def render(files: dict[str, str], reports: dict[str, dict], tree: str | None = None) -> bytes:
+    """The manifest's bytes; *tree* (see :mod:`.shortcut`) is recorded when the build covered the whole matrix."""
+    data = {"schema": SCHEMA, "files": dict(sorted(files.items())), "reports": dict(sorted(reports.items()))}
+    if tree:
+        data["tree"] = tree
+    return dumps(data)
+
+
+def intact(outputs: Path, manifest: dict) -> bool:
+    """True when every file the manifest lists is on disk with its recorded hash."""
+    return all((outputs / path).is_file() and fingerprint.sha256_file(outputs / path) == digest
+               for path, digest in manifest["files"].items())

@@ -18,23 +18,13 @@ from ..diagnostics import error
 from ..errors import ConfigError
 from ..notes.atomic import write_text
 from ..project import Project
-from . import bundle, cache, changelog, execute, index, manifest, publish
+from . import bundle, cache, changelog, execute, index, manifest, publish, shortcut
+from .options import BuildOptions
 from .plan import Target, make_plan, select_only
 
-BUILD_REPORT = "build-report.json"
-BUILD_REPORT_SCHEMA = "livingreview/build-report@1"
+BUILD_REPORT = manifest.BUILD_REPORT
+BUILD_REPORT_SCHEMA = manifest.BUILD_REPORT_SCHEMA
 REGISTER_HTML = "open-questions.html"
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    force: bool = False
-    explain: bool = False
-    jobs: int | None = None
-    only: list[str] = field(default_factory=list)
-    sources: Path | None = None
-    pdf: bool = True
-    outputs: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +119,8 @@ def run_build(project: Project, options: BuildOptions) -> int:
     """Build the report matrix; 0 when every report is built or reused, 2 when any failed."""
     outputs = Path(options.outputs or project.outputs_dir).resolve()
     jobs = workers(options, project)
+    # taken before loading: the fingerprint of what this build reads, recorded if it completes the matrix
+    tree = None if options.only or options.explain else shortcut.tree_fingerprint(project, options)
     review = livingreview.load(project, sources=options.sources)
     matrix = make_plan(project, review.hypotheses)
     targets = select_only(matrix, options.only)
@@ -142,7 +134,10 @@ def run_build(project: Project, options: BuildOptions) -> int:
         planned = plan_reports(review, targets, previous, outputs, options)
         if not any(p.reasons for p in planned) and top_files_intact(outputs, previous, matrix):
             # nothing to build and every published page is as recorded: touch nothing but the build report
+            # (and record the tree fingerprint, so the next such build need not load the review)
             write_text(outputs / BUILD_REPORT, build_report(planned, [], {}).decode("utf-8"))
+            if tree and previous.get("tree") != tree:
+                write_text(outputs / manifest.NAME, manifest.render(previous["files"], previous["reports"], tree).decode("utf-8"))
             print_summary(planned, {}, kernels=0, outputs=outputs, notes=[])
             return 0
         staging = publish.Staging(outputs)
@@ -150,7 +145,8 @@ def run_build(project: Project, options: BuildOptions) -> int:
             outcomes = execute_reports(project, options, [p for p in planned if p.reasons], staging, jobs)
             failed = {o.name: o.error for o in outcomes if not o.ok}
             notes = publish_outputs(project, matrix, [p for p in planned if status(p, failed) == "built"], previous,
-                                    staging, build_report(planned, outcomes, failed), review.question_register)
+                                    staging, build_report(planned, outcomes, failed), review.question_register,
+                                    tree=None if failed else tree)
         finally:
             staging.discard()
     print_summary(planned, failed, kernels=len(outcomes), outputs=outputs, notes=notes)
@@ -217,13 +213,13 @@ def top_files(project: Project, matrix: list[Target], built: list[Planned], next
 
 
 def publish_outputs(project: Project, matrix: list[Target], built: list[Planned], previous: dict,
-                    staging: publish.Staging, report: bytes, register) -> list[str]:
+                    staging: publish.Staging, report: bytes, register, tree: str | None = None) -> list[str]:
     """Stage the top-level files, then publish built reports, changed files and the manifest (last)."""
     next_ = next_manifest(previous, matrix, built, staging)
     files, notes = top_files(project, matrix, built, next_, staging.outputs, register)
     next_["files"].update({name: fingerprint.sha256_bytes(data) for name, data in files.items()})
     files[BUILD_REPORT] = report
-    files[manifest.NAME] = manifest.render(next_["files"], next_["reports"])
+    files[manifest.NAME] = manifest.render(next_["files"], next_["reports"], tree)
     publish.publish(staging, [p.name for p in built] + [n for n, data in files.items() if stage_file(staging, n, data)])
     gone = sorted(set(previous["reports"]) - {t.name for t in matrix})
     return notes + [f"{name}: no longer in the matrix; no longer listed (its folder is left in place)" for name in gone]

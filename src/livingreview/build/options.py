@@ -1,0 +1,17 @@
+"""What ``livingreview build`` was asked to do (the command-line options, typed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    force: bool = False
+    explain: bool = False
+    jobs: int | None = None
+    only: list[str] = field(default_factory=list)
+    sources: Path | None = None
+    pdf: bool = True
+    outputs: Path | None = None
