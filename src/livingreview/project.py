@@ -100,7 +100,8 @@ def _diagnostics(exc: ValidationError, file: str, data, prefix: str = "", model=
         hint = None
         if err["type"] == "extra_forbidden" and model is not None:
             hint = closest(str(loc[-1]), model.model_fields)
-            message = f"{prefix}unknown parameter '{loc[-1]}'"
+            noun = "parameter" if model is ReportParameters else "setting"
+            message = f"{prefix}unknown {noun} '{loc[-1]}'"
         elif err["type"] == "literal_error":
             message = f"{prefix}{field_name}: {err['msg']} (got {err.get('input')!r})"
         else:
