@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -130,10 +131,113 @@ def _check_depth(text: str, file: str) -> None:
             raise _too_deep(file, line, f"more than {MAX_DEPTH}")
 
 
+class _Unusual(Exception):
+    """The text holds something the fast path leaves to the full loader."""
+
+
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_RESOLVER = yaml.resolver.Resolver()  # the implicit tags of SafeLoader: null, bool, int, float, timestamp...
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_SHALLOW = 64  # deeper documents go to the full loader, which decides on recursion as before
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain(value: str) -> tuple[str, Any]:
+    """The resolved tag and the value of the plain (unquoted) scalar *value*."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    if tag == _STR:
+        return tag, value
+    construct = _Loader.yaml_constructors.get(tag)
+    if construct is None:
+        raise _Unusual(tag)
+    return tag, construct(_CONSTRUCTOR, yaml.ScalarNode(tag, value))
+
+
+def _fast(text: str) -> Any:
+    """The data the full loader would build, straight from libyaml's events, or :class:`_Unusual`.
+
+    Only the common case: no anchors, aliases, tags, merge keys, collection keys, duplicate keys or
+    second documents, no deep nesting, no syntax error; anything else raises :class:`_Unusual` so
+    that the full loader builds the data or reports the problem exactly as it always has."""
+    parser = _Base(text)
+    try:
+        return _build(parser.get_event)
+    finally:
+        parser.dispose()
+
+
+def _build(next_event) -> Any:
+    if type(next_event()) is not yaml.StreamStartEvent:
+        raise _Unusual("stream")
+    event = next_event()
+    if type(event) is yaml.StreamEndEvent:
+        return None
+    if type(event) is not yaml.DocumentStartEvent:
+        raise _Unusual("document")
+    stack: list = []  # the open collections, outermost first
+    keys: list = []  # for each: the mapping key waiting for its value, and its line
+    scalar, mapping, sequence = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    while True:
+        event = next_event()
+        kind = type(event)
+        if kind is scalar:
+            if event.anchor is not None or event.tag is not None:
+                raise _Unusual("anchor or tag")
+            tag, value = _plain(event.value) if event.implicit[0] else (_STR, event.value)
+        elif kind is mapping or kind is sequence:
+            if event.anchor is not None or event.tag is not None or len(stack) >= _SHALLOW:
+                raise _Unusual("anchor, tag or depth")
+            value = LineDict() if kind is mapping else LineList()
+            value.line = event.start_mark.line + 1
+            value.lines = {} if kind is mapping else []
+            tag = None
+        elif kind in ends:
+            value = stack.pop()
+            keys.pop()
+            if stack:
+                continue
+            break
+        else:  # an alias, or anything unforeseen
+            raise _Unusual(kind.__name__)
+        if stack:
+            parent, line = stack[-1], event.start_mark.line + 1
+            if type(parent) is LineList:
+                parent.append(value)
+                parent.lines.append(line)
+            elif keys[-1] is None:
+                if tag is None or tag == _MERGE or value in parent:
+                    raise _Unusual("collection, merge or duplicate key")
+                keys[-1] = (value, line)
+                continue
+            else:
+                key, key_line = keys[-1]
+                parent[key] = value
+                parent.lines[key] = key_line
+                keys[-1] = None
+        elif tag is not None:  # a document that is one scalar
+            break
+        if tag is None:
+            stack.append(value)
+            keys.append(None)
+    if type(next_event()) is not yaml.DocumentEndEvent or type(next_event()) is not yaml.StreamEndEvent:
+        raise _Unusual("more than one document")
+    return value
+
+
+#: what makes the fast path hand a text to the full loader
+_LEFT_TO_FULL_LOADER = (_Unusual, yaml.YAMLError, ValueError, TypeError, OverflowError)
+
+
 def loads(text: str, file: str) -> Any:
     """Parse YAML *text* (named *file* in errors) into LineDict/LineList/scalars."""
     try:
         _check_depth(text, file)
+        try:
+            return _fast(text)
+        except _LEFT_TO_FULL_LOADER:
+            pass  # the full loader builds it, or says what is wrong
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
