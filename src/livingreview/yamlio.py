@@ -139,6 +139,7 @@ _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 _RESOLVER = yaml.resolver.Resolver()  # the implicit tags of SafeLoader: null, bool, int, float, timestamp...
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_NO_KEY = object()
 _SHALLOW = 64  # deeper documents go to the full loader, which decides on recursion as before
 
 
@@ -175,10 +176,13 @@ def _build(next_event) -> Any:
         return None
     if type(event) is not yaml.DocumentStartEvent:
         raise _Unusual("document")
-    stack: list = []  # the open collections, outermost first
-    keys: list = []  # for each: the mapping key waiting for its value, and its line
     scalar, mapping, sequence = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    outer: list = []  # the enclosing collections, each with its state below
+    parent: Any = None  # the innermost open collection (None: none yet)
+    in_list = False
+    key: Any = _NO_KEY  # in a mapping: the key waiting for its value, and its line
+    key_line = 0
     while True:
         event = next_event()
         kind = type(event)
@@ -186,41 +190,45 @@ def _build(next_event) -> Any:
             if event.anchor is not None or event.tag is not None:
                 raise _Unusual("anchor or tag")
             tag, value = _plain(event.value) if event.implicit[0] else (_STR, event.value)
-        elif kind is mapping or kind is sequence:
-            if event.anchor is not None or event.tag is not None or len(stack) >= _SHALLOW:
-                raise _Unusual("anchor, tag or depth")
-            value = LineDict() if kind is mapping else LineList()
-            value.line = event.start_mark.line + 1
-            value.lines = {} if kind is mapping else []
-            tag = None
-        elif kind in ends:
-            value = stack.pop()
-            keys.pop()
-            if stack:
-                continue
-            break
-        else:  # an alias, or anything unforeseen
-            raise _Unusual(kind.__name__)
-        if stack:
-            parent, line = stack[-1], event.start_mark.line + 1
-            if type(parent) is LineList:
+            if parent is None:  # a document that is one scalar
+                break
+            if in_list:
                 parent.append(value)
-                parent.lines.append(line)
-            elif keys[-1] is None:
-                if tag is None or tag == _MERGE or value in parent:
-                    raise _Unusual("collection, merge or duplicate key")
-                keys[-1] = (value, line)
-                continue
+                parent.lines.append(event.start_mark.line + 1)
+            elif key is _NO_KEY:
+                if tag == _MERGE or value in parent:
+                    raise _Unusual("merge or duplicate key")
+                key, key_line = value, event.start_mark.line + 1
             else:
-                key, key_line = keys[-1]
                 parent[key] = value
                 parent.lines[key] = key_line
-                keys[-1] = None
-        elif tag is not None:  # a document that is one scalar
-            break
-        if tag is None:
-            stack.append(value)
-            keys.append(None)
+                key = _NO_KEY
+        elif kind is mapping or kind is sequence:
+            if event.anchor is not None or event.tag is not None or len(outer) >= _SHALLOW:
+                raise _Unusual("anchor, tag or depth")
+            line = event.start_mark.line + 1
+            value = LineDict() if kind is mapping else LineList()
+            value.line = line
+            value.lines = {} if kind is mapping else []
+            if parent is not None:
+                if in_list:
+                    parent.append(value)
+                    parent.lines.append(line)
+                elif key is _NO_KEY:
+                    raise _Unusual("a collection as a key")
+                else:
+                    parent[key] = value
+                    parent.lines[key] = key_line
+                outer.append((parent, in_list))
+            parent, in_list, key = value, kind is sequence, _NO_KEY
+        elif kind in ends:
+            value = parent
+            if not outer:
+                break
+            parent, in_list = outer.pop()
+            key = _NO_KEY
+        else:  # an alias, or anything unforeseen
+            raise _Unusual(kind.__name__)
     if type(next_event()) is not yaml.DocumentEndEvent or type(next_event()) is not yaml.StreamEndEvent:
         raise _Unusual("more than one document")
     return value
