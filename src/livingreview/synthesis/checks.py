@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 
 from ..diagnostics import Diagnostic, error, warning
 from ..notes.load import field_path
-from .questions import register
+from .questions import register_rows
 from .rules import RULES_FILE, Rules, RulesInvalid, load_rules
 from .wording import lint
 
@@ -51,8 +51,8 @@ def merged_questions(hypotheses: Mapping, notes: Mapping) -> list[Diagnostic]:
     """QUES001 where a question id has the same text as another id, at the first place it is raised.
 
     Takes the loader's records (with ``file`` and ``line``)."""
-    frame = register({k: _value(v) for k, v in hypotheses.items()}, {k: _value(v) for k, v in notes.items()})
-    kept = {other: row.question_id for row in frame.itertuples() for other in row.merged.split("; ") if other}
+    rows = register_rows({k: _value(v) for k, v in hypotheses.items()}, {k: _value(v) for k, v in notes.items()})
+    kept = {other: row["question_id"] for row in rows for other in row["merged"].split("; ") if other}
     out, seen = [], set()
     for qid, item, loc in _raised(hypotheses, notes):
         if qid in kept and qid not in seen:

@@ -20,10 +20,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..notes.model import Hypothesis, Note
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made: `livingreview check` needs none
+    import pandas as pd
 
 #: the register's columns; lists are "; "-joined and sorted. ``hypotheses``: the hypotheses it concerns
 #: (the raising hypothesis, or the hypotheses of the raising note's findings); ``raised_by``: hypothesis
@@ -53,6 +55,13 @@ def normalise(text: str) -> str:
 
 def register(hypotheses: Mapping[str, Hypothesis], notes: Mapping[str, Note]) -> pd.DataFrame:
     """One row per question across all hypotheses and notes, sorted by question id (columns: ``COLUMNS``)."""
+    import pandas as pd
+
+    return pd.DataFrame(register_rows(hypotheses, notes), columns=COLUMNS)
+
+
+def register_rows(hypotheses: Mapping[str, Hypothesis], notes: Mapping[str, Note]) -> list[dict[str, str]]:
+    """The rows of :func:`register`, as mappings keyed by ``COLUMNS``."""
     entries, alias = _merged(_collect(hypotheses, notes))
     addressed: dict[str, set[str]] = {}
     testing: dict[str, set[str]] = {}
@@ -80,7 +89,7 @@ def register(hypotheses: Mapping[str, Hypothesis], notes: Mapping[str, Note]) ->
             "links": _join(links),
             "merged": _join(entry.merged),
         })
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return rows
 
 
 def diff_register(old_rows: pd.DataFrame | Iterable[Mapping], new_rows: pd.DataFrame | Iterable[Mapping]) -> list[str]:
@@ -104,7 +113,7 @@ def _by(row: Mapping) -> str:
 
 
 def _by_id(rows: pd.DataFrame | Iterable[Mapping]) -> dict[str, Mapping]:
-    records = rows.to_dict(orient="records") if isinstance(rows, pd.DataFrame) else list(rows)
+    records = rows.to_dict(orient="records") if hasattr(rows, "to_dict") else list(rows)  # a frame, or row mappings
     return {str(r["question_id"]): r for r in records}
 
 
