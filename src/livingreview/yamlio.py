@@ -6,6 +6,9 @@
   alias bombs are both ways of saying something other than what the file shows).
 * Every mapping and list remembers the 1-based line of itself and of each key or item,
   so a validation error can name the line: :func:`line_of`.
+* Speed: a document with none of the above (nor tags, anchors, collection keys or deep
+  nesting) is built straight from libyaml's events, about twice as fast as PyYAML's
+  constructors; any other document, and every error, goes through the constructors.
 """
 
 from __future__ import annotations
@@ -178,7 +181,7 @@ def _build(next_event) -> Any:
         raise _Unusual("document")
     scalar, mapping, sequence = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
     ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-    outer: list = []  # the enclosing collections, each with its state below
+    outer: list = []  # the enclosing collections, as (collection, in_list)
     parent: Any = None  # the innermost open collection (None: none yet)
     in_list = False
     key: Any = _NO_KEY  # in a mapping: the key waiting for its value, and its line
