@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import sys
 import tempfile
 import time
@@ -34,7 +33,7 @@ from livingreview.bib import cite, latex, names  # noqa: E402
 from livingreview.bib.cite import format_references  # noqa: E402
 from livingreview.bib.lint import lint  # noqa: E402
 from livingreview.bib.load import load_bibliography  # noqa: E402
-from livingreview.notes import atomic  # noqa: E402
+from bench_synthesis import write_section  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 HEADING = "## Bibliography"
@@ -124,14 +123,6 @@ def section(results: list[dict[str, float]], args, load: float) -> str:
             "Load and lint decode no LaTeX; display values are decoded on first read (pylatexenc, cached).\n")
 
 
-def write_section(text: str) -> None:
-    """Replace this benchmark's section of RESULTS.md (or append it), atomically."""
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    new = pattern.sub(lambda _: text + "\n", old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
-    atomic.write_text(RESULTS, new.rstrip("\n") + "\n")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
@@ -142,7 +133,7 @@ def main() -> None:
     results = [measure(size, args.repeat, args.references) for size in args.sizes]
     text = section(results, args, load)
     print(text)
-    write_section(text)
+    write_section(text, HEADING)
 
 
 if __name__ == "__main__":

@@ -14,12 +14,12 @@ import argparse
 import os
 import platform
 import re
-import tempfile
 import time
 from pathlib import Path
 
 import pandas as pd
 
+from livingreview.notes import atomic
 from livingreview.notes.model import Hypothesis, Note
 from livingreview.notes.pem import derive
 from livingreview.project import Project
@@ -115,9 +115,7 @@ def write_section(text: str, heading: str = HEADING) -> None:
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
     pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
     new = pattern.sub(lambda _: text + "\n", old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=RESULTS.parent, delete=False) as tmp:
-        tmp.write(new.rstrip("\n") + "\n")
-    os.replace(tmp.name, RESULTS)
+    atomic.write_text(RESULTS, new.rstrip("\n") + "\n")
 
 
 def main() -> None:
