@@ -140,6 +140,14 @@ class TinyProject:
         return self.write(relative, text.replace(old, new, 1))
 
 
+@pytest.fixture(autouse=True)
+def _no_project_environment(monkeypatch):
+    """Tests see no LIVINGREVIEW_SOURCES / LIVINGREVIEW_ROOT from the shell (./tasks exports the
+    first when ../shared/seeds exists): a test that wants one sets it itself."""
+    monkeypatch.delenv("LIVINGREVIEW_SOURCES", raising=False)
+    monkeypatch.delenv("LIVINGREVIEW_ROOT", raising=False)
+
+
 @pytest.fixture
 def tiny_project(tmp_path: Path) -> TinyProject:
     tiny = TinyProject(tmp_path / "review", tmp_path / "sources")
