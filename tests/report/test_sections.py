@@ -79,7 +79,7 @@ def test_pem_only_variant_states_what_it_dropped(review):
     out = words(html(report.summary(review.select(HYPOTHESIS_ID, pem_required_only=True))))
     assert ("This report includes 1 work and 2 findings (all conditions, only studies whose criteria require PEM, "
             "all years). It leaves out 2 works and 2 findings that the review holds on this hypothesis: "
-            "2 works (2 findings) with diagnostic criteria that do not require PEM.") in out
+            "2 works (2 findings) with diagnostic criteria not shown to require PEM (criteria that do not require it, or not stated).") in out
 
 
 def test_predictions_count_findings_by_direction(sel):

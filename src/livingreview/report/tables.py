@@ -37,7 +37,7 @@ def listed(value) -> list[str]:
 #: why a selection left works out (the keys of ``Selection.dropped["by"]``), in words
 DROP_REASONS: dict[str, str] = {
     "conditions": "not about the chosen condition",
-    "pem": "diagnostic criteria that do not require PEM",
+    "pem": "diagnostic criteria not shown to require PEM (criteria that do not require it, or not stated)",
     "years": "published outside the chosen years",
 }
 
