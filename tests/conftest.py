@@ -7,6 +7,7 @@ Examples"); change a file with ``write`` or ``edit`` to make the case a test nee
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,3 +161,20 @@ def tiny_project(tmp_path: Path) -> TinyProject:
     tiny.sources.mkdir()
     (tiny.sources / "doe2020.txt").write_text(SOURCE, encoding="utf-8")
     return tiny
+
+
+#: set by `./tasks test`, which installs everything the tests need first: a skip then means an install
+#: step is missing, so it is reported as a failure instead of hiding the untested behaviour
+NO_SKIPS = "LIVINGREVIEW_NO_SKIPS"
+_NO_SKIPS = os.environ.get(NO_SKIPS) == "1"  # read once: tests may change the environment
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and _NO_SKIPS and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = (f"skipped although {NO_SKIPS}=1 (./tasks test installs everything the tests need, "
+                           f"so a skip means a missing install step): {reason}")

@@ -72,3 +72,17 @@ def test_readme_first_code_block_is_the_two_commands_and_ci_runs_the_second():
     assert len(commands) == 2, commands
     assert "build" in commands[0] and "test" in commands[1]
     assert commands[1] in (ROOT / ".ci" / "run").read_text()
+
+
+def test_ci_installs_nothing_itself_so_the_readme_command_alone_must_pass():
+    lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    commands = [line for line in lines if line and not line.startswith("#")]
+    assert not [c for c in commands if re.search(r"\b(apt-get|apt|pip|dpkg|conda)\b", c)], commands
+    assert commands[-1] == "./tasks test"
+
+
+def test_the_test_task_installs_what_the_tests_call():
+    tasks = (ROOT / "tasks").read_text()
+    for probe, package in [("chromium", "chromium"), ("pdftotext", "poppler-utils"),
+                           ("libharfbuzz-subset.so.0", "libharfbuzz-subset0")]:
+        assert f'"{probe}|{package}"' in tasks

@@ -202,8 +202,7 @@ def _real_rows() -> list[dict]:
 
 def test_the_real_review_screening_passes_check():
     project = Project(ROOT)
-    if not any(project.notes_dir.glob("*.yml")):
-        pytest.skip("the review's notes are not written yet")
+    assert any(project.notes_dir.glob("*.yml"))
     ctx = Context(project)
     keys = set(ctx.notes) | ctx.notes.invalid
     assert screening.check(project, note_keys=keys, bib_keys=set(ctx.bibliography)) == []
