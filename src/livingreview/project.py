@@ -59,6 +59,21 @@ class Variant(BaseModel):
     parameters: Parameters = Field(default_factory=dict)
 
 
+class Limits(BaseModel):
+    """How long a report may run and how large an input file may be (``limits:`` in build.yml)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: seconds one code cell may run before its kernel is stopped and the report fails
+    cell_timeout: StrictInt = Field(default=300, ge=1)
+    #: seconds one report's notebook may run in all (kernel start included)
+    report_timeout: StrictInt = Field(default=1200, ge=1)
+    #: megabytes an input text file (note, hypothesis, YAML, CSV, notebook) may hold
+    file_mb: StrictInt = Field(default=4, ge=1)
+    #: megabytes a ``bib/*.bib`` file may hold
+    bib_mb: StrictInt = Field(default=64, ge=1)
+
+
 class BuildConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -69,6 +84,7 @@ class BuildConfig(BaseModel):
     variants: list[Variant]
     jobs: StrictInt | None = Field(default=None, ge=1)
     citation: dict = Field(default_factory=dict)
+    limits: Limits = Field(default_factory=Limits)
 
     @field_validator("variants")
     @classmethod
