@@ -7,6 +7,7 @@ Examples"); change a file with ``write`` or ``edit`` to make the case a test nee
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,6 +116,19 @@ findings:
     extracted_from: Roe 2018, Journal of Examples, results
 """
 
+#: the hypothesis's report notebook: a parameters cell that keeps the contract, and one call
+NOTEBOOK = json.dumps({
+    "nbformat": 4, "nbformat_minor": 5,
+    "metadata": {"kernelspec": {"name": "livingreview", "display_name": "Python 3 (livingreview)", "language": "python"}},
+    "cells": [
+        {"cell_type": "code", "id": "parameters", "metadata": {"tags": ["parameters"]}, "execution_count": None,
+         "outputs": [], "source": 'hypothesis = "example-fatigue"\nconditions = "all"\npem_required_only = False\n'
+                                   'year_from = None\nyear_to = None\ncitation_style = "apa"\n'},
+        {"cell_type": "code", "id": "body", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": "print(hypothesis)"},
+    ],
+}, indent=1) + "\n"
+
 SOURCE = "Doe and Roe (2020), an invented study.\n\nIn this example, the marker was “clearly higher” in patients’\nblood than in controls.\n"
 
 
@@ -158,6 +172,7 @@ def tiny_project(tmp_path: Path) -> TinyProject:
     tiny.write("reviews/hypotheses/example-fatigue.yml", HYPOTHESIS)
     tiny.write("reviews/notes/doe2020.yml", DOE2020)
     tiny.write("reviews/notes/roe2018.yml", ROE2018)
+    tiny.write("notebooks/example-fatigue.ipynb", NOTEBOOK)
     tiny.sources.mkdir()
     (tiny.sources / "doe2020.txt").write_text(SOURCE, encoding="utf-8")
     return tiny

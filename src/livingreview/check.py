@@ -133,9 +133,20 @@ def check_screening(ctx: Context) -> list[Diagnostic]:
     return screening_check(ctx.project, note_keys=set(ctx.notes) | ctx.notes.invalid, bib_keys=set(ctx.bibliography))
 
 
-#: the checks ``livingreview check`` runs, in order
-CHECKS: list[Check] = [check_config, check_bibliography, check_hypotheses, check_notes, check_references, check_quotes,
-                       check_synthesis, check_screening]
+def check_matrix(ctx: Context) -> list[Diagnostic]:
+    """The report matrix of reviews/build.yml and its notebooks, as ``build`` plans it before any kernel."""
+    from .build.plan import plan_matrix
+
+    if ctx.config is None or ctx.hypotheses.invalid:  # already reported; the matrix cannot be planned
+        return []
+    return plan_matrix(ctx.project, {k: v.value for k, v in ctx.hypotheses.items()})[1]
+
+
+#: what a review must pass to load (``livingreview.load``, in a kernel as in the build)
+REVIEW_CHECKS: list[Check] = [check_config, check_bibliography, check_hypotheses, check_notes, check_references,
+                              check_quotes, check_synthesis, check_screening]
+#: the checks ``livingreview check`` runs, in order: the review's, then the build matrix and its notebooks
+CHECKS: list[Check] = [*REVIEW_CHECKS, check_matrix]
 
 
 @contextmanager
@@ -157,11 +168,11 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def collect(project: Project, sources: Path | None = None, checks: Sequence[Check] | None = None) -> tuple[Context, list[Diagnostic]]:
-    """Run *checks* (default :data:`CHECKS`); return the context and every diagnostic, sorted."""
+    """Run *checks* (default :data:`REVIEW_CHECKS`); return the context and every diagnostic, sorted."""
     ctx = Context(project, Path(sources) if sources is not None else None)
     found: set[Diagnostic] = set()
     with _cyclic_gc_paused():
-        for check in CHECKS if checks is None else checks:
+        for check in REVIEW_CHECKS if checks is None else checks:
             found.update(check(ctx))
     return ctx, sorted(found)
 
@@ -212,7 +223,7 @@ def run(project: Project, *, sources: Path | None = None, strict: bool = False, 
         out: TextIO | None = None) -> int:
     """Check everything; with *sources*, verify quotes against them and rewrite the quote record."""
     out = out or sys.stdout
-    ctx, diagnostics = collect(project, sources)
+    ctx, diagnostics = collect(project, sources, CHECKS)
     if ctx.sources is not None and ctx.sources.is_dir():
         quotes.write_record(project, ctx.quotes.record)
     code = exit_code(diagnostics, strict)

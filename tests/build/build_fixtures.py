@@ -120,9 +120,9 @@ sel = livingreview.load().select(hypothesis, conditions=conditions, pem_required
 print(hypothesis, len(sel.evidence), "findings from", ", ".join(sorted(sel.notes)))"""
 
 
-def notebook(extra: str | None = None) -> nbformat.NotebookNode:
-    """The report notebook: prose, a ``parameters`` cell, a cell that selects and prints."""
-    params = nbformat.v4.new_code_cell('hypothesis = "alpha"\nconditions = "all"\npem_required_only = False\n'
+def notebook(extra: str | None = None, hypothesis: str = "alpha") -> nbformat.NotebookNode:
+    """The report notebook of *hypothesis*: prose, a ``parameters`` cell, a cell that selects and prints."""
+    params = nbformat.v4.new_code_cell(f'hypothesis = "{hypothesis}"\nconditions = "all"\npem_required_only = False\n'
                                        'year_from = None\nyear_to = None\ncitation_style = "apa"')
     params.metadata["tags"] = ["parameters"]
     cells = [nbformat.v4.new_markdown_cell("# An example report\n\nProse by the authors."), params,
@@ -149,7 +149,7 @@ def make_project(root: Path) -> Project:
     shutil.copyfile(CERTAINTY, root / "reviews" / "certainty.yml")
     (root / "notebooks").mkdir()
     for hid in ("alpha", "beta"):
-        nbformat.write(notebook(), root / "notebooks" / f"{hid}.ipynb")
+        nbformat.write(notebook(hypothesis=hid), root / "notebooks" / f"{hid}.ipynb")
     return Project(root)
 
 

@@ -1,8 +1,9 @@
 """The report matrix: every hypothesis x every variant, with typed, validated parameters.
 
 Everything that can be wrong with the matrix is found here, before any kernel starts:
-an unknown or mistyped parameter (named, with the variant), a missing notebook, a notebook
-without a cell tagged ``parameters``, an ``--only`` filter that names nothing.
+an empty matrix, a hypothesis listed twice, an unknown or mistyped parameter (named, with the
+variant), a missing notebook, a notebook that breaks the parameter contract (:mod:`.contract`),
+an ``--only`` filter that names nothing.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import json
-
 from ..diagnostics import Diagnostic, closest, error
 from ..errors import ConfigError
 from ..notes.model import Hypothesis
 from ..project import BuildConfig, Project, ReportParameters, Variant, parameters_for
+from . import contract
 
 
 @dataclass(frozen=True)
@@ -71,21 +71,32 @@ def notebook_cells(path: Path) -> list[dict]:
 
 
 def cell_tags(cell: dict) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []))
+    metadata = cell.get("metadata", {}) if isinstance(cell, dict) else {}
+    tags = metadata.get("tags", []) if isinstance(metadata, dict) else []
+    return [t for t in tags if isinstance(t, str)] if isinstance(tags, list) else []
 
 
 def make_plan(project: Project, hypotheses: Mapping[str, Hypothesis]) -> list[Target]:
-    """The whole matrix in order (hypotheses, then variants); ConfigError listing every problem found.
+    """The whole matrix in order (hypotheses, then variants); ConfigError listing every error found.
 
     *hypotheses*: the review's, by id (``hypotheses: all`` in build.yml means every one of them)."""
+    targets, problems = plan_matrix(project, hypotheses)
+    errors = [d for d in problems if d.is_error]
+    if errors:
+        raise ConfigError(errors, summary="the report matrix is invalid; nothing was built")
+    return targets
+
+
+def plan_matrix(project: Project, hypotheses: Mapping[str, Hypothesis]) -> tuple[list[Target], list[Diagnostic]]:
+    """The matrix and every problem with it, warnings included (``livingreview check`` prints them all)."""
     config = project.config
     chosen, problems = _chosen_hypotheses(project, config, hypotheses)
     targets, more = _targets(project, config, chosen)
     problems += more
-    problems += _notebook_problems(project, sorted({t.notebook for t in targets}))
-    if problems:
-        raise ConfigError(problems, summary="the report matrix is invalid; nothing was built")
-    return targets
+    problems += _notebook_problems(project, {t.notebook: t.hypothesis.id for t in targets})
+    if not targets and not problems:
+        problems.append(_empty_matrix(project, config))
+    return targets, problems
 
 
 def _chosen_hypotheses(project: Project, config: BuildConfig, known: Mapping[str, Hypothesis]):
@@ -102,7 +113,20 @@ def _chosen_hypotheses(project: Project, config: BuildConfig, known: Mapping[str
               field="hypotheses", hint=closest(name, known))
         for i, name in enumerate(config.hypotheses) if name not in known
     ]
-    return [known[name] for name in config.hypotheses if name in known], problems
+    problems += [
+        error("BLD007", file, project.config_line("hypotheses", i), f"hypothesis '{name}' is listed twice",
+              field="hypotheses", hint="list each hypothesis once (its reports would overwrite each other)")
+        for i, name in enumerate(config.hypotheses) if name in config.hypotheses[:i]
+    ]
+    return [known[name] for name in dict.fromkeys(config.hypotheses) if name in known], problems
+
+
+def _empty_matrix(project: Project, config: BuildConfig) -> Diagnostic:
+    """Nothing to build is a mistake, not a reason to unpublish every report."""
+    what = "variants" if not config.variants else "hypotheses"
+    return error("BLD008", project.rel(project.config_path), project.config_line(what),
+                 f"the report matrix is empty: '{what}' lists none", field=what,
+                 hint="list at least one hypothesis and one variant (or 'hypotheses: all')")
 
 
 def _targets(project: Project, config: BuildConfig, hypotheses: Iterable[Hypothesis]):
@@ -120,9 +144,10 @@ def _targets(project: Project, config: BuildConfig, hypotheses: Iterable[Hypothe
     return targets, problems
 
 
-def _notebook_problems(project: Project, notebooks: Iterable[Path]) -> list[Diagnostic]:
+def _notebook_problems(project: Project, notebooks: Mapping[Path, str]) -> list[Diagnostic]:
+    """Missing, unreadable or contract-breaking notebooks (*notebooks*: path -> its hypothesis id)."""
     problems = []
-    for path in notebooks:
+    for path, hypothesis in sorted(notebooks.items()):
         rel = project.rel(path)
         if not path.is_file():
             problems.append(error("BLD002", rel, None, "the report notebook for this hypothesis is missing",
@@ -133,9 +158,7 @@ def _notebook_problems(project: Project, notebooks: Iterable[Path]) -> list[Diag
         except NotebookUnreadable as exc:
             problems.append(error("BLD003", rel, exc.line, str(exc)))
             continue
-        if not any("parameters" in cell_tags(cell) for cell in cells):
-            problems.append(error("BLD004", rel, None, "no cell is tagged 'parameters'",
-                                  hint="tag the first code cell 'parameters' so the build can set hypothesis and variant values"))
+        problems += contract.check_notebook(cells, file=rel, hypothesis=hypothesis)
     return problems
 
 
