@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="build only these reports (repeatable)")
     p.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip PDF rendering")
     p.add_argument("--outputs", type=Path, default=None, help="publish into this folder instead of outputs/")
+    p.add_argument("--strict", action="store_true",
+                   help="fail a report when a cell writes a warning or anything else to stderr, or when a rendered file "
+                        "would hold a path of the build machine (CI uses this)")
 
     p = sub.add_parser("new", help="scaffold reviews/notes/KEY.yml from a bibliography entry",
                        description="Create a note for the bibliography entry KEY with its fields prefilled and its sections empty.")
@@ -85,7 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             from .build import BuildOptions, run_build
 
             return run_build(project, BuildOptions(force=args.force, explain=args.explain, jobs=args.jobs, only=args.only,
-                                                   sources=args.sources, pdf=args.pdf, outputs=args.outputs))
+                                                   sources=args.sources, pdf=args.pdf, outputs=args.outputs,
+                                                   strict=args.strict))
         if args.command == "new":
             from .notes.scaffold import new_note
 

@@ -7,11 +7,8 @@ from pathlib import Path
 
 import nbformat
 from build_fixtures import notebook
-from papermill.exceptions import PapermillExecutionError
 
-import livingreview
 from livingreview.build import execute
-from livingreview.build.plan import make_plan
 
 
 def test_strip_papermill_removes_run_metadata_and_fixes_the_injected_id():
@@ -48,21 +45,3 @@ def test_process_context_sets_and_restores_cwd_and_environment(tmp_path, monkeyp
     assert os.getcwd() == cwd
     assert "SOURCE_DATE_EPOCH" not in os.environ
     assert os.environ["LIVINGREVIEW_SOURCES"] == "/elsewhere"
-
-
-def test_a_failure_names_report_cell_and_error(fresh, tmp_path):
-    target = make_plan(fresh, livingreview.load(fresh).hypotheses)[1]  # alpha/pem
-    job = execute.Job(target, tmp_path / "staged", pdf=False)
-    job.folder.mkdir()
-    executed = notebook("raise KeyError('x')")
-    executed.cells.insert(0, nbformat.v4.new_markdown_cell("An Exception was encountered"))
-    executed.cells[0].metadata["tags"] = ["papermill-error-cell-tag"]
-    injected = nbformat.v4.new_code_cell("# Parameters")
-    injected.id = "random"
-    executed.cells.insert(3, injected)
-    nbformat.write(executed, job.folder / execute.NOTEBOOK)
-    nbformat.write(notebook("raise KeyError('x')"), target.notebook)
-    exc = PapermillExecutionError(cell_index=4, exec_count=3, source="raise KeyError('x')", ename="KeyError",
-                                  evalue="'x'", traceback=[])
-    assert execute.describe_failure(job, exc, fresh.root) == "alpha/pem: cell 4 (id cell-3) of notebooks/alpha.ipynb raised KeyError: 'x'"
-    assert execute.describe_failure(job, RuntimeError("kernel died"), fresh.root) == "alpha/pem: RuntimeError: kernel died"

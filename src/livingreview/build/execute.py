@@ -6,6 +6,13 @@ a random id; both are removed/fixed here. ``record_timing=False`` keeps ``metada
 out. Kernels get ``SOURCE_DATE_EPOCH`` so Matplotlib's SVG ``<dc:date>`` is fixed; the report
 functions set the Styler uuid and ``svg.hashsalt``.
 
+Time limits, the kernel's shutdown and failure descriptions are the papermill adapter's
+(:mod:`.engine`). After a notebook runs, warnings and other stderr or error output of its cells
+are never published: under ``--strict`` they fail the report, otherwise they are removed from
+the report and listed as the build's warnings. A rendered file that contains a path of the build
+machine (the project folder, the home or the temporary folder) fails the report under
+``--strict`` and is a warning otherwise.
+
 Papermill changes the process working directory while a notebook runs; the pool therefore
 runs with the working directory already set to the project root (the same value every
 thread sets), and with the kernel environment in ``os.environ`` for its duration.
@@ -24,18 +31,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import BuildFailed
-from .plan import Target
+from ..project import Limits
+from . import engine
+from .failure import CELL_OUTPUT, MACHINE_TRACE, RENDER_FAILED, Failure
+from .plan import Target, notebook_cells
 
 if TYPE_CHECKING:  # nbformat (and papermill) load only when a notebook runs: importing them takes ~1 s
     import nbformat
 
-KERNEL = "livingreview"
+KERNEL = engine.KERNEL
 #: the fixed id of the cell papermill injects (it would get a random one)
 INJECTED_ID = "injected-parameters"
 NOTEBOOK, HTML, PDF = "report.ipynb", "report.html", "report.pdf"
-#: kernels log only what is critical (otherwise each prints start-up and shutdown notices to stderr);
-#: an error in a cell is reported from the notebook, a dead kernel by papermill
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
 
 
 @dataclass(frozen=True)
@@ -45,18 +52,25 @@ class Job:
     target: Target
     folder: Path
     pdf: bool
+    limits: Limits = Limits()
+    strict: bool = False
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """How one job ended; every job starts exactly one kernel."""
+    """How one job ended (every job starts exactly one kernel); *warnings*: what was kept out of the report."""
 
     name: str
-    error: str | None = None
+    failure: Failure | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return self.error is None
+        return self.failure is None
+
+    @property
+    def error(self) -> str | None:
+        return None if self.failure is None else self.failure.message
 
 
 def check_kernel() -> None:
@@ -113,65 +127,129 @@ def strip_papermill(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def execute(job: Job, root: Path) -> nbformat.NotebookNode:
-    """Run the job's notebook with its parameters; the executed notebook (stripped) is written too."""
-    import nbformat
-    import papermill
-
-    out = job.folder / NOTEBOOK
-    nb = papermill.execute_notebook(
-        str(job.target.notebook), str(out), parameters=job.target.parameters.model_dump(), kernel_name=KERNEL,
-        cwd=str(root), record_timing=False, progress_bar=False, request_save_on_cell_execute=False,
-        extra_arguments=KERNEL_ARGUMENTS,
-    )
-    nb = strip_papermill(nb)
-    nbformat.write(nb, out)
-    return nb
+def execute(job: Job, root: Path, watch: engine.Watch) -> nbformat.NotebookNode:
+    """Run the job's notebook with its parameters under *watch*'s time limits."""
+    return engine.run(job.target.notebook, job.folder / NOTEBOOK, parameters=job.target.parameters.model_dump(),
+                      cwd=root, watch=watch)
 
 
-def describe_failure(job: Job, exc: Exception, root: Path) -> str:
-    """Hypothesis, variant, cell (position and id in the author's notebook) and the error, on one line."""
-    from papermill.exceptions import PapermillExecutionError
+def cell_output_problems(nb: nbformat.NotebookNode, author_cells: list[dict]) -> list[tuple[dict, str]]:
+    """(where, what) for every stderr stream (warnings included) and error output of a code cell;
+    *where* is the cell's number from 1 in the author's notebook and its id."""
+    ids = [c.get("id") for c in author_cells if isinstance(c, dict)]
+    found = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                what = f"wrote to stderr: {_first_line(output.get('text', ''))}"
+            elif output.get("output_type") == "error":
+                what = f"has an error output: {output.get('ename')}: {output.get('evalue')}"
+            else:
+                continue
+            number = ids.index(cell.get("id")) + 1 if cell.get("id") in ids else None
+            found.append(({"cell": number, "cell_id": cell.get("id")}, what))
+    return found
 
-    where = f"{job.target.hypothesis.id}/{job.target.variant.name}"
-    if isinstance(exc, PapermillExecutionError):
-        notebook = job.target.notebook.relative_to(root).as_posix()
-        return f"{where}: {_failed_cell(job, exc.cell_index)} of {notebook} raised {exc.ename}: {exc.evalue}"
-    return f"{where}: {type(exc).__name__}: {exc}"
+
+def _first_line(text) -> str:
+    text = text if isinstance(text, str) else "".join(text)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return (lines[0] if lines else "(blank)") + (f" (and {len(lines) - 1} more lines)" if len(lines) > 1 else "")
 
 
-def _failed_cell(job: Job, index: int) -> str:
-    """"cell N (id X)": N counts from 1 in the author's notebook (papermill's *index* counts its injected cell)."""
-    import nbformat
-    from papermill.execute import ERROR_MARKER_TAG
+def remove_cell_problems(nb: nbformat.NotebookNode) -> None:
+    """Drop stderr streams and error outputs from every cell (they are reported instead)."""
+    for cell in nb.cells:
+        if "outputs" in cell:
+            cell.outputs = [o for o in cell.outputs
+                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                            and o.get("output_type") != "error"]
 
+
+def machine_markers(root: Path) -> list[str]:
+    """Paths of the build machine that must never reach a published file."""
+    import tempfile
+
+    markers = {str(root), str(Path(root).resolve()), tempfile.gettempdir().rstrip("/") + "/"}
+    home = os.path.expanduser("~")
+    if home not in ("", "/"):
+        markers.add(home.rstrip("/") + "/")
+    return sorted(m for m in markers if len(m) > 2)
+
+
+def machine_traces(texts: dict[str, str], markers: list[str]) -> list[str]:
+    """"report.html holds /home/alice/" for every marker found in a file's text (the longest, where one
+    found marker contains another, e.g. a project folder under the temporary folder)."""
+    out = []
+    for name, text in texts.items():
+        found = [m for m in markers if m in text]
+        out += [f"{name} holds {m}" for m in found if not any(m != other and m in other for other in found)]
+    return out
+
+
+def _where(job: Job, root: Path) -> tuple[str, list[dict]]:
+    notebook = job.target.notebook.relative_to(root).as_posix()
     try:
-        executed = [c for c in nbformat.read(job.folder / NOTEBOOK, as_version=4).cells
-                    if ERROR_MARKER_TAG not in c.metadata.get("tags", [])]
-        cell_id = executed[index].get("id")
-        ids = [c.get("id") for c in nbformat.read(job.target.notebook, as_version=4).cells]
-    except (OSError, ValueError, IndexError):
-        return f"cell {index}"
-    return f"cell {ids.index(cell_id) + 1} (id {cell_id})" if cell_id in ids else f"cell {index} (id {cell_id})"
+        return notebook, notebook_cells(job.target.notebook)
+    except ValueError:  # read before the kernel started; if it no longer reads, cells are unnamed
+        return notebook, []
 
 
 def build_one(job: Job, root: Path) -> Outcome:
     """Execute, then render HTML (and PDF) into the job's folder; failures become an Outcome."""
+    import nbformat
+
     from ..report.render import render_html, render_pdf
 
     job.folder.mkdir(parents=True, exist_ok=True)
+    name = job.target.name
+    watch = engine.Watch(cell_timeout=job.limits.cell_timeout, report_timeout=job.limits.report_timeout)
     try:
-        nb = execute(job, root)
+        nb = execute(job, root, watch)
     except Exception as exc:  # one report's failure must not stop the others
-        return Outcome(job.target.name, error=describe_failure(job, exc, root))
+        notebook, cells = _where(job, root)
+        failed = engine.failure(exc, watch=watch, report=name, notebook=notebook, author_cells=cells)
+        stopped = engine.stopped_notebook(watch, failed.message)
+        if stopped is not None and not (job.folder / NOTEBOOK).exists():
+            nbformat.write(strip_papermill(stopped), job.folder / NOTEBOOK)
+        return Outcome(name, failure=failed)
+    notebook, cells = _where(job, root)
+    warnings = []
+    problems = cell_output_problems(nb, cells)
+    if problems and job.strict:
+        at, what = problems[0]
+        more = f" ({len(problems) - 1} more such outputs)" if len(problems) > 1 else ""
+        cell = f"cell {at['cell']} (id {at['cell_id']})" if at["cell"] else f"the cell with id {at['cell_id']}"
+        nbformat.write(strip_papermill(nb), job.folder / NOTEBOOK)
+        return Outcome(name, failure=Failure(CELL_OUTPUT, f"{name}: {cell} of {notebook} {what}{more} (--strict)",
+                                             notebook=notebook, **at))
+    if problems:
+        remove_cell_problems(nb)
+        warnings += [f"{name}: cell {at['cell']} (id {at['cell_id']}) of {notebook} {what}; left out of the report"
+                     for at, what in problems]
+    nb = strip_papermill(nb)
+    nbformat.write(nb, job.folder / NOTEBOOK)
     try:
         html = render_html(nb, title=job.target.title)
+    except Exception as exc:  # noqa: BLE001 - reported per report, as above
+        return Outcome(name, failure=_render_failed(name, notebook, exc))
+    traces = machine_traces({NOTEBOOK: nbformat.writes(nb), HTML: html}, machine_markers(root))
+    if traces and job.strict:
+        return Outcome(name, failure=Failure(MACHINE_TRACE, f"{name}: {'; '.join(traces)}: a path of the build machine "
+                                             "would be published (--strict)", notebook=notebook))
+    warnings += [f"{name}: {t}, a path of the build machine" for t in traces]
+    try:
         (job.folder / HTML).write_text(html, encoding="utf-8")
         if job.pdf:
             (job.folder / PDF).write_bytes(render_pdf(html))
     except Exception as exc:  # noqa: BLE001 - reported per report, as above
-        return Outcome(job.target.name, error=f"{job.target.name}: rendering failed: {type(exc).__name__}: {exc}")
-    return Outcome(job.target.name)
+        return Outcome(name, failure=_render_failed(name, notebook, exc))
+    return Outcome(name, warnings=tuple(warnings))
+
+
+def _render_failed(name: str, notebook: str, exc: Exception) -> Failure:
+    return Failure(RENDER_FAILED, f"{name}: rendering failed: {type(exc).__name__}: {exc}", notebook=notebook,
+                   ename=type(exc).__name__, evalue=str(exc))
 
 
 def run_jobs(jobs: Sequence[Job], *, root: Path, workers: int, env: dict[str, str | None]) -> list[Outcome]:

@@ -15,3 +15,4 @@ class BuildOptions:
     sources: Path | None = None
     pdf: bool = True
     outputs: Path | None = None
+    strict: bool = False

@@ -33,10 +33,30 @@ from ..errors import LivingReviewError
 
 STAGING_PREFIX = ".staging-"
 TRASH = ".trash"
+#: where a failed report's staging folder (its executed notebook and data) is kept; never published
+FAILED = ".failed"
 
 
 class OutputsBusy(LivingReviewError):
     """Another build is publishing into the same outputs folder."""
+
+
+class OutputsUnwritable(LivingReviewError):
+    """The outputs folder (or something in it) cannot be written: read-only, full, or not a folder."""
+
+
+@contextmanager
+def writing(outputs: Path) -> Iterator[None]:
+    """Turn a failure to write inside *outputs* into :class:`OutputsUnwritable` naming the path; any other
+    OSError is not the outputs folder's and propagates."""
+    try:
+        yield
+    except OSError as exc:
+        path = Path(exc.filename) if isinstance(exc.filename, str) else None
+        if path is None or not (path == outputs or outputs in path.parents):
+            raise
+        raise OutputsUnwritable(f"cannot write {path}: {exc.strerror or exc}; the previous outputs are unchanged — "
+                                f"make {outputs} writable (or pass --outputs DIR)") from None
 
 
 @contextmanager
@@ -158,3 +178,28 @@ def publish(staging: Staging, names: Sequence[str]) -> None:
         for step in reversed(done):
             _undo(step)
         raise
+
+
+def failed_notebook(name: str) -> str:
+    """Where report *name*'s executed notebook is kept when it fails, relative to the outputs folder."""
+    return f"{FAILED}/{name}/report.ipynb"
+
+
+def keep_failed(staging: Staging, name: str) -> None:
+    """Move report *name*'s staging folder to ``outputs/.failed/<name>/``, replacing an earlier one."""
+    kept = staging.outputs / FAILED / name
+    shutil.rmtree(kept, ignore_errors=True)
+    if (staging / name).is_dir():
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(staging / name, kept)
+
+
+def clear_failed(outputs: Path, name: str) -> None:
+    """Forget what a failed build of report *name* left (and folders left empty)."""
+    kept = outputs / FAILED / name
+    shutil.rmtree(kept, ignore_errors=True)
+    for folder in (kept.parent, outputs / FAILED):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty, or not there
+            pass

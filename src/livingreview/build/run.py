@@ -127,7 +127,7 @@ def run_build(project: Project, options: BuildOptions) -> int:
     if options.explain:
         explain(plan_reports(review, targets, manifest.read(outputs), outputs, options))
         return 0
-    with publish.exclusive(outputs):
+    with publish.writing(outputs), publish.exclusive(outputs):
         for name in publish.recover(outputs):
             print(f"restored {name}: a previous build was interrupted while publishing it")
         previous = manifest.read(outputs)
@@ -144,13 +144,24 @@ def run_build(project: Project, options: BuildOptions) -> int:
         try:
             outcomes = execute_reports(project, options, [p for p in planned if p.reasons], staging, jobs)
             failed = {o.name: o.error for o in outcomes if not o.ok}
+            keep_failed(staging, outcomes)
             notes = publish_outputs(project, matrix, [p for p in planned if status(p, failed) == "built"], previous,
                                     staging, build_report(planned, outcomes, failed), review.question_register,
                                     tree=None if failed else tree)
         finally:
             staging.discard()
-    print_summary(planned, failed, kernels=len(outcomes), outputs=outputs, notes=notes)
+    print_summary(planned, failed, kernels=len(outcomes), outputs=outputs, notes=notes, outcomes=outcomes)
     return 2 if failed else 0
+
+
+def keep_failed(staging: publish.Staging, outcomes: list[execute.Outcome]) -> None:
+    """A failed report's executed notebook stays inspectable under outputs/.failed/; a report that
+    built clears what an earlier failure left there."""
+    for outcome in outcomes:
+        if outcome.ok:
+            publish.clear_failed(staging.outputs, outcome.name)
+        else:
+            publish.keep_failed(staging, outcome.name)
 
 
 def top_files_intact(outputs: Path, previous: dict, matrix: list[Target]) -> bool:
@@ -174,7 +185,8 @@ def execute_reports(project: Project, options: BuildOptions, todo: list[Planned]
         bundle.write_bundle(staging / p.name, p.target, p.bundle)
     env = execute.kernel_environment(project.root, source_date_epoch=fingerprint.source_date_epoch(project.root),
                                      sources=options.sources)
-    return execute.run_jobs([execute.Job(p.target, staging / p.name, options.pdf) for p in todo],
+    limits = project.config.limits
+    return execute.run_jobs([execute.Job(p.target, staging / p.name, options.pdf, limits, options.strict) for p in todo],
                             root=project.root, workers=jobs, env=env)
 
 
@@ -237,21 +249,33 @@ def stage_file(staging: publish.Staging, name: str, data: bytes) -> bool:
 def build_report(planned: list[Planned], outcomes: list[execute.Outcome], failed: dict[str, str]) -> bytes:
     """``build-report.json``: what this build did per report, and how many kernels it started."""
     reports = {}
+    ended = {o.name: o for o in outcomes}
     for p in planned:
         reports[p.name] = {"status": status(p, failed)}
         if p.reasons:
             reports[p.name]["reasons"] = p.reasons
         if p.name in failed:
             reports[p.name]["error"] = failed[p.name]
+        outcome = ended.get(p.name)
+        if outcome is not None and outcome.failure is not None:
+            reports[p.name]["diagnostic"] = {**outcome.failure.as_dict(), "executed": publish.failed_notebook(p.name)}
+        if outcome is not None and outcome.warnings:
+            reports[p.name]["warnings"] = list(outcome.warnings)
     return bundle.dumps({"schema": BUILD_REPORT_SCHEMA, "kernels_started": len(outcomes),
                          "reports": reports})
 
 
-def print_summary(planned: list[Planned], failed: dict[str, str], *, kernels: int, outputs: Path, notes: list[str]) -> None:
+def print_summary(planned: list[Planned], failed: dict[str, str], *, kernels: int, outputs: Path, notes: list[str],
+                  outcomes: list[execute.Outcome] = ()) -> None:
     for p in planned:
         state = status(p, failed)
         detail = {"reused": p.name, "failed": failed.get(p.name), "built": f"{p.name} ({'; '.join(p.reasons)})"}[state]
         print(f"{state:7} {detail}")
+        if state == "failed":
+            print(f"        the executed notebook is kept in {outputs.name}/{publish.failed_notebook(p.name)}")
+    for outcome in outcomes:
+        for warning in outcome.warnings:
+            print(f"warning {warning}")
     for note in notes:
         print(note)
     counts = Counter(status(p, failed) for p in planned)

@@ -1,0 +1,145 @@
+"""The papermill adapter: run one report notebook under time limits, and say exactly how it failed.
+
+papermill runs the notebook through an *engine*; this module registers one (``livingreview``)
+that is papermill's own nbclient engine with three additions:
+
+* a :class:`Watch` is nbclient's ``timeout_func``: called as each code cell starts, it records the
+  cell and allows it the smaller of the cell limit and what is left of the report's limit, so an
+  endless cell or an endless notebook is stopped (nbclient raises ``CellTimeoutError``);
+* the kernel is shut down at once when the notebook ends or is stopped (a busy kernel would
+  ignore a polite shutdown request);
+* the notebook being executed is kept, so a report stopped by a time limit or a dying kernel still
+  leaves the executed notebook behind, with papermill's error marker, to inspect.
+
+Any failure becomes a :class:`Failure`: a code, the notebook, the cell (number from 1 in the
+author's notebook, and id), the exception's name and value, and the traceback.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+from .failure import (CELL_RAISED, CELL_TIMEOUT, EXECUTION_FAILED, KERNEL_DID_NOT_START, KERNEL_DIED, REPORT_TIMEOUT,
+                      Failure)
+
+ENGINE = "livingreview"
+KERNEL = "livingreview"
+#: kernels log only what is critical (otherwise each prints start-up and shutdown notices to stderr)
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+
+class Watch:
+    """nbclient's ``timeout_func``: the time each cell may take, and which cell is running."""
+
+    def __init__(self, *, cell_timeout: int, report_timeout: int, clock=time.monotonic):
+        self.cell_timeout, self.report_timeout, self.clock = cell_timeout, report_timeout, clock
+        self.deadline = clock() + report_timeout
+        self.cell = None  # the code cell started last
+        self.limit = "cell"  # which limit that cell runs under
+        self.notebook = None  # the notebook as executed so far (papermill's object)
+
+    def __call__(self, cell) -> int:
+        self.cell = cell
+        remaining = self.deadline - self.clock()
+        if remaining < self.cell_timeout:
+            self.limit = "report"
+            return max(1, math.ceil(remaining))
+        self.limit = "cell"
+        return self.cell_timeout
+
+
+def _engine_class():
+    from papermill.engines import NBClientEngine
+
+    class ReportEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, watch: Watch | None = None, **kwargs):
+            if watch is not None:
+                watch.notebook = nb_man.nb
+                kwargs["timeout_func"] = watch
+            return super().execute_managed_notebook(nb_man, kernel_name, shutdown_kernel="immediate", **kwargs)
+
+    return ReportEngine
+
+
+def register() -> None:
+    """Make the engine known to papermill (registering again replaces it)."""
+    from papermill.engines import papermill_engines
+
+    papermill_engines.register(ENGINE, _engine_class())
+
+
+def run(notebook: Path, output: Path, *, parameters: dict, cwd: Path, watch: Watch):
+    """Execute *notebook* with *parameters* into *output* (papermill writes it there when a cell raises)."""
+    import papermill
+
+    register()
+    return papermill.execute_notebook(
+        str(notebook), str(output), parameters=parameters, engine_name=ENGINE, kernel_name=KERNEL, cwd=str(cwd),
+        record_timing=False, progress_bar=False, request_save_on_cell_execute=False, extra_arguments=KERNEL_ARGUMENTS,
+        watch=watch,
+    )
+
+
+def _plain(lines) -> list[str]:
+    from nbconvert.filters.ansi import strip_ansi
+
+    return [strip_ansi(line) for line in lines or []]
+
+
+def where(watch: Watch, author_cells: list[dict]) -> tuple[int | None, str | None]:
+    """The running cell as (number from 1 in the author's notebook, id); papermill's injected cell shifts
+    positions but keeps the author's ids."""
+    cell = watch.cell
+    if cell is None:
+        return None, None
+    cell_id = cell.get("id")
+    ids = [c.get("id") for c in author_cells if isinstance(c, dict)]
+    return (ids.index(cell_id) + 1 if cell_id in ids else None), cell_id
+
+
+def failure(exc: BaseException, *, watch: Watch, report: str, notebook: str, author_cells: list[dict]) -> Failure:
+    """Describe *exc*, raised while report *report* (``hypothesis/variant``) ran *notebook*."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    number, cell_id = where(watch, author_cells)
+    cell = f"cell {number}" if number else "a cell"
+    cell += f" (id {cell_id})" if cell_id else ""
+    at = dict(notebook=notebook, cell=number, cell_id=cell_id)
+    if isinstance(exc, PapermillExecutionError):
+        return Failure(CELL_RAISED, f"{report}: {cell} of {notebook} raised {exc.ename}: {exc.evalue}", ename=exc.ename,
+                       evalue=exc.evalue, traceback=_plain(exc.traceback), **at)
+    if isinstance(exc, CellTimeoutError):
+        if watch.limit == "report":
+            what = f"the report's time limit of {watch.report_timeout} s ran out (limits.report_timeout in reviews/build.yml)"
+            code = REPORT_TIMEOUT
+        else:
+            what = f"it ran longer than {watch.cell_timeout} s (limits.cell_timeout in reviews/build.yml)"
+            code = CELL_TIMEOUT
+        return Failure(code, f"{report}: {cell} of {notebook} was stopped: {what}", ename=type(exc).__name__, **at)
+    name, value = type(exc).__name__, str(exc)
+    if isinstance(exc, DeadKernelError):
+        return Failure(KERNEL_DIED, f"{report}: the kernel died while {cell} of {notebook} ran ({name}: {value})",
+                       ename=name, evalue=value, **at)
+    if watch.cell is None:
+        return Failure(KERNEL_DID_NOT_START, f"{report}: the kernel for {notebook} did not start ({name}: {value})",
+                       ename=name, evalue=value, notebook=notebook)
+    return Failure(EXECUTION_FAILED, f"{report}: running {cell} of {notebook} failed ({name}: {value})",
+                   ename=name, evalue=value, **at)
+
+
+def stopped_notebook(watch: Watch, message: str):
+    """The notebook as far as it ran, with papermill's error marker on top, for a failure that left none."""
+    import nbformat
+    from papermill.execute import ERROR_MARKER_TAG
+
+    nb = watch.notebook
+    if nb is None:
+        return None
+    if not any(ERROR_MARKER_TAG in c.metadata.get("tags", []) for c in nb.cells):
+        marker = nbformat.v4.new_markdown_cell(f"**The build stopped this notebook.** {message}")
+        marker.metadata["tags"] = [ERROR_MARKER_TAG]
+        nb.cells.insert(0, marker)
+    return nb
