@@ -172,10 +172,10 @@ def test_two_builds_from_the_same_inputs_are_byte_identical(tmp_path):
 
 
 def test_the_real_review_builds(tmp_path):
-    """One build of the repository's own review (every report, no PDF), checked against its data."""
+    """One strict build of the repository's own review (every report, no PDF), checked against its data."""
     project = Project(Path(__file__).resolve().parents[2])
     out = tmp_path / "outputs"
-    assert build(project, outputs=out) == 0
+    assert build(project, outputs=out, strict=True) == 0
     report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
     review = livingreview.load(project)
     names = [f"{h}/{v.name}" for h in sorted(review.hypotheses) for v in project.config.variants]
