@@ -3,7 +3,9 @@
 The history is data (``outputs/changelog.json``, newest entry first); the Markdown file and
 the index section are two renderings of it. An entry is added only when some report's
 evidence changed: works added or removed, findings whose direction changed, questions opened
-or closed. Its date is the build date (the commit's, or ``SOURCE_DATE_EPOCH``), never the clock.
+or closed, question statuses in the register. Its date is the build date (the commit's, or
+``SOURCE_DATE_EPOCH``), never the clock; it names the commit and whether the tree had
+uncommitted changes.
 """
 
 from __future__ import annotations
@@ -83,11 +85,14 @@ def read_history(outputs: Path) -> list[dict]:
     return data.get("entries", []) if isinstance(data, dict) and data.get("schema") == SCHEMA else []
 
 
-def add_entry(history: list[dict], changes: list[dict], *, date: str, commit: str | None) -> list[dict]:
-    """*history* with a new first entry for *changes* (unchanged when there are none)."""
+def add_entry(history: list[dict], changes: list[dict], *, date: str, commit: str | None,
+              uncommitted: bool = False) -> list[dict]:
+    """*history* with a new first entry for *changes* (unchanged when there are none); *uncommitted*:
+    the build read uncommitted changes (the entry says so)."""
     if not changes:
         return history
-    entry = {"date": date, "commit": commit, "changes": sorted(changes, key=lambda c: c["report"])}
+    entry = {"date": date, "commit": commit, "uncommitted_changes": uncommitted,
+             "changes": sorted(changes, key=lambda c: c["report"])}
     return [entry, *history]
 
 
@@ -118,7 +123,10 @@ def _count(n: int, noun: str) -> str:
 
 
 def _heading(entry: dict) -> str:
-    return entry["date"] + (f" (commit {entry['commit'][:12]})" if entry.get("commit") else "")
+    facts = [f"commit {entry['commit'][:12]}"] if entry.get("commit") else []
+    if entry.get("uncommitted_changes"):
+        facts.append("with uncommitted changes")
+    return entry["date"] + (f" ({', '.join(facts)})" if facts else "")
 
 
 def to_markdown(history: list[dict]) -> str:

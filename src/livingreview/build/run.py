@@ -202,7 +202,8 @@ def top_files(project: Project, matrix: list[Target], built: list[Planned], next
     if status_changes := changelog.compare_register(changelog.read_register(outputs / "open-questions.json"), register):
         changes.append(status_changes)
     date = fingerprint.build_date(project.root)
-    history = changelog.add_entry(changelog.read_history(outputs), changes, date=date, commit=fingerprint.git_commit(project.root))
+    history = changelog.add_entry(changelog.read_history(outputs), changes, date=date, commit=fingerprint.git_commit(project.root),
+                                  uncommitted=fingerprint.git_dirty(project.root))
     sections, notes = index.extra_sections(project)
     page = index.render_index(config=project.config, build_date=date, hypotheses={t.hypothesis.id: t.hypothesis.title for t in matrix},
                               manifest=next_, sections=[*sections, register_section(register),
