@@ -54,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="build only these reports (repeatable)")
     p.add_argument("--no-pdf", dest="pdf", action="store_false", help="skip PDF rendering")
     p.add_argument("--outputs", type=Path, default=None, help="publish into this folder instead of outputs/")
+    p.add_argument("--previous", type=Path, default=None, metavar="DIR",
+                   help="the previous build to list changes against: a published outputs folder (its manifest.json, "
+                        "report data and changelog.json; only read, never written). The changelog compares the evidence "
+                        "and question statuses with DIR's and continues DIR's history. Default: the outputs folder being "
+                        "written. Use it where the outputs folder starts empty, as in CI.")
 
     p = sub.add_parser("new", help="scaffold reviews/notes/KEY.yml from a bibliography entry",
                        description="Create a note for the bibliography entry KEY with its fields prefilled and its sections empty.")
@@ -85,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
             from .build import BuildOptions, run_build
 
             return run_build(project, BuildOptions(force=args.force, explain=args.explain, jobs=args.jobs, only=args.only,
-                                                   sources=args.sources, pdf=args.pdf, outputs=args.outputs))
+                                                   sources=args.sources, pdf=args.pdf, outputs=args.outputs,
+                                                   previous=args.previous))
         if args.command == "new":
             from .notes.scaffold import new_note
 

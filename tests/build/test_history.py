@@ -1,8 +1,10 @@
-"""Builds from uncommitted changes say so, in the changelog and in the reports, until they are committed
-(a fictional project in a git repository of its own)."""
+"""The changelog's previous build: the outputs folder itself, or a published folder named by
+``--previous`` (CI starts from an empty outputs folder); and builds from uncommitted changes."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -12,15 +14,87 @@ import nbformat
 import pytest
 from build_fixtures import build, edit, make_project, notebook
 
+from livingreview import fingerprint
 from livingreview.build import changelog, shortcut
 from livingreview.build.options import BuildOptions
+from livingreview.cli import main
 
 pytestmark = pytest.mark.slow
+
+
+def checksums(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): fingerprint.sha256_file(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def history(outputs: Path) -> list[dict]:
     return json.loads((outputs / changelog.JSON_NAME).read_text(encoding="utf-8"))["entries"]
 
+
+def cli(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        code = main(list(args))
+    return code, out.getvalue()
+
+
+def test_a_build_into_an_empty_folder_lists_the_changes_since_the_previous_published_one(built, tmp_path):
+    previous, fresh_outputs = built.outputs_dir, tmp_path / "ci-outputs"
+    before = checksums(previous)
+    edit(built.notes_dir / "poe2019.yml", "direction: contradicts", "direction: supports")
+    assert build(built, outputs=fresh_outputs, previous=previous) == 0
+    assert checksums(previous) == before, "the previous build was written to"
+    text = (fresh_outputs / changelog.MD_NAME).read_text(encoding="utf-8")
+    newest = text.split("\n## ")[1]
+    assert "### beta/all\n\n- Direction changed: poe2019#f1 contradicts → supports\n" in newest
+    assert "### beta/pem\n\n- Direction changed: poe2019#f1 contradicts → supports\n" in newest
+    assert "First build" not in newest and "alpha/" not in newest  # alpha's evidence is as published
+    entries = history(fresh_outputs)
+    assert entries[1:] == history(previous)  # the published history goes on
+    assert [c["report"] for c in entries[0]["changes"]] == ["beta/all", "beta/pem"]
+
+
+def test_without_previous_an_empty_outputs_folder_is_a_first_build(built, tmp_path):
+    assert build(built, outputs=tmp_path / "elsewhere", only=["alpha/pem"]) == 0
+    assert history(tmp_path / "elsewhere")[0]["changes"] == [
+        {"report": "alpha/pem", "first": True, "works": 1, "findings": 1, "questions": 1}]
+
+
+def test_previous_is_compared_even_when_nothing_needs_building(built, tmp_path):
+    """Every report is reused, but the folder named by --previous differs: its changes are listed."""
+    older = tmp_path / "older"
+    assert build(built, outputs=older, only=["beta/all"]) == 0  # a first build of beta/all only
+    edit(built.notes_dir / "poe2019.yml", "direction: contradicts", "direction: neutral")
+    assert build(built) == 0
+    assert build(built, previous=older) == 0
+    assert json.loads((built.outputs_dir / "build-report.json").read_text(encoding="utf-8"))["kernels_started"] == 0
+    changes = {c["report"]: c for c in history(built.outputs_dir)[0]["changes"]}
+    assert changes["beta/all"]["directions_changed"] == [{"finding": "poe2019#f1", "from": "contradicts", "to": "neutral"}]
+    assert changes["alpha/all"]["first"] is True  # not in the older build
+
+
+BROKEN_MANIFEST = '{\n  "schema": "livingreview/manifest@1",\n  "files": {\n    "a": "1",\n  }\n}\n'  # a comma too many
+
+
+@pytest.mark.parametrize("make", ["nothing", "empty folder", "file", "broken manifest", "other JSON"])
+def test_previous_must_be_a_published_outputs_folder(fresh, tmp_path, make):
+    folder = tmp_path / "previous"
+    if make == "file":
+        folder.write_text("not a folder\n", encoding="utf-8")
+    elif make != "nothing":
+        folder.mkdir()
+    if make in ("broken manifest", "other JSON"):
+        (folder / "manifest.json").write_text(BROKEN_MANIFEST if make == "broken manifest" else "[]\n", encoding="utf-8")
+    code, out = cli("--root", str(fresh.root), "build", "--no-pdf", "--previous", str(folder))
+    assert code == 2, out
+    expected = {"nothing": f"--previous {folder}: no such folder", "file": f"--previous {folder}: is a file, not a folder",
+                "empty folder": f"--previous {folder}: holds no manifest.json",
+                "broken manifest": f"--previous {folder / 'manifest.json'}:5: not valid JSON",
+                "other JSON": f"--previous {folder / 'manifest.json'}: not a livingreview manifest"}[make]
+    assert expected in out
+    assert not fresh.outputs_dir.exists(), "a build started although --previous was wrong"
+
+
+# --- builds from uncommitted changes (a fictional project in a git repository of its own) ---
 
 GIT_ENV = {"GIT_AUTHOR_NAME": "Jane Doe", "GIT_AUTHOR_EMAIL": "jane@example.invalid", "GIT_COMMITTER_NAME": "Jane Doe",
            "GIT_COMMITTER_EMAIL": "jane@example.invalid", "GIT_AUTHOR_DATE": "2024-05-01T12:00:00Z",

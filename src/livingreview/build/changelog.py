@@ -6,19 +6,52 @@ evidence changed: works added or removed, findings whose direction changed, ques
 or closed, question statuses in the register. Its date is the build date (the commit's, or
 ``SOURCE_DATE_EPOCH``), never the clock; it names the commit and whether the tree had
 uncommitted changes.
+
+The previous build is a published outputs folder: the one being written, or the one
+``build --previous DIR`` names (in CI, where the outputs folder starts empty). Its report data,
+register and ``changelog.json`` are read, never written.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from html import escape
 from pathlib import Path
 
+from ..errors import LivingReviewError
+from . import manifest
 from .bundle import Bundle, dumps
 
 SCHEMA = "livingreview/changelog@1"
 JSON_NAME = "changelog.json"
 MD_NAME = "CHANGELOG.md"
+
+
+class PreviousOutputsInvalid(LivingReviewError):
+    """``--previous`` names a folder that is not a published outputs folder."""
+
+
+def previous_outputs(folder: Path) -> Path:
+    """*folder*, once it is known to be a published outputs folder (it holds a livingreview
+    ``manifest.json``); :class:`PreviousOutputsInvalid` naming it otherwise."""
+    if not folder.exists():
+        raise PreviousOutputsInvalid(f"--previous {folder}: no such folder")
+    if not folder.is_dir():
+        raise PreviousOutputsInvalid(f"--previous {folder}: is a file, not a folder")
+    path = folder / manifest.NAME
+    if not path.is_file():
+        raise PreviousOutputsInvalid(f"--previous {folder}: holds no {manifest.NAME}, so it is not an outputs folder "
+                                     "`livingreview build` published")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise PreviousOutputsInvalid(f"--previous {path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PreviousOutputsInvalid(f"--previous {path}: cannot be read ({exc})") from None
+    if not isinstance(data, dict) or data.get("schema") != manifest.SCHEMA:
+        raise PreviousOutputsInvalid(f"--previous {path}: not a livingreview manifest (schema {manifest.SCHEMA})")
+    return folder.resolve()  # read after the kernels ran, which move the working directory for a while
 
 
 def read_published(folder: Path) -> Bundle | None:
@@ -56,6 +89,8 @@ def compare(name: str, old: Bundle | None, new: Bundle) -> dict | None:
 
 
 REGISTER = "open-question register"
+#: the register's data in an outputs folder
+REGISTER_JSON = "open-questions.json"
 
 
 def read_register(path: Path) -> list[dict] | None:
@@ -75,6 +110,14 @@ def compare_register(old_rows: list[dict] | None, register) -> dict | None:
         return None
     lines = diff_register(old_rows, register)
     return {"report": REGISTER, "status_changes": lines} if lines else None
+
+
+def changes_since(previous: Path, reports: Iterable[tuple[str, Bundle]], register) -> list[dict]:
+    """The changes from the build published in *previous* to *reports* (``(name, bundle)``) and *register*."""
+    changes = [c for name, made in reports if (c := compare(name, read_published(previous / name), made))]
+    if status_changes := compare_register(read_register(previous / REGISTER_JSON), register):
+        changes.append(status_changes)
+    return changes
 
 
 def read_history(outputs: Path) -> list[dict]:

@@ -15,3 +15,5 @@ class BuildOptions:
     sources: Path | None = None
     pdf: bool = True
     outputs: Path | None = None
+    #: a previous published outputs folder the changelog compares with (default: the outputs folder)
+    previous: Path | None = None

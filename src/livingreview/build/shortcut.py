@@ -44,8 +44,9 @@ def tree_fingerprint(project: Project, options: BuildOptions) -> str:
 
 
 def applies(options: BuildOptions) -> bool:
-    """The shortcut answers only a plain build of the whole matrix."""
-    return not (options.force or options.explain or options.only)
+    """The shortcut answers only a plain build of the whole matrix (with ``--previous`` the changelog
+    is compared afresh with another folder, so there is something to do)."""
+    return not (options.force or options.explain or options.only or options.previous is not None)
 
 
 def try_noop(project: Project, options: BuildOptions) -> int | None:
