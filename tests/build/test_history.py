@@ -75,10 +75,14 @@ def test_previous_is_compared_even_when_nothing_needs_building(built, tmp_path):
 BROKEN_MANIFEST = '{\n  "schema": "livingreview/manifest@1",\n  "files": {\n    "a": "1",\n  }\n}\n'  # a comma too many
 
 
-@pytest.mark.parametrize("make", ["nothing", "empty folder", "file", "broken manifest", "other JSON"])
+@pytest.mark.parametrize("make", ["nothing", "empty folder", "file", "broken manifest", "other JSON", "the outputs",
+                                  "around the outputs"])
 def test_previous_must_be_a_published_outputs_folder(fresh, tmp_path, make):
-    folder = tmp_path / "previous"
-    if make == "file":
+    folder = {"the outputs": fresh.outputs_dir, "around the outputs": fresh.root}.get(make, tmp_path / "previous")
+    if make in ("the outputs", "around the outputs"):
+        folder.mkdir(exist_ok=True)
+        (folder / "manifest.json").write_text('{"schema": "livingreview/manifest@1", "files": {}, "reports": {}}\n', encoding="utf-8")
+    elif make == "file":
         folder.write_text("not a folder\n", encoding="utf-8")
     elif make != "nothing":
         folder.mkdir()
@@ -89,9 +93,12 @@ def test_previous_must_be_a_published_outputs_folder(fresh, tmp_path, make):
     expected = {"nothing": f"--previous {folder}: no such folder", "file": f"--previous {folder}: is a file, not a folder",
                 "empty folder": f"--previous {folder}: holds no manifest.json",
                 "broken manifest": f"--previous {folder / 'manifest.json'}:5: not valid JSON",
-                "other JSON": f"--previous {folder / 'manifest.json'}: not a livingreview manifest"}[make]
+                "other JSON": f"--previous {folder / 'manifest.json'}: not a livingreview manifest",
+                "the outputs": f"--previous {folder} is the outputs folder this build writes",
+                "around the outputs": f"--previous {folder} and the outputs folder {fresh.outputs_dir.resolve()} lie one inside the other"}[make]
     assert expected in out
-    assert not fresh.outputs_dir.exists(), "a build started although --previous was wrong"
+    written = sorted(p.name for p in fresh.outputs_dir.iterdir()) if fresh.outputs_dir.exists() else []
+    assert written == (["manifest.json"] if make == "the outputs" else []), "a build started although --previous was wrong"
 
 
 # --- builds from uncommitted changes (a fictional project in a git repository of its own) ---

@@ -32,9 +32,10 @@ class PreviousOutputsInvalid(LivingReviewError):
     """``--previous`` names a folder that is not a published outputs folder."""
 
 
-def previous_outputs(folder: Path) -> Path:
-    """*folder*, once it is known to be a published outputs folder (it holds a livingreview
-    ``manifest.json``); :class:`PreviousOutputsInvalid` naming it otherwise."""
+def previous_outputs(folder: Path, outputs: Path) -> Path:
+    """*folder*, resolved, once it is known to be a published outputs folder (it holds a livingreview
+    ``manifest.json``) apart from *outputs*, the folder being written; :class:`PreviousOutputsInvalid`
+    naming it otherwise."""
     if not folder.exists():
         raise PreviousOutputsInvalid(f"--previous {folder}: no such folder")
     if not folder.is_dir():
@@ -51,7 +52,14 @@ def previous_outputs(folder: Path) -> Path:
         raise PreviousOutputsInvalid(f"--previous {path}: cannot be read ({exc})") from None
     if not isinstance(data, dict) or data.get("schema") != manifest.SCHEMA:
         raise PreviousOutputsInvalid(f"--previous {path}: not a livingreview manifest (schema {manifest.SCHEMA})")
-    return folder.resolve()  # read after the kernels ran, which move the working directory for a while
+    resolved = folder.resolve()  # read after the kernels ran, which move the working directory for a while
+    if resolved == outputs:
+        raise PreviousOutputsInvalid(f"--previous {folder} is the outputs folder this build writes; leave --previous out "
+                                     "to compare with it")
+    if outputs.is_relative_to(resolved) or resolved.is_relative_to(outputs):
+        raise PreviousOutputsInvalid(f"--previous {folder} and the outputs folder {outputs} lie one inside the other; "
+                                     "the previous build must be a folder this build does not write to")
+    return resolved
 
 
 def read_published(folder: Path) -> Bundle | None:

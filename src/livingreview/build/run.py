@@ -119,7 +119,7 @@ def run_build(project: Project, options: BuildOptions) -> int:
     """Build the report matrix; 0 when every report is built or reused, 2 when any failed."""
     outputs = Path(options.outputs or project.outputs_dir).resolve()
     # the build the changelog compares with: checked before anything is loaded, only ever read
-    since = outputs if options.previous is None else changelog.previous_outputs(Path(options.previous))
+    since = outputs if options.previous is None else changelog.previous_outputs(Path(options.previous), outputs)
     jobs = workers(options, project)
     # taken before loading: the fingerprint of what this build reads, recorded if it completes the matrix
     tree = None if options.only or options.explain else shortcut.tree_fingerprint(project, options)
