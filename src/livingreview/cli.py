@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true",
                    help="fail a report when a cell writes a warning or anything else to stderr, or when a rendered file "
                         "would hold a path of the build machine (CI uses this)")
+    p.add_argument("--previous", type=Path, default=None, metavar="DIR",
+                   help="the previous build to list changes against: a published outputs folder (its manifest.json, "
+                        "report data and changelog.json; only read, never written). The changelog compares the evidence "
+                        "and question statuses with DIR's and continues DIR's history. Default: the outputs folder being "
+                        "written. Use it where the outputs folder starts empty, as in CI.")
 
     p = sub.add_parser("new", help="scaffold reviews/notes/KEY.yml from a bibliography entry",
                        description="Create a note for the bibliography entry KEY with its fields prefilled and its sections empty.")
@@ -89,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_build(project, BuildOptions(force=args.force, explain=args.explain, jobs=args.jobs, only=args.only,
                                                    sources=args.sources, pdf=args.pdf, outputs=args.outputs,
-                                                   strict=args.strict))
+                                                   strict=args.strict, previous=args.previous))
         if args.command == "new":
             from .notes.scaffold import new_note
 

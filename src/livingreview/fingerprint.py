@@ -9,12 +9,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import platform
 import subprocess
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+#: the value recorded for an input that is named but absent (no commit outside a git checkout, a missing file)
+ABSENT = "absent"
 
 #: the packages whose versions a report states (and whose change invalidates the cache)
 REPORTED_PACKAGES = (
@@ -58,26 +62,43 @@ def _git(root: Path, *args: str) -> str | None:
     return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
 
 
-@lru_cache(maxsize=8)
+#: the folders whose files a build reads from the checkout (``src``: the package, when it is the project's)
+SOURCE_FOLDERS = ("bib", "reviews", "notebooks", "src")
+
+
+# The git facts are asked afresh each time (a few milliseconds): a long-lived process, such as an
+# open notebook kernel or the tests' in-process builds, must see a commit made since it started.
 def git_commit(root: Path) -> str | None:
     """The HEAD commit, or None outside a git checkout."""
     return _git(root, "rev-parse", "HEAD")
 
 
-@lru_cache(maxsize=8)
 def git_dirty(root: Path) -> bool:
-    """True when tracked inputs differ from HEAD (the report then says so)."""
-    status = _git(root, "status", "--porcelain", "--untracked-files=no", "--", "bib", "reviews", "notebooks", "src")
+    """True when the files of :data:`SOURCE_FOLDERS` differ from HEAD: changed, staged, deleted, or new
+    and not ignored (a new note the build reads is an uncommitted change too). The report then says so."""
+    status = _git(root, "status", "--porcelain", "--untracked-files=all", "--", *SOURCE_FOLDERS)
     return bool(status)
 
 
-@lru_cache(maxsize=8)
 def build_date(root: Path) -> str:
     """ISO date (UTC) of the build: ``SOURCE_DATE_EPOCH`` if set, else the HEAD commit's date, else 'unknown'."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH") or _git(root, "log", "-1", "--format=%ct")
     if not epoch:
         return "unknown"
     return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%d")
+
+
+def python_version() -> str:
+    return platform.python_version()
+
+
+def source_state(root: Path) -> dict[str, str]:
+    """What a report states about its build besides its files, as far as it decides reuse: whether the
+    tree had uncommitted changes (a report built from them is rebuilt once they are committed, and no
+    longer says so) and the Python version. The commit and build date a report names are not here:
+    they say when it was built, and a reused report's inputs are the same at that commit as now, so
+    a commit rebuilds only the reports whose inputs it changed."""
+    return {"uncommitted changes": "yes" if git_dirty(root) else "no", "python": python_version()}
 
 
 def source_date_epoch(root: Path) -> str:

@@ -45,6 +45,18 @@ def test_csv_bytes():
     assert bundle.csv_cell(True) == "true" and bundle.csv_cell(False) == "false" and bundle.csv_cell(3) == "3"
 
 
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised_and_the_json_keeps_them(fresh):
+    target = make_plan(fresh, livingreview.load(fresh).hypotheses)[0]
+    records = [{"question_id": "q-a", "text": '=HYPERLINK("http://example.invalid/","x")', "hypothesis": "alpha",
+                "raised_by": ["-doe2020", "roe2018"], "status": "open"},
+               {"question_id": "q-b", "text": "\t@SUM(1)", "hypothesis": "alpha", "raised_by": None, "status": "open"}]
+    assert bundle.to_csv(records, bundle.QUESTION_COLUMNS) == (
+        'question_id,text,hypothesis,raised_by,status\n'
+        'q-a,"\'=HYPERLINK(""http://example.invalid/"",""x"")",alpha,\'-doe2020; roe2018,open\n'
+        "q-b,'\t@SUM(1),alpha,,open\n").encode("utf-8")
+    assert json.loads(bundle.to_json(bundle.QUESTIONS_SCHEMA, target, records))["rows"] == records
+
+
 def test_written_bundle_of_the_tiny_project(fresh, tmp_path):
     review = livingreview.load(fresh)
     target = make_plan(fresh, review.hypotheses)[3]  # beta/pem

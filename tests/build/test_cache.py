@@ -35,7 +35,7 @@ def test_each_report_reads_only_its_selected_notes_and_entries(fresh):
                      "reviews/notes/doe2020.yml", "reviews/notes/poe2019.yml"],
     }
     assert set(inputs["alpha/all"]) - set(notes["alpha/all"]) == {
-        "csl apa", "flow diagram counts", "livingreview code", "notebooks/alpha.ipynb", "option pdf", "package versions",
+        "python", "uncommitted changes", "csl apa", "flow diagram counts", "livingreview code", "notebooks/alpha.ipynb", "option pdf", "package versions",
         "parameters", "requirements/constraints.txt", "reviews/build.yml", "reviews/certainty.yml",
         "reviews/hypotheses/alpha.yml", "reviews/screening.csv", "reviews/search.yml", "selection data"}
 

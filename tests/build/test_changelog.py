@@ -106,3 +106,25 @@ def test_a_published_register_is_read_back_and_garbage_is_ignored(tmp_path):
     path.write_text('{"not": "a list"}', encoding="utf-8")
     assert changelog.read_register(path) is None
     assert changelog.read_register(tmp_path / "missing.json") is None
+
+
+def test_an_entry_from_uncommitted_changes_says_so():
+    change = changelog.compare("b/all", None, NEW)
+    entry = changelog.add_entry([], [change], date="2024-06-01", commit="0123456789abcdef", uncommitted=True)[0]
+    assert entry["uncommitted_changes"] is True
+    assert "## 2024-06-01 (commit 0123456789ab, with uncommitted changes)\n" in changelog.to_markdown([entry])
+    assert "<h3>2024-06-01 (commit 0123456789ab, with uncommitted changes)</h3>" in changelog.to_html([entry])
+    clean = changelog.add_entry([], [change], date="2024-06-01", commit="0123456789abcdef")[0]
+    assert clean["uncommitted_changes"] is False
+    assert "## 2024-06-01 (commit 0123456789ab)\n" in changelog.to_markdown([clean])
+
+
+def test_changes_are_read_from_the_previous_folder_given(tmp_path):
+    previous = tmp_path / "published"
+    (previous / "a" / "all").mkdir(parents=True)
+    for name, rows in (("evidence.json", OLD.evidence), ("open-questions.json", OLD.questions)):
+        (previous / "a" / "all" / name).write_text(json.dumps({"rows": rows}), encoding="utf-8")
+    (previous / "open-questions.json").write_text(json.dumps([register_row("q-dose", "open")]), encoding="utf-8")
+    changes = changelog.changes_since(previous, [("a/all", NEW), ("b/all", NEW)], [register_row("q-dose", "addressed", "doe2020#f2")])
+    assert changes == [changelog.compare("a/all", OLD, NEW), changelog.compare("b/all", None, NEW),
+                       {"report": "open-question register", "status_changes": ["q-dose: open → addressed, by doe2020#f2"]}]

@@ -59,6 +59,10 @@ def test_force_only_and_explain_never_take_the_shortcut():
     assert shortcut.applies(BuildOptions())
 
 
+def test_a_build_compared_with_another_folder_never_takes_the_shortcut(tmp_path):
+    assert not shortcut.applies(BuildOptions(previous=tmp_path))
+
+
 def test_a_partial_build_does_not_record_a_tree(fresh):
     assert build(fresh, only=["alpha/all"]) == 0
     assert recorded_tree(fresh) is None

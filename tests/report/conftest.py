@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 import livingreview
-from livingreview import fingerprint
 
 from .report_fixtures import HYPOTHESIS_ID, extend
 
@@ -14,10 +13,8 @@ from .report_fixtures import HYPOTHESIS_ID, extend
 def review_project(tiny_project, monkeypatch):
     """The tiny project extended for the report (not a git checkout; build date from SOURCE_DATE_EPOCH)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
-    fingerprint.build_date.cache_clear()
     extend(tiny_project)
-    yield tiny_project
-    fingerprint.build_date.cache_clear()
+    return tiny_project
 
 
 @pytest.fixture

@@ -166,9 +166,10 @@ def test_parameters_outside_build_yml_are_named_custom(review):
 def test_provenance_lists_input_hashes_and_parameters(sel):
     out = html(report.provenance(sel, "apa"))
     assert re.findall(r"<tr><td><code>([^<]+)</code></td>", out) == [
-        "bib/references.bib", "reviews/build.yml", "reviews/certainty.yml", "reviews/hypotheses/example-fatigue.yml",
-        "reviews/notes/doe2020.yml", "reviews/notes/exampleblog2021.yml", "reviews/notes/roe2018.yml"]
-    assert len(re.findall(r'<code class="lr-hash">[0-9a-f]{64}</code>', out)) == 7
+        "bib/references.bib", "notebooks/example-fatigue.ipynb", "reviews/build.yml", "reviews/certainty.yml",
+        "reviews/hypotheses/example-fatigue.yml", "reviews/notes/doe2020.yml", "reviews/notes/exampleblog2021.yml",
+        "reviews/notes/roe2018.yml"]
+    assert len(re.findall(r'<code class="lr-hash">[0-9a-f]{64}</code>', out)) == 8
     assert ("citation_style=apa, conditions=all, hypothesis=example-fatigue, pem_required_only=False, "
             "year_from=None, year_to=None") in out
     assert "<dt>Build date</dt><dd>2023-11-14" in out

@@ -2,7 +2,9 @@
 
 Written in-process from the Selection (never scraped from the executed notebook), so the
 data and the report are made from the same selection. Byte-stable: fixed column order,
-sorted rows, UTF-8, ``\\n`` line ends; JSON with sorted keys, indent 2 and a final newline.
+sorted rows, UTF-8, ``\\n`` line ends, cells a spreadsheet would run neutralised
+(:func:`livingreview.synthesis.export.spreadsheet_safe`); JSON with sorted keys, indent 2 and a
+final newline, the text as it is.
 The schema is documented column by column in docs/DATA.md.
 """
 
@@ -17,6 +19,7 @@ import pandas as pd
 
 from .. import fingerprint
 from ..errors import LivingReviewError
+from ..synthesis import export
 from .plan import Target
 
 EVIDENCE_SCHEMA = "livingreview/evidence@1"
@@ -87,8 +90,9 @@ def csv_cell(value) -> str:
 
 
 def to_csv(records: list[dict], columns: tuple[str, ...]) -> bytes:
+    """The records as CSV, written (spreadsheet-safe) by the project's one CSV writer."""
     table = pd.DataFrame([[csv_cell(r[c]) for c in columns] for r in records], columns=list(columns), dtype=object)
-    return table.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return export.to_csv_bytes(table)
 
 
 #: the project's stable JSON (sorted keys, indent 2, UTF-8 as is, final newline)

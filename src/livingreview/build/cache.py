@@ -9,7 +9,9 @@ A report reads, after selection: its notebook's cells (code, Markdown, tags — 
 its parameters and report settings, its hypothesis file, the note of every selected work, the
 bibliography entry of every key the selection cites (``Selection.keys``), the source texts its
 notes quote (when ``--sources`` is given), the CSL style, the package versions, the lock file,
-the livingreview code itself and the review-wide files of :data:`REVIEW_FILES`. The selection's
+the livingreview code itself, the review-wide files of :data:`REVIEW_FILES`, and whether the tree
+had uncommitted changes and the Python version (:func:`livingreview.fingerprint.source_state`: a
+report built from uncommitted changes is rebuilt once they are committed). The selection's
 rows as the bundle holds them count too, so a derived value such as a quote's verification
 status (decided by ``reviews/quote-record.json``) counts without making every report depend
 on that one file.
@@ -26,7 +28,7 @@ from .bundle import Bundle
 from .plan import Target, cell_tags, notebook_cells
 
 #: the value recorded for an input that is named but absent (a missing bib entry or source text)
-ABSENT = "absent"
+ABSENT = fingerprint.ABSENT
 #: review-wide files every report reads: the certainty rules, and the search log and screening
 #: record behind its methods section
 REVIEW_FILES = ("reviews/certainty.yml", "reviews/search.yml", "reviews/screening.csv")
@@ -80,6 +82,7 @@ class Environment:
             "package versions": fingerprint.sha256_json(fingerprint.package_versions()),
             "requirements/constraints.txt": fingerprint.lock_hash(project.root) or ABSENT,
             "option pdf": "yes" if pdf else "no",
+            **fingerprint.source_state(project.root),
         }
         for name in REVIEW_FILES:
             path = project.root / name

@@ -3,20 +3,63 @@
 The history is data (``outputs/changelog.json``, newest entry first); the Markdown file and
 the index section are two renderings of it. An entry is added only when some report's
 evidence changed: works added or removed, findings whose direction changed, questions opened
-or closed. Its date is the build date (the commit's, or ``SOURCE_DATE_EPOCH``), never the clock.
+or closed, question statuses in the register. Its date is the build date (the commit's, or
+``SOURCE_DATE_EPOCH``), never the clock; it names the commit and whether the tree had
+uncommitted changes.
+
+The previous build is a published outputs folder: the one being written, or the one
+``build --previous DIR`` names (in CI, where the outputs folder starts empty). Its report data,
+register and ``changelog.json`` are read, never written.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from html import escape
 from pathlib import Path
 
+from ..errors import LivingReviewError
+from . import manifest
 from .bundle import Bundle, dumps
 
 SCHEMA = "livingreview/changelog@1"
 JSON_NAME = "changelog.json"
 MD_NAME = "CHANGELOG.md"
+
+
+class PreviousOutputsInvalid(LivingReviewError):
+    """``--previous`` names a folder that is not a published outputs folder."""
+
+
+def previous_outputs(folder: Path, outputs: Path) -> Path:
+    """*folder*, resolved, once it is known to be a published outputs folder (it holds a livingreview
+    ``manifest.json``) apart from *outputs*, the folder being written; :class:`PreviousOutputsInvalid`
+    naming it otherwise."""
+    if not folder.exists():
+        raise PreviousOutputsInvalid(f"--previous {folder}: no such folder")
+    if not folder.is_dir():
+        raise PreviousOutputsInvalid(f"--previous {folder}: is a file, not a folder")
+    path = folder / manifest.NAME
+    if not path.is_file():
+        raise PreviousOutputsInvalid(f"--previous {folder}: holds no {manifest.NAME}, so it is not an outputs folder "
+                                     "`livingreview build` published")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise PreviousOutputsInvalid(f"--previous {path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PreviousOutputsInvalid(f"--previous {path}: cannot be read ({exc})") from None
+    if not isinstance(data, dict) or data.get("schema") != manifest.SCHEMA:
+        raise PreviousOutputsInvalid(f"--previous {path}: not a livingreview manifest (schema {manifest.SCHEMA})")
+    resolved = folder.resolve()  # read after the kernels ran, which move the working directory for a while
+    if resolved == outputs:
+        raise PreviousOutputsInvalid(f"--previous {folder} is the outputs folder this build writes; leave --previous out "
+                                     "to compare with it")
+    if outputs.is_relative_to(resolved) or resolved.is_relative_to(outputs):
+        raise PreviousOutputsInvalid(f"--previous {folder} and the outputs folder {outputs} lie one inside the other; "
+                                     "the previous build must be a folder this build does not write to")
+    return resolved
 
 
 def read_published(folder: Path) -> Bundle | None:
@@ -54,6 +97,8 @@ def compare(name: str, old: Bundle | None, new: Bundle) -> dict | None:
 
 
 REGISTER = "open-question register"
+#: the register's data in an outputs folder
+REGISTER_JSON = "open-questions.json"
 
 
 def read_register(path: Path) -> list[dict] | None:
@@ -75,6 +120,14 @@ def compare_register(old_rows: list[dict] | None, register) -> dict | None:
     return {"report": REGISTER, "status_changes": lines} if lines else None
 
 
+def changes_since(previous: Path, reports: Iterable[tuple[str, Bundle]], register) -> list[dict]:
+    """The changes from the build published in *previous* to *reports* (``(name, bundle)``) and *register*."""
+    changes = [c for name, made in reports if (c := compare(name, read_published(previous / name), made))]
+    if status_changes := compare_register(read_register(previous / REGISTER_JSON), register):
+        changes.append(status_changes)
+    return changes
+
+
 def read_history(outputs: Path) -> list[dict]:
     try:
         data = json.loads((outputs / JSON_NAME).read_text(encoding="utf-8"))
@@ -83,11 +136,14 @@ def read_history(outputs: Path) -> list[dict]:
     return data.get("entries", []) if isinstance(data, dict) and data.get("schema") == SCHEMA else []
 
 
-def add_entry(history: list[dict], changes: list[dict], *, date: str, commit: str | None) -> list[dict]:
-    """*history* with a new first entry for *changes* (unchanged when there are none)."""
+def add_entry(history: list[dict], changes: list[dict], *, date: str, commit: str | None,
+              uncommitted: bool = False) -> list[dict]:
+    """*history* with a new first entry for *changes* (unchanged when there are none); *uncommitted*:
+    the build read uncommitted changes (the entry says so)."""
     if not changes:
         return history
-    entry = {"date": date, "commit": commit, "changes": sorted(changes, key=lambda c: c["report"])}
+    entry = {"date": date, "commit": commit, "uncommitted_changes": uncommitted,
+             "changes": sorted(changes, key=lambda c: c["report"])}
     return [entry, *history]
 
 
@@ -118,7 +174,10 @@ def _count(n: int, noun: str) -> str:
 
 
 def _heading(entry: dict) -> str:
-    return entry["date"] + (f" (commit {entry['commit'][:12]})" if entry.get("commit") else "")
+    facts = [f"commit {entry['commit'][:12]}"] if entry.get("commit") else []
+    if entry.get("uncommitted_changes"):
+        facts.append("with uncommitted changes")
+    return entry["date"] + (f" ({', '.join(facts)})" if facts else "")
 
 
 def to_markdown(history: list[dict]) -> str:

@@ -16,3 +16,5 @@ class BuildOptions:
     pdf: bool = True
     outputs: Path | None = None
     strict: bool = False
+    #: a previous published outputs folder the changelog compares with (default: the outputs folder)
+    previous: Path | None = None

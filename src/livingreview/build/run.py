@@ -118,6 +118,8 @@ def next_manifest(previous: dict, matrix: list[Target], built: list[Planned], st
 def run_build(project: Project, options: BuildOptions) -> int:
     """Build the report matrix; 0 when every report is built or reused, 2 when any failed."""
     outputs = Path(options.outputs or project.outputs_dir).resolve()
+    # the build the changelog compares with: checked before anything is loaded, only ever read
+    since = outputs if options.previous is None else changelog.previous_outputs(Path(options.previous), outputs)
     jobs = workers(options, project)
     # taken before loading: the fingerprint of what this build reads, recorded if it completes the matrix
     tree = None if options.only or options.explain else shortcut.tree_fingerprint(project, options)
@@ -132,7 +134,7 @@ def run_build(project: Project, options: BuildOptions) -> int:
             print(f"restored {name}: a previous build was interrupted while publishing it")
         previous = manifest.read(outputs)
         planned = plan_reports(review, targets, previous, outputs, options)
-        if not any(p.reasons for p in planned) and top_files_intact(outputs, previous, matrix):
+        if not any(p.reasons for p in planned) and options.previous is None and top_files_intact(outputs, previous, matrix):
             # nothing to build and every published page is as recorded: touch nothing but the build report
             # (and record the tree fingerprint, so the next such build need not load the review)
             write_text(outputs / BUILD_REPORT, build_report(planned, [], {}).decode("utf-8"))
@@ -147,7 +149,8 @@ def run_build(project: Project, options: BuildOptions) -> int:
             keep_failed(staging, outcomes)
             notes = publish_outputs(project, matrix, [p for p in planned if status(p, failed) == "built"], previous,
                                     staging, build_report(planned, outcomes, failed), review.question_register,
-                                    tree=None if failed else tree)
+                                    tree=None if failed else tree,
+                                    since=since, reused=[p for p in planned if status(p, failed) == "reused"])
         finally:
             staging.discard()
     print_summary(planned, failed, kernels=len(outcomes), outputs=outputs, notes=notes, outcomes=outcomes)
@@ -207,14 +210,14 @@ def register_section(register) -> tuple[str, str]:
             'Data: <a href="open-questions.csv">CSV</a>, <a href="open-questions.json">JSON</a>.</p>')
 
 
-def top_files(project: Project, matrix: list[Target], built: list[Planned], next_: dict, outputs: Path, register):
-    """CHANGELOG.md, changelog.json, index.html and the question register for *next_* (the manifest to be);
+def top_files(project: Project, matrix: list[Target], current: list[Planned], next_: dict, since: Path, register):
+    """CHANGELOG.md, changelog.json, index.html and the question register for *next_* (the manifest to be),
+    the changelog listing what changed in the *current* reports (built or reused) since the build in *since*;
     and notes to print."""
-    changes = [c for p in built if (c := changelog.compare(p.name, changelog.read_published(outputs / p.name), p.bundle))]
-    if status_changes := changelog.compare_register(changelog.read_register(outputs / "open-questions.json"), register):
-        changes.append(status_changes)
+    changes = changelog.changes_since(since, [(p.name, p.bundle) for p in current], register)
     date = fingerprint.build_date(project.root)
-    history = changelog.add_entry(changelog.read_history(outputs), changes, date=date, commit=fingerprint.git_commit(project.root))
+    history = changelog.add_entry(changelog.read_history(since), changes, date=date, commit=fingerprint.git_commit(project.root),
+                                  uncommitted=fingerprint.git_dirty(project.root))
     sections, notes = index.extra_sections(project)
     page = index.render_index(config=project.config, build_date=date, hypotheses={t.hypothesis.id: t.hypothesis.title for t in matrix},
                               manifest=next_, sections=[*sections, register_section(register),
@@ -225,10 +228,12 @@ def top_files(project: Project, matrix: list[Target], built: list[Planned], next
 
 
 def publish_outputs(project: Project, matrix: list[Target], built: list[Planned], previous: dict,
-                    staging: publish.Staging, report: bytes, register, tree: str | None = None) -> list[str]:
-    """Stage the top-level files, then publish built reports, changed files and the manifest (last)."""
+                    staging: publish.Staging, report: bytes, register, tree: str | None = None, *,
+                    since: Path, reused: list[Planned]) -> list[str]:
+    """Stage the top-level files, then publish built reports, changed files and the manifest (last).
+    The changelog compares built and *reused* reports with the build published in *since*."""
     next_ = next_manifest(previous, matrix, built, staging)
-    files, notes = top_files(project, matrix, built, next_, staging.outputs, register)
+    files, notes = top_files(project, matrix, [*built, *reused], next_, since, register)
     next_["files"].update({name: fingerprint.sha256_bytes(data) for name, data in files.items()})
     files[BUILD_REPORT] = report
     files[manifest.NAME] = manifest.render(next_["files"], next_["reports"], tree)

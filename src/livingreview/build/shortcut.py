@@ -4,7 +4,8 @@ The full path loads and validates the whole review to compute each report's cach
 10,000 works that alone takes seconds. But when no input file changed at all, no key can have
 changed. So a complete build records a *tree fingerprint* in the manifest — the hashes of every
 file under ``bib/``, ``reviews/`` and ``notebooks/``, the quoted source texts, the package's code,
-the package versions, the lock and the PDF option — and the next build compares it first. Equal,
+the package versions, the lock, the PDF option and whether the tree has uncommitted changes and
+the Python version — and the next build compares it first. Equal,
 with every output file as recorded and no interrupted publish: nothing is loaded, no kernel
 starts, only ``build-report.json`` is written. Anything else: the full path decides, report by
 report. Only light modules are imported here (no pandas, matplotlib or nbconvert).
@@ -38,12 +39,14 @@ def tree_fingerprint(project: Project, options: BuildOptions) -> str:
     return fingerprint.sha256_json({
         "files": files, "sources": sources, "code": fingerprint.code_hash(), "pdf": options.pdf,
         "packages": fingerprint.package_versions(), "lock": fingerprint.lock_hash(root),
+        "source": fingerprint.source_state(root),
     })
 
 
 def applies(options: BuildOptions) -> bool:
-    """The shortcut answers only a plain build of the whole matrix."""
-    return not (options.force or options.explain or options.only)
+    """The shortcut answers only a plain build of the whole matrix (with ``--previous`` the changelog
+    is compared afresh with another folder, so there is something to do)."""
+    return not (options.force or options.explain or options.only or options.previous is not None)
 
 
 def try_noop(project: Project, options: BuildOptions) -> int | None:

@@ -4,7 +4,6 @@ cache's do, so a report and the cache can never disagree about what it was built
 
 from __future__ import annotations
 
-import platform
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,5 +58,5 @@ def provenance_of(selection, project: Project, parameters: dict) -> Provenance:
         parameters=dict(sorted(parameters.items())),
         inputs=fingerprint.file_hashes(root, input_files(selection, project)),
         packages=dict(sorted(fingerprint.package_versions().items(), key=lambda kv: kv[0].lower())),
-        python=platform.python_version(),
+        python=fingerprint.python_version(),
     )
