@@ -224,3 +224,21 @@ def test_build_yml_itself_is_read_under_the_default_limit(tiny_project, capsys):
     assert main(["--root", str(tiny_project.root), "check"]) == 2
     out = capsys.readouterr().out
     assert "reviews/build.yml: error FILE004 the file is larger than 4 MB; it is not read — keep it under 4 MB" in out
+
+
+def test_import_refuses_a_fifo_to_import(tiny_project, tmp_path, capsys):
+    os.mkfifo(tmp_path / "records.ris")
+    with _within(30):
+        assert main(["--root", str(tiny_project.root), "import", str(tmp_path / "records.ris")]) == 2
+    assert "error FILE003 the path is a FIFO (named pipe)" in capsys.readouterr().err
+
+
+def test_import_refuses_a_target_that_is_a_fifo_and_writes_nothing(tiny_project, tmp_path, capsys):
+    target = tiny_project.root / "bib" / "pipe.bib"
+    os.mkfifo(target)
+    ris = tmp_path / "records.ris"
+    ris.write_text("TY  - JOUR\nTI  - An example\nPY  - 2021\nER  - \n")
+    with _within(30):
+        assert main(["--root", str(tiny_project.root), "import", str(ris), "--into", "bib/pipe.bib"]) == 2
+    assert "bib/pipe.bib: error FILE003 the path is a FIFO (named pipe)" in capsys.readouterr().err
+    assert sorted(p.name for p in target.parent.iterdir()) == ["pipe.bib", "references.bib"]
