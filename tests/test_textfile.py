@@ -226,6 +226,27 @@ def test_build_yml_itself_is_read_under_the_default_limit(tiny_project, capsys):
     assert "reviews/build.yml: error FILE004 the file is larger than 4 MB; it is not read — keep it under 4 MB" in out
 
 
+def test_check_sources_outside_the_project_are_read_but_a_fifo_there_is_refused(tiny_project, capsys):
+    assert main(["--root", str(tiny_project.root), "check", "--sources", str(tiny_project.sources)]) == 0
+    capsys.readouterr()
+    source = tiny_project.sources / "doe2020.txt"
+    source.unlink()
+    os.mkfifo(source)
+    with _within(30):
+        assert main(["--root", str(tiny_project.root), "check", "--sources", str(tiny_project.sources)]) == 2
+    assert f"{source}: error FILE003 the path is a FIFO (named pipe)" in capsys.readouterr().out
+
+
+def test_a_record_that_is_refused_is_reported_and_not_overwritten(tiny_project, tmp_path, capsys):
+    (tmp_path / "record.json").write_text(SECRET)
+    (tiny_project.root / "reviews" / "quote-record.json").symlink_to(tmp_path / "record.json")
+    assert main(["--root", str(tiny_project.root), "check", "--sources", str(tiny_project.sources)]) == 2
+    out = capsys.readouterr().out
+    assert "reviews/quote-record.json: error FILE001" in out and "SECRET" not in out
+    assert (tmp_path / "record.json").read_text() == SECRET
+    assert (tiny_project.root / "reviews" / "quote-record.json").is_symlink()
+
+
 def test_import_refuses_a_fifo_to_import(tiny_project, tmp_path, capsys):
     os.mkfifo(tmp_path / "records.ris")
     with _within(30):
