@@ -45,7 +45,7 @@ def _child(libfuzzer_args: list[str], replay: list[Path]) -> None:
 
     instrumented = contextlib.nullcontext() if replay else atheris.instrument_imports(include=["livingreview"])
     with instrumented:
-        from livingreview import yamlio
+        from livingreview import textfile, yamlio
         from livingreview.bib.lint import lint
         from livingreview.bib.load import load_bibliography
         from livingreview.errors import LivingReviewError
@@ -69,7 +69,7 @@ def _child(libfuzzer_args: list[str], replay: list[Path]) -> None:
         def target(data: bytes) -> None:
             yml.write_bytes(data)  # read as a file is read: UTF-8 or an error, NUL bytes refused
             try:
-                parsed = yamlio.load_file(yml, "x.yml")
+                parsed = yamlio.load_file(yml, "x.yml", scope=textfile.Scope.of(folder, 4))
             except LivingReviewError:
                 return
             validate_data(parsed, model, "x.yml", "X001", "x")

@@ -16,9 +16,9 @@ from typing import Annotated, Literal
 from pydantic import (BaseModel, ConfigDict, Field, PlainValidator, StrictBool, StrictInt, StrictStr, ValidationError,
                       field_validator)
 
-from . import yamlio
+from . import textfile, yamlio
 from .diagnostics import closest, error
-from .errors import ConfigError, ProjectNotFound
+from .errors import ConfigError, InputError, ProjectNotFound
 
 CONFIG = Path("reviews") / "build.yml"
 
@@ -68,9 +68,11 @@ class Limits(BaseModel):
     cell_timeout: StrictInt = Field(default=300, ge=1)
     #: seconds one report's notebook may run in all (kernel start included)
     report_timeout: StrictInt = Field(default=1200, ge=1)
-    #: megabytes an input text file (note, hypothesis, YAML, CSV, notebook) may hold
+    #: megabytes an input text file (note, hypothesis, YAML, CSV, notebook, source text) may hold
+    #: (build.yml itself is read under the default)
     file_mb: StrictInt = Field(default=4, ge=1)
-    #: megabytes a ``bib/*.bib`` file may hold
+    #: megabytes a ``bib/*.bib`` file may hold; also the quote record and a file to import, which grow
+    #: with the whole review as the bibliography does
     bib_mb: StrictInt = Field(default=64, ge=1)
 
 
@@ -126,6 +128,16 @@ def _diagnostics(exc: ValidationError, file: str, data, prefix: str = "", model=
     return out
 
 
+def file_scope(root: Path, limits: Limits = Limits()) -> textfile.Scope:
+    """Input text files: inside *root*, at most ``limits.file_mb``."""
+    return textfile.Scope.of(root, limits.file_mb, f"limits.file_mb in {CONFIG.as_posix()}")
+
+
+def bib_scope(root: Path, limits: Limits = Limits()) -> textfile.Scope:
+    """``.bib`` files: inside *root*, at most ``limits.bib_mb``."""
+    return textfile.Scope.of(root, limits.bib_mb, f"limits.bib_mb in {CONFIG.as_posix()}")
+
+
 @dataclass(frozen=True)
 class Project:
     root: Path
@@ -142,6 +154,15 @@ class Project:
             "(run from inside the project, or pass --root)"
         )
 
+    @classmethod
+    def around(cls, path: Path | str) -> "Project":
+        """The project whose folder holds *path*, found without following links (the nearest folder
+        above it with a ``reviews/build.yml``), so a link cannot lead the search to another project."""
+        for folder in Path(os.path.abspath(path)).parents:
+            if (folder / CONFIG).is_file():
+                return cls(folder)
+        raise ProjectNotFound(f"no livingreview project holds {path}: no {CONFIG} in any folder above it")
+
     # -- the layout -------------------------------------------------------------------------
     bib_dir = property(lambda self: self.root / "bib")
     reviews_dir = property(lambda self: self.root / "reviews")
@@ -152,11 +173,18 @@ class Project:
     config_path = property(lambda self: self.root / CONFIG)
 
     def rel(self, path: Path) -> str:
-        """*path* relative to the root, with forward slashes (for messages and manifests)."""
-        try:
-            return Path(path).resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
+        """*path* relative to the root, with forward slashes (for messages and manifests); a link that
+        points out of the project is named as itself (its folder resolved, not the link)."""
+        path = Path(path)
+        for candidate in (path.resolve(), path.parent.resolve() / path.name):
+            if candidate.is_relative_to(self.root):
+                return candidate.relative_to(self.root).as_posix()
+        return str(path)
+
+    def read_input(self, path: Path, *, exception: type[InputError] = textfile.FileRefused) -> bytes:
+        """The bytes of the input file *path*, within :attr:`file_scope` (a refusal names it relative to
+        the root); FileNotFoundError when there is none."""
+        return textfile.read_bytes(path, file=self.rel(path), scope=self.file_scope, exception=exception)
 
     def inside(self, relative: str, *, what: str, file: str, line: int | None = None) -> Path:
         """Resolve a path taken from a user file; refuse absolute paths and escapes from the root."""
@@ -168,7 +196,26 @@ class Project:
 
     @cached_property
     def _config_data(self):
-        return yamlio.load_file(self.config_path, self.rel(self.config_path))
+        scope = textfile.Scope.of(self.root, Limits().file_mb)  # its own limits: the default, raised by nothing
+        return yamlio.load_file(self.config_path, self.rel(self.config_path), scope=scope)
+
+    @cached_property
+    def limits(self) -> Limits:
+        """build.yml's ``limits:``; the defaults when build.yml is missing or invalid (``check`` says why)."""
+        try:
+            return self.config.limits
+        except (InputError, FileNotFoundError):
+            return Limits()
+
+    @cached_property
+    def file_scope(self) -> textfile.Scope:
+        """Where and how large a note, hypothesis, YAML, CSV or notebook file may be."""
+        return file_scope(self.root, self.limits)
+
+    @cached_property
+    def bib_scope(self) -> textfile.Scope:
+        """Where and how large a ``.bib`` file may be."""
+        return bib_scope(self.root, self.limits)
 
     def config_line(self, *loc: str | int) -> int | None:
         """The 1-based line of the element at *loc* in build.yml, e.g. ``config_line("hypotheses", 0)``."""

@@ -264,10 +264,12 @@ def loads(text: str, file: str) -> Any:
         raise _too_deep(file, line, str(depth)) from None
 
 
-def load_file(path: Path, display: str | None = None) -> Any:
-    """Read and parse a YAML file; undecodable bytes are an error naming the file."""
+def load_file(path: Path, display: str | None = None, *, scope: textfile.Scope, resolved: bool = False) -> Any:
+    """Read (through :func:`livingreview.textfile.read`, within *scope*) and parse a YAML file; a refused
+    file or undecodable bytes are an error naming the file. A missing file raises FileNotFoundError."""
     name = display or str(path)
-    text = textfile.read(path, file=name, code="YAML003", kind="YAML", exception=YamlError)
+    text = textfile.read(path, file=name, code="YAML003", kind="YAML", scope=scope, exception=YamlError,
+                         resolved=resolved)
     return loads(text, name)
 
 

@@ -16,17 +16,28 @@ A case folder holds ``expected.yml`` and, optionally, files that replace or add 
         encoding: latin-1     # default utf-8; or `hex: "00ff..."` for raw bytes
     copy: {reviews/notes/doe2020.yml: reviews/notes/extra.yml}     # also: rename
     delete: [notebooks/example-fatigue.ipynb]                      # paths under _sources/ are source texts
+    fifo: [reviews/notes/doe2020.yml]     # replaced by (or made as) named pipes
+    symlink:                              # replaced by (or made as) symbolic links to the target as written:
+      reviews/notes/doe2020.yml: /dev/zero                         # absolute, or relative to the link's folder
+    not_printed: ["root:x:"]              # text that must appear nowhere in what the command prints
     changes: [reviews/quote-record.json]  # files the command may rewrite (tool-written records)
     exit: 2
     code: BIB002              # the first error diagnostic...
     file: bib/references.bib  # ...names this file
     line: 8                   # ...and this 1-based line (null: the whole file)
-    message: is not closed    # ...and says this (in its message or hint)
+    message: is not closed    # ...and says this (in its message or hint); `<sources>` in `file` stands
+                              # for the source texts' folder (a source text is named by its path)
     errors: 1                 # how many error diagnostics (default 1)
+
+Paths starting with ``_outside/`` are in a folder next to the project's copy, outside it (what a
+link can point to: ``../../outside/notes.yml`` from ``reviews/notes/``).
 
 :func:`run_case` copies ``base/`` into a folder, applies the case, seeds ``outputs/`` with a
 sentinel tree, and runs ``livingreview.cli.main`` in-process, returning what it printed and the
-diagnostics parsed from it. The test runner and ``make_table.py`` both use it.
+diagnostics parsed from it. A case that makes named pipes or links (which, read carelessly, block
+forever or fill memory) runs in a child process instead, limited to :data:`CHILD_SECONDS` and
+:data:`CHILD_MEMORY` bytes of address space, so that a regression fails instead of hanging.
+The test runner and ``make_table.py`` both use it.
 """
 
 from __future__ import annotations
@@ -38,7 +49,10 @@ import io
 import json
 import os
 import re
+import resource
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +62,12 @@ HERE = Path(__file__).resolve().parent
 BASE = HERE / "base"
 CASES = HERE / "cases"
 SOURCES = "_sources"
+OUTSIDE = "_outside"
+SOURCES_SHOWN = "<sources>"  # how expected.yml and docs/BAD_INPUTS.md name the source texts' folder
 FILL = "@@FILL@@"
+#: a case run in a child process fails when the command takes longer or needs more address space
+CHILD_SECONDS = 90
+CHILD_MEMORY = 2 * 1024**3
 
 #: what the outputs folder holds before each case runs; it must hold exactly this afterwards
 SENTINEL_OUTPUTS = {
@@ -72,6 +91,11 @@ class Case:
     @property
     def command(self) -> str:
         return self.expected.get("command", "check")
+
+    @property
+    def isolated(self) -> bool:
+        """Whether the case runs in a child process (it makes named pipes or links)."""
+        return bool(self.expected.get("fifo") or self.expected.get("symlink"))
 
 
 @dataclass(frozen=True)
@@ -125,9 +149,26 @@ def _content(spec: dict) -> bytes:
 
 
 def _place(root: Path, sources: Path, relative: str) -> Path:
-    """A path of the case: under the project, or under the source texts when it starts with ``_sources/``."""
+    """A path of the case: under the project, under the source texts when it starts with ``_sources/``,
+    or next to the project when it starts with ``_outside/``."""
     head, _, rest = relative.partition("/")
-    return sources / rest if head == SOURCES else root / relative
+    if head == SOURCES:
+        return sources / rest
+    if head == OUTSIDE:
+        return root.parent / "outside" / rest
+    return root / relative
+
+
+def _make_special(case: Case, place) -> None:
+    """The case's named pipes and links, each replacing the file (or link) at its path."""
+    for relative in case.expected.get("fifo", []):
+        target = place(relative)
+        target.unlink(missing_ok=True)
+        os.mkfifo(target)
+    for relative, points_to in case.expected.get("symlink", {}).items():
+        target = place(relative)
+        target.unlink(missing_ok=True)
+        target.symlink_to(points_to)
 
 
 def materialise(case: Case, where: Path) -> tuple[Path, Path]:
@@ -146,6 +187,7 @@ def materialise(case: Case, where: Path) -> tuple[Path, Path]:
     for old, new in case.expected.get("copy", {}).items():
         shutil.copyfile(place(old), place(new))
     for old, new in case.expected.get("rename", {}).items():
+        place(new).parent.mkdir(parents=True, exist_ok=True)
         place(old).rename(place(new))
     for spec in case.expected.get("edit", []):
         target = place(spec["path"])
@@ -159,6 +201,7 @@ def materialise(case: Case, where: Path) -> tuple[Path, Path]:
         target.write_bytes(_content(spec))
     for relative in case.expected.get("delete", []):
         place(relative).unlink()
+    _make_special(case, place)
     for relative, data in SENTINEL_OUTPUTS.items():
         target = root / "outputs" / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -205,7 +248,13 @@ def parse_json(text: str) -> list[Found]:
 
 
 def run_case(case: Case, root: Path, sources: Path) -> Result:
-    """Run the case's command in-process against *root*; stdout and stderr are captured."""
+    """Run the case's command against *root* (in-process, or in a child for an isolated case);
+    stdout and stderr are captured."""
+    result = _in_child(case, root, sources) if case.isolated else _in_process(case, root, sources)
+    return _parsed(case, result)
+
+
+def _in_process(case: Case, root: Path, sources: Path) -> Result:
     from livingreview.cli import main
 
     stdout, stderr = io.StringIO(), io.StringIO()
@@ -216,7 +265,29 @@ def run_case(case: Case, root: Path, sources: Path) -> Result:
     finally:
         if saved is not None:
             os.environ["LIVINGREVIEW_SOURCES"] = saved
-    result = Result(code, stdout.getvalue(), stderr.getvalue())
+    return Result(code, stdout.getvalue(), stderr.getvalue())
+
+
+class CaseHung(AssertionError):
+    """An isolated case's command did not finish in :data:`CHILD_SECONDS`."""
+
+
+def _limit_memory() -> None:  # runs in the child, before the command
+    resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
+
+
+def _in_child(case: Case, root: Path, sources: Path) -> Result:
+    env = {k: v for k, v in os.environ.items() if k not in ("LIVINGREVIEW_SOURCES", "LIVINGREVIEW_ROOT")}
+    command = [sys.executable, "-m", "livingreview", *argv(case, root, sources)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=CHILD_SECONDS,
+                              preexec_fn=_limit_memory, check=False)
+    except subprocess.TimeoutExpired:
+        raise CaseHung(f"{case.name}: `livingreview {case.command}` did not finish in {CHILD_SECONDS} s") from None
+    return Result(done.returncode, done.stdout, done.stderr)
+
+
+def _parsed(case: Case, result: Result) -> Result:
     json_out = case.command == "check" and result.stdout.lstrip().startswith("{")
     result.diagnostics = parse_json(result.stdout) if json_out else parse_text(result.stderr + "\n" + result.stdout)
     return result

@@ -44,8 +44,9 @@ def row(case: corpus.Case) -> str:
         first = result.errors[0] if result.errors else None
         if first is None:
             return f"| `{case.name}` | {_cell(case.expected['about'])} | {case.command} | — | — | 0 | exit {result.exit}, no error |"
-        message = first.text.split(f" {first.code} ", 1)[1].replace(str(root), "<project>").replace(str(sources), "<sources>")
-    where = f"{first.file}:{first.line}" if first.line else first.file
+        message = first.text.split(f" {first.code} ", 1)[1].replace(str(root), "<project>").replace(str(sources), corpus.SOURCES_SHOWN)
+        file = first.file.replace(str(sources), corpus.SOURCES_SHOWN)
+    where = f"{file}:{first.line}" if first.line else file
     return (f"| `{case.name}` | {_cell(case.expected['about'])} | {case.command} | {first.code} | `{_cell(where)}` | "
             f"{len(result.errors)} | {_cell(message)} |")
 

@@ -1,12 +1,15 @@
 """Every malformed input of the corpus (``tests/bad_inputs/cases/``) gets a clear error, not a traceback.
 
 For each case: exit status 2, the expected error diagnostic first (code, file, 1-based line, a
-fragment of its message), the expected number of errors, no traceback, the pre-existing
-``outputs/`` tree byte for byte as it was, and no input file changed (but for
-those listed under ``changes``, e.g. the quote record ``check --sources`` rewrites).
+fragment of its message), the expected number of errors, no traceback, none of the text listed
+under ``not_printed``, the pre-existing ``outputs/`` tree byte for byte as it was, and no input file
+changed (but for those listed under ``changes``, e.g. the quote record ``check --sources`` rewrites).
+A case with named pipes or links runs in a child process with a time and memory limit.
 """
 
 from __future__ import annotations
+
+import sys
 
 import pytest
 
@@ -45,9 +48,11 @@ def test_bad_input_is_reported_with_file_and_line(case, tmp_path):
     errors = result.errors
     assert errors, f"no error diagnostic printed:\n{result.stderr}{result.stdout}"
     first = errors[0]
-    assert (first.code, first.file, first.line) == (expected["code"], expected["file"], expected["line"]), first.text
+    file = expected["file"].replace(corpus.SOURCES_SHOWN, str(sources))  # a source text is named by its path
+    assert (first.code, first.file, first.line) == (expected["code"], file, expected["line"]), first.text
     assert expected["message"] in first.text
     assert len(errors) == expected.get("errors", 1), "\n".join(d.text for d in errors)
+    assert not [text for text in expected.get("not_printed", []) if text in result.stderr + result.stdout]
     assert corpus.tree_hashes(root / "outputs") == outputs_before
     assert _inputs(root, case) == inputs_before
 
@@ -56,3 +61,25 @@ def _inputs(root, case) -> dict[str, str]:
     """Hashes of the project's files outside outputs/, but for those the command may rewrite (``changes``)."""
     skip = set(case.expected.get("changes", []))
     return {k: v for k, v in corpus.tree_hashes(root).items() if not k.startswith("outputs/") and k not in skip}
+
+
+def test_an_isolated_case_that_hangs_fails_instead(tmp_path, monkeypatch):
+    hanging = tmp_path / "hangs"
+    hanging.write_text("#!/bin/sh\nexec sleep 30\n")
+    hanging.chmod(0o755)
+    monkeypatch.setattr(corpus.sys, "executable", str(hanging))
+    monkeypatch.setattr(corpus, "CHILD_SECONDS", 1)
+    case = corpus.Case("hangs", tmp_path, {"fifo": ["reviews/notes/doe2020.yml"]})
+    assert case.isolated
+    with pytest.raises(corpus.CaseHung, match="did not finish in 1 s"):
+        corpus.run_case(case, tmp_path, tmp_path)
+
+
+def test_an_isolated_case_cannot_take_more_memory_than_its_limit(tmp_path, monkeypatch):
+    greedy = tmp_path / "greedy"
+    greedy.write_text(f"#!{sys.executable}\nbytearray({corpus.CHILD_MEMORY})\n")
+    greedy.chmod(0o755)
+    monkeypatch.setattr(corpus.sys, "executable", str(greedy))
+    case = corpus.Case("greedy", tmp_path, {"symlink": {"reviews/notes/doe2020.yml": "/dev/zero"}})
+    result = corpus.run_case(case, tmp_path, tmp_path)
+    assert result.exit != 0 and "MemoryError" in result.stderr

@@ -144,8 +144,9 @@ def test_bad_yaml_is_reported_and_the_other_files_still_load(tiny_project):
 def test_a_folder_named_like_a_note_is_reported_not_a_crash(tiny_project):
     (tiny_project.root / "reviews/notes/folder.yml").mkdir()
     notes, problems = load_notes(tiny_project.project)
-    assert _formatted(problems) == ["reviews/notes/folder.yml: error NOTE001 [folder] the file cannot be read (Is a directory)"]
-    assert sorted(notes) == ["doe2020", "roe2018"]
+    assert _formatted(problems) == ["reviews/notes/folder.yml: error FILE003 the path is a folder, not a regular file; "
+                                    "it is not read — replace it by a plain text file"]
+    assert sorted(notes) == ["doe2020", "roe2018"] and notes.invalid == frozenset({"folder"})
 
 
 def test_two_notes_with_one_key(tiny_project):

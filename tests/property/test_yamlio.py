@@ -12,7 +12,7 @@ import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from livingreview import yamlio
+from livingreview import textfile, yamlio
 
 from .strategies import FAST, any_text, yaml_like
 
@@ -73,7 +73,7 @@ def test_any_file_is_plain_data_or_one_yaml_error(data):
         path = Path(folder) / "x.yml"
         path.write_bytes(data)
         try:
-            _assert_plain(yamlio.load_file(path, "x.yml"))
+            _assert_plain(yamlio.load_file(path, "x.yml", scope=textfile.Scope.of(folder, 4)))
         except yamlio.YamlError as exc:
             assert [d.file for d in exc.diagnostics] == ["x.yml"]
 

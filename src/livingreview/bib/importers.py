@@ -22,10 +22,11 @@ import bibtexparser
 from bibtexparser import model
 from bibtexparser.writer import BibtexFormat
 
+from .. import textfile
 from ..diagnostics import Diagnostic, error
 from .identifiers import normalise_doi
 from .lint import KEY_PATTERN
-from .load import Bibliography, load_bibliography
+from .load import Bibliography, load_bibliography, project_bib_files
 from .records import ImportRefused, Name, Record, from_csl_json, from_ris
 from .values import MONTHS
 
@@ -198,13 +199,14 @@ def _append_atomically(target: Path, existing: bytes, text: str) -> None:
         raise
 
 
-def _read_records(path: Path, fmt: str | None, name: str) -> list[Record]:
+def _read_records(path: Path, fmt: str | None, name: str, scope: textfile.Scope) -> list[Record]:
+    """The records of the file to import (named on the command line, so it may be outside the project)."""
     fmt = fmt or EXTENSIONS.get(path.suffix.lower())
     if fmt not in READERS:
         raise ImportRefused([error("BIB024", name, None, f"cannot tell the format of '{path.name}' from its extension",
                                    hint="pass --format ris or --format csl-json")])
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = textfile.read_bytes(path, file=name, scope=scope.anywhere(), exception=ImportRefused).decode("utf-8-sig")
     except OSError as exc:
         raise ImportRefused([error("BIB021", name, None, f"cannot read the file ({exc.strerror})")]) from None
     except UnicodeDecodeError:
@@ -220,10 +222,15 @@ def import_file(project: "Project", path: Path, *, into: Path, fmt: str | None =
     """
     name = project.rel(Path(path))
     target = _target(project, Path(into))
-    records = _read_records(Path(path), fmt, name)
-    existing = target.read_bytes() if target.exists() else b""
-    paths = sorted(set(project.bib_dir.glob("*.bib")) | ({target} if target.exists() else set()))
-    bib, problems = load_bibliography(paths, root=project.root)
+    records = _read_records(Path(path), fmt, name, project.bib_scope)
+    try:
+        existing = textfile.read_bytes(target, file=project.rel(target), scope=project.bib_scope, exception=ImportRefused)
+    except FileNotFoundError:
+        existing = None
+    files: dict[Path, Path | textfile.Listed] = {f.path: f for f in project_bib_files(project, exception=ImportRefused)}
+    if existing is not None:
+        files.setdefault(target, target)
+    bib, problems = load_bibliography([files[p] for p in sorted(files)], root=project.root, scope=project.bib_scope)
     unreadable = [p for p in problems if p.code == "BIB001" and p.file == project.rel(target)]
     if unreadable:
         raise ImportRefused(unreadable, summary=f"{project.rel(target)} must be UTF-8 before anything is appended to it")
@@ -236,6 +243,6 @@ def import_file(project: "Project", path: Path, *, into: Path, fmt: str | None =
     if dry_run:
         sys.stdout.write(text)
     elif records:
-        _append_atomically(target, existing, text)
+        _append_atomically(target, existing or b"", text)
     return keys
 

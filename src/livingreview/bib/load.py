@@ -30,7 +30,9 @@ from typing import TYPE_CHECKING
 import bibtexparser
 from bibtexparser import model
 
+from .. import textfile
 from ..diagnostics import Diagnostic, error, warning
+from ..errors import InputError
 from . import values
 from .identifiers import normalise_doi
 from .latex import VERBATIM_FIELDS, to_text, verbatim_text
@@ -170,16 +172,20 @@ class Bibliography(Mapping[str, Entry]):
 
 
 def _display_name(path: Path, root: Path) -> str:
+    """*path* relative to *root*; its folder is resolved, not the file (a link is named as itself)."""
+    path = Path(path)
     try:
-        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+        return (path.parent.resolve() / path.name).relative_to(Path(root).resolve()).as_posix()
     except ValueError:
-        return Path(path).as_posix()
+        return path.as_posix()
 
 
-def _read(path: Path, name: str) -> tuple[str | None, Diagnostic | None]:
+def _read(path: Path, name: str, scope: textfile.Scope, resolved: bool = False) -> tuple[str | None, Diagnostic | None]:
     """The file's text with LF line endings, or the reason it cannot be read."""
     try:
-        data = path.read_bytes()
+        data = textfile.read_bytes(path, file=name, scope=scope, resolved=resolved)
+    except textfile.FileRefused as exc:
+        return None, exc.diagnostics[0]
     except OSError as exc:
         return None, error("BIB001", name, None, f"the file cannot be read ({exc.strerror})",
                            hint="check that it exists and is readable")
@@ -375,17 +381,25 @@ def _inherited(item: _Parsed, first: Mapping[str, _Parsed]) -> tuple[dict[str, s
 # -- the public entry points ------------------------------------------------------------------
 
 
-def load_bibliography(paths: Sequence[Path], *, root: Path) -> tuple[Bibliography, list[Diagnostic]]:
-    """Load *paths* (in this order) as one bibliography; file names in diagnostics are relative to *root*."""
+def load_bibliography(paths: Sequence[Path | textfile.Listed], *, root: Path,
+                      scope: textfile.Scope | None = None) -> tuple[Bibliography, list[Diagnostic]]:
+    """Load *paths* (in this order) as one bibliography; file names in diagnostics are relative to *root*.
+
+    Each file is read within *scope* (default: inside *root*, under the default ``limits.bib_mb``)."""
+    if scope is None:
+        from ..project import bib_scope
+
+        scope = bib_scope(root)
     macros = _Macros()
     diagnostics: list[Diagnostic] = []
     files: list[str] = []
     preambles: list[model.Preamble] = []
     blocks: list[tuple[str, model.Entry]] = []
-    for path in paths:
-        name = _display_name(Path(path), root)
+    for item in paths:
+        path, resolved = (item.path, item.resolved) if isinstance(item, textfile.Listed) else (Path(item), False)
+        name = _display_name(path, root)
         files.append(name)
-        text, problem = _read(Path(path), name)
+        text, problem = _read(path, name, scope, resolved)
         if problem:
             diagnostics.append(problem)
             continue
@@ -421,6 +435,16 @@ def load_bibliography(paths: Sequence[Path], *, root: Path) -> tuple[Bibliograph
     return Bibliography(entries, files=files, preambles=preamble_texts, macros=resolved), sorted(set(diagnostics))
 
 
+def project_bib_files(project: "Project", exception: type[InputError] = textfile.FileRefused) -> list[textfile.Listed]:
+    """The ``bib/*.bib`` files of *project*, in name order; *exception* when ``bib/`` is a link out of the project."""
+    return textfile.listing(project.bib_dir, ".bib", project.bib_scope, file=project.rel(project.bib_dir),
+                            exception=exception)
+
+
 def load_project_bibliography(project: "Project") -> tuple[Bibliography, list[Diagnostic]]:
     """Every ``bib/*.bib`` of *project*, in sorted order, as one bibliography."""
-    return load_bibliography(sorted(project.bib_dir.glob("*.bib")), root=project.root)
+    try:
+        files = project_bib_files(project)
+    except textfile.FileRefused as exc:
+        return Bibliography([]), list(exc.diagnostics)
+    return load_bibliography(files, root=project.root, scope=project.bib_scope)

@@ -58,7 +58,7 @@ def notebook_cells(path: Path) -> list[dict]:
     (Reading with nbformat would validate against its JSON schema, whose import alone takes
     longer than a whole no-op build; the build only needs cell types, sources and tags here.)"""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(Project.around(path).read_input(path, exception=ConfigError).decode("utf-8"))
     except json.JSONDecodeError as exc:
         raise NotebookUnreadable(f"not a readable notebook: invalid JSON ({exc.msg})", exc.lineno) from None
     except UnicodeDecodeError:

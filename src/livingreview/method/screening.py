@@ -113,11 +113,12 @@ class PrismaCounts:
 
 def read(project) -> list[Row]:
     """The rows of ``reviews/screening.csv``; :class:`ScreeningInvalid` when it cannot be read as such."""
-    path = project.root / SCREENING
-    if not path.is_file():
+    try:
+        text = textfile.read(project.root / SCREENING, file=FILE, code="SCR003", kind="CSV", scope=project.file_scope,
+                             exception=ScreeningInvalid)
+    except FileNotFoundError:
         raise ScreeningInvalid([error("SCR003", FILE, None, "the screening record is missing",
-                                      hint="list every record the searches returned in reviews/screening.csv")])
-    text = textfile.read(path, file=FILE, code="SCR003", kind="CSV", exception=ScreeningInvalid)
+                                      hint="list every record the searches returned in reviews/screening.csv")]) from None
     # strict: a quote that is never closed is an error, not a value that swallows the rows after it
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -308,7 +309,7 @@ def _key_line(project, key: str) -> int | None:
 def _note_data(project, key: str):
     path = project.notes_dir / f"{key}.yml"
     try:
-        return yamlio.load_file(path, project.rel(path))
+        return yamlio.load_file(path, project.rel(path), scope=project.file_scope)
     except (OSError, InputError):
         return None
 

@@ -64,11 +64,11 @@ def load(project) -> SearchLog:
     """Read and validate ``reviews/search.yml``; :class:`SearchLogInvalid` names file, line and field."""
     path = project.root / SEARCH_LOG
     file = SEARCH_LOG.as_posix()
-    if not path.is_file():
-        raise SearchLogInvalid([error("SCR001", file, None, "the search log is missing",
-                                      hint="describe each search in reviews/search.yml")])
     try:
-        data = yamlio.load_file(path, file)
+        data = yamlio.load_file(path, file, scope=project.file_scope)
+    except FileNotFoundError:
+        raise SearchLogInvalid([error("SCR001", file, None, "the search log is missing",
+                                      hint="describe each search in reviews/search.yml")]) from None
     except yamlio.YamlError as exc:
         raise SearchLogInvalid(exc.diagnostics) from None
     if not isinstance(data, dict):

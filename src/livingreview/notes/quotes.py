@@ -38,6 +38,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from .. import textfile
 from ..diagnostics import Diagnostic, error, warning
 from ..project import Project
 from . import atomic
@@ -181,12 +182,24 @@ def is_plain_name(name: str) -> bool:
 
 # -- the record ---------------------------------------------------------------------------------
 
+def _record_bytes(project: Project) -> bytes | None:
+    """The quote record's bytes, None when there is none (FileRefused when it is not read). It grows with
+    the whole review, as the bibliography does, so it has the bibliography's limit."""
+    try:
+        return textfile.read_bytes(project.root / RECORD, file=RECORD.as_posix(), scope=project.bib_scope)
+    except FileNotFoundError:
+        return None
+
+
 def read_record(project: Project) -> tuple[dict[str, RecordEntry], list[Diagnostic]]:
-    path = project.root / RECORD
-    if not path.is_file():
+    try:
+        raw = _record_bytes(project)
+    except textfile.FileRefused as exc:
+        return {}, list(exc.diagnostics)
+    if raw is None:
         return {}, []
     try:
-        return dict(_RecordFile.model_validate_json(path.read_bytes()).quotes), []
+        return dict(_RecordFile.model_validate_json(raw).quotes), []
     except ValidationError as exc:
         problem = exc.errors(include_url=False)[0]["msg"]
     return {}, [error("QUOTE007", RECORD.as_posix(), None, f"the quote record cannot be read ({problem})",
@@ -200,12 +213,15 @@ def render_record(record: dict[str, RecordEntry]) -> str:
 
 
 def write_record(project: Project, record: dict[str, RecordEntry]) -> bool:
-    """Write the record atomically; False (and nothing touched) when it is already up to date."""
-    path = project.root / RECORD
+    """Write the record atomically; False (and nothing touched) when it is already up to date, or when
+    the file there is one that is not read (a link out of the project, a FIFO...: ``check`` reports it)."""
     text = render_record(record)
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
+    try:
+        if _record_bytes(project) == text.encode("utf-8"):
+            return False
+    except textfile.FileRefused:
         return False
-    atomic.write_text(path, text)
+    atomic.write_text(project.root / RECORD, text)
     return True
 
 
@@ -225,14 +241,14 @@ def verify_quotes(project: Project, notes: Collection[Note], sources: Path | Non
         report.diagnostics.append(error("QUOTE008", str(sources), None, "the sources folder does not exist",
                                         hint="pass the folder that holds the notes' source_text files"))
         sources = None
-    texts: dict[str, Source | None] = {}
+    texts: dict[str, Source | _Unread] = {}
     for note in notes.values_sorted():
-        _verify_note(note, old, report, sources, texts)
+        _verify_note(note, old, report, sources, texts, project.file_scope)
     return report
 
 
 def _verify_note(note: Loaded[Note], old: dict[str, RecordEntry], report: QuoteReport, sources: Path | None,
-                 texts: dict[str, Source | None]) -> None:
+                 texts: dict[str, Source | _Unread], scope: textfile.Scope) -> None:
     key, name = note.value.key, note.value.source_text
     quoted = []
     for i, finding in enumerate(note.value.findings):
@@ -249,7 +265,7 @@ def _verify_note(note: Loaded[Note], old: dict[str, RecordEntry], report: QuoteR
         for _, finding in quoted:
             report.checks[(key, finding.id)] = QuoteCheck("unverified", name)
         return
-    source = _source(note, name, sources, texts, report) if sources is not None else None
+    source = _source(note, name, sources, texts, report, scope) if sources is not None else None
     if source is None:
         for i, finding in quoted:
             _from_record(note, i, finding, old, report)
@@ -272,25 +288,46 @@ def _verify_note(note: Loaded[Note], old: dict[str, RecordEntry], report: QuoteR
             hint=f"read the quotes against the new text, then delete {RECORD.as_posix()} and run check --sources again"))
 
 
-def _source(note: Loaded[Note], name: str, sources: Path, texts: dict[str, Source | None], report: QuoteReport):
+@dataclass(frozen=True)
+class _Unread:
+    """Why a source text was not read: it is missing, it was refused (*refused*), or it is not UTF-8."""
+
+    missing: bool = False
+    refused: tuple[Diagnostic, ...] = ()
+
+
+def _source(note: Loaded[Note], name: str, sources: Path, texts: dict[str, Source | _Unread], report: QuoteReport,
+            scope: textfile.Scope) -> Source | None:
     """The source text *name* from *sources* (read once per run), or None with a diagnostic."""
-    path = Path(sources) / name
+    if name not in texts:
+        texts[name] = _read_source(Path(sources) / name, scope)
+    text = texts[name]
+    if isinstance(text, Source):
+        return text
     where = dict(key=note.value.key, field="source_text")
-    if not path.is_file():
+    if text.missing:
         report.diagnostics.append(warning("QUOTE002", note.file, note.line("source_text"),
                                           f"source text {name} is not in {sources}; its quotes were checked against the record only",
                                           hint="add the file to the sources folder", **where))
-        return None
-    if name not in texts:
-        try:
-            texts[name] = Source.from_bytes(path.read_bytes())
-        except (UnicodeDecodeError, OSError):
-            texts[name] = None
-    if texts[name] is None:
+    elif text.refused:
+        report.diagnostics += [d for d in text.refused if d not in report.diagnostics]
+    else:
         report.diagnostics.append(error("QUOTE006", note.file, note.line("source_text"),
                                         f"source text {name} cannot be read as UTF-8 text", hint="save it as UTF-8 text",
                                         **where))
-    return texts[name]
+    return None
+
+
+def _read_source(path: Path, scope: textfile.Scope) -> Source | _Unread:
+    """The source text at *path*; the sources folder is the user's choice, so it may be outside the project."""
+    try:
+        return Source.from_bytes(textfile.read_bytes(path, file=str(path), scope=scope.anywhere()))
+    except FileNotFoundError:
+        return _Unread(missing=True)
+    except textfile.FileRefused as exc:
+        return _Unread(refused=tuple(exc.diagnostics))
+    except UnicodeDecodeError:
+        return _Unread()
 
 
 def _against_source(note: Loaded[Note], i: int, finding: Finding, source: Source, report: QuoteReport) -> None:

@@ -202,11 +202,11 @@ def load_rules(project) -> Rules:
     """Read and validate ``reviews/certainty.yml`` of *project*."""
     path = project.root / RULES_FILE
     file = RULES_FILE.as_posix()
-    if not path.is_file():
-        raise RulesInvalid([error("CERT001", file, None, "the certainty rules are missing",
-                                  hint="write reviews/certainty.yml (levels, start, set_aside, downgrades, wording)")])
     try:
-        data = yamlio.load_file(path, file)
+        data = yamlio.load_file(path, file, scope=project.file_scope)
+    except FileNotFoundError:
+        raise RulesInvalid([error("CERT001", file, None, "the certainty rules are missing",
+                                  hint="write reviews/certainty.yml (levels, start, set_aside, downgrades, wording)")]) from None
     except yamlio.YamlError as exc:
         raise RulesInvalid(exc.diagnostics) from None
     return parse_rules(data, file)
