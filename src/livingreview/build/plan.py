@@ -149,7 +149,7 @@ def _notebook_problems(project: Project, notebooks: Mapping[Path, str]) -> list[
     problems = []
     for path, hypothesis in sorted(notebooks.items()):
         rel = project.rel(path)
-        if not path.is_file():
+        if not path.exists() and not path.is_symlink():
             problems.append(error("BLD002", rel, None, "the report notebook for this hypothesis is missing",
                                   hint=f"create {rel} (one notebook per hypothesis)"))
             continue
@@ -157,6 +157,9 @@ def _notebook_problems(project: Project, notebooks: Mapping[Path, str]) -> list[
             cells = notebook_cells(path)
         except NotebookUnreadable as exc:
             problems.append(error("BLD003", rel, exc.line, str(exc)))
+            continue
+        except ConfigError as exc:  # refused unread: a FIFO, a link out of the project, too large
+            problems += exc.diagnostics
             continue
         problems += contract.check_notebook(cells, file=rel, hypothesis=hypothesis)
     return problems

@@ -32,7 +32,9 @@ def tree_fingerprint(project: Project, options: BuildOptions) -> str:
         for path in sorted((root / top).rglob("*")):
             rel = path.relative_to(root)
             if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-                files[rel.as_posix()] = fingerprint.sha256_file(path)
+                # a link out of the project is not followed (the full path refuses it, naming it)
+                inside = not path.is_symlink() or path.resolve().is_relative_to(root)
+                files[rel.as_posix()] = fingerprint.sha256_file(path) if inside else "outside the project"
     sources = {}
     if options.sources is not None and Path(options.sources).is_dir():
         sources = {p.name: fingerprint.sha256_file(p) for p in sorted(Path(options.sources).iterdir()) if p.is_file()}
