@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 
-from livingreview import check
+from livingreview import check, loader
 from livingreview.cli import main
 from livingreview.diagnostics import error, warning
 
@@ -103,7 +103,8 @@ def test_checks_are_a_plain_sequence_of_functions(tiny_project):
     assert [d.format() for d in found] == ["a.txt:9: error TEST002 first", "b.txt:2: warning TEST001 second",
                                            "c.txt: warning TEST003 2 notes"]
     assert ctx.project == tiny_project.project
-    assert check.check_quotes in check.CHECKS and check.check_references in check.CHECKS
+    assert loader.check_quotes in check.CHECKS and loader.check_references in check.CHECKS
+    assert check.check_matrix in check.CHECKS and check.check_matrix not in loader.REVIEW_CHECKS
 
 
 def test_cited_keys_with_their_places(tiny_project):

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
-from .check import collect
+from .loader import collect
 from .diagnostics import Diagnostic, closest, error
 from .errors import InputError, ReviewInvalid
 from .notes.load import schema_diagnostics
@@ -63,6 +63,8 @@ def load(root: Path | str | Project | None = None, *, sources: Path | str | None
     errors = [d for d in diagnostics if d.is_error]
     if errors:
         raise ReviewInvalid(errors, summary=f"the review has {len(errors)} error(s); `livingreview check` lists them:")
+    digests = {project.rel(project.hypotheses_dir / f"{k}.yml"): v.sha256 for k, v in ctx.hypotheses.items()}
+    digests |= {project.rel(project.notes_dir / f"{k}.yml"): v.sha256 for k, v in ctx.notes.items()}
     return Review(
         project=project,
         config=ctx.config,
@@ -71,6 +73,11 @@ def load(root: Path | str | Project | None = None, *, sources: Path | str | None
         notes={k: v.value for k, v in sorted(ctx.notes.items())},
         quote_status=dict(sorted(ctx.quotes.checks.items())),
         diagnostics=diagnostics,
+        rules=ctx.rules,
+        search_log=ctx.search_log,
+        flow_counts=ctx.flow_counts,
+        digests={**digests, **ctx.file_digests,
+                 **{project.rel(project.notebooks_dir / f"{k}.ipynb"): v for k, v in ctx.notebook_digests.items()}},
     )
 
 
@@ -85,6 +92,11 @@ class Review:
     notes: dict[str, Note]
     quote_status: dict[tuple[str, str], QuoteCheck] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)  # warnings only (errors raise)
+    rules: Any = None  # the certainty rules (reviews/certainty.yml)
+    search_log: Any = None  # reviews/search.yml (None: the review keeps no search log)
+    flow_counts: Any = None  # the PRISMA 2020 numbers from the screening record (None: no record)
+    #: SHA-256 of every input file loaded, by project-relative path (notebooks: of their cells)
+    digests: dict[str, str] = field(default_factory=dict)
 
     def findings(self) -> pd.DataFrame:
         """All findings, one row each, :data:`EVIDENCE_COLUMNS`, sorted by (prediction, key, finding)."""
@@ -121,6 +133,13 @@ class Review:
         }
 
     @cached_property
+    def drifts(self) -> list:
+        """Every claim-drift difference of the review (:func:`livingreview.synthesis.drift.compare`)."""
+        from .synthesis.drift import compare
+
+        return compare(self.notes)
+
+    @cached_property
     def question_register(self) -> pd.DataFrame:
         """Every question of the review with its status (:func:`livingreview.synthesis.questions.register`)."""
         return register(self.hypotheses, self.notes)
@@ -155,16 +174,27 @@ class Selection:
     questions: pd.DataFrame
     dropped: dict[str, Any]
     keys: list[str]
+    #: every work bearing on the hypothesis, kept or dropped (the counts of what was left out read them all)
+    considered: list[str] = field(default_factory=list)
+
+    @cached_property
+    def drifts(self) -> list:
+        """The claim-drift differences this selection shows (:func:`livingreview.synthesis.drift.shown`)."""
+        from .synthesis.drift import shown
+
+        return shown(self.review.drifts, self.review.notes, self.notes, self.hypothesis.id)
 
     @classmethod
     def make(cls, review: Review, hypothesis: Hypothesis, parameters: dict[str, Any]) -> "Selection":
         hid = hypothesis.id
         kept: dict[str, Note] = {}
+        considered: list[str] = []
         dropped: dict[str, Any] = {"works": 0, "findings": 0, "by": {name: (0, 0) for name in FILTERS}}
         for key, note in review.notes.items():
             bearing = sum(f.hypothesis == hid for f in note.findings)
             if not bearing:
                 continue
+            considered.append(key)
             reasons = _failed_filters(note, getattr(review.bibliography.get(key), "year", None), parameters)
             if not reasons:
                 kept[key] = note
@@ -178,7 +208,7 @@ class Selection:
         evidence = table[(table["hypothesis"] == hid) & table["key"].isin(list(kept))].reset_index(drop=True)
         return cls(review=review, hypothesis=hypothesis, parameters=parameters, notes=kept, evidence=evidence,
                    questions=_selected_questions(review.question_register, hid, kept), dropped=dropped,
-                   keys=sorted(set(kept) | set(hypothesis.proposed_by)))
+                   keys=sorted(set(kept) | set(hypothesis.proposed_by)), considered=sorted(considered))
 
 
 def _parameters(review: Review, hypothesis: str, conditions: str, pem_required_only: bool,

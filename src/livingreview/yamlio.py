@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import functools
 from pathlib import Path
 from typing import Any
@@ -265,12 +267,20 @@ def loads(text: str, file: str) -> Any:
 
 
 def load_file(path: Path, display: str | None = None, *, scope: textfile.Scope, resolved: bool = False) -> Any:
-    """Read (through :func:`livingreview.textfile.read`, within *scope*) and parse a YAML file; a refused
+    """Read (through :func:`livingreview.textfile.read_bytes`, within *scope*) and parse a YAML file; a refused
     file or undecodable bytes are an error naming the file. A missing file raises FileNotFoundError."""
+    return load_file_digest(path, display, scope=scope, resolved=resolved)[0]
+
+
+def load_file_digest(path: Path, display: str | None = None, *, scope: textfile.Scope,
+                     resolved: bool = False) -> tuple[Any, str]:
+    """:func:`load_file`, and the SHA-256 of the bytes read (so what was loaded is hashed without a second read)."""
     name = display or str(path)
-    text = textfile.read(path, file=name, code="YAML003", kind="YAML", scope=scope, exception=YamlError,
-                         resolved=resolved)
-    return loads(text, name)
+    raw = textfile.read_bytes(path, file=name, scope=scope, exception=YamlError, resolved=resolved)
+    text, problem = textfile.decode(raw, file=name, code="YAML003", kind="YAML")
+    if problem is not None:
+        raise YamlError([problem])
+    return loads(text, name), hashlib.sha256(raw).hexdigest()
 
 
 def line_of(data: Any, loc: tuple) -> int | None:

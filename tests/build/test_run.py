@@ -84,12 +84,16 @@ def test_one_note_edit_rebuilds_exactly_the_reports_that_read_it(built, capsys):
 
 
 def test_explain_names_the_changed_file_and_builds_nothing(built, capsys):
-    edit(built.notes_dir / "roe2018.yml", "quick_summary: An invented study.", "quick_summary: An invented trial.")
+    # poe2019 bears on beta only: the alpha reports do not read it
+    edit(built.notes_dir / "poe2019.yml", "quick_summary: An invented study.", "quick_summary: An invented trial.")
     before = tree(built.outputs_dir)
+    keys = {name: r["key"][:12] for name, r in json.loads(before["manifest.json"])["reports"].items()}
     assert build(built, explain=True) == 0
-    assert capsys.readouterr().out.splitlines()[:2] == [
-        "alpha/all: rebuild — changed: reviews/notes/roe2018.yml",
-        f"alpha/pem: reuse — nothing it reads changed (key {json.loads(before['manifest.json'])['reports']['alpha/pem']['key'][:12]})",
+    assert capsys.readouterr().out.splitlines()[:4] == [
+        f"alpha/all: reuse — nothing it reads changed (key {keys['alpha/all']})",
+        f"alpha/pem: reuse — nothing it reads changed (key {keys['alpha/pem']})",
+        "beta/all: rebuild — changed: reviews/notes/poe2019.yml",
+        "beta/pem: rebuild — changed: reviews/notes/poe2019.yml",
     ]
     assert tree(built.outputs_dir) == before
 

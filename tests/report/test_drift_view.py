@@ -7,7 +7,7 @@ import re
 
 import livingreview
 from livingreview import report
-from livingreview.report.provenance import input_files
+from livingreview.reads import report_inputs
 
 from .report_fixtures import HYPOTHESIS_ID, html, words
 
@@ -97,7 +97,7 @@ def test_a_study_outside_the_selection_is_shown_and_listed_as_an_input(review_pr
     out = html(report.claim_drift(sel))
     assert rows(out) == BLOG_ROWS
     assert '<span class="lr-small">finding f1</span>' in out  # the study's row is not in this report's table
-    assert "reviews/notes/doe2020.yml" in [review_project.project.rel(p) for p in input_files(sel, review_project.project)]
+    assert "reviews/notes/doe2020.yml" in report_inputs(sel)
 
 
 def test_no_drift_says_so_in_one_sentence(review):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 
 import pytest
@@ -165,11 +166,16 @@ def test_parameters_outside_build_yml_are_named_custom(review):
 
 def test_provenance_lists_input_hashes_and_parameters(sel):
     out = html(report.provenance(sel, "apa"))
+    # exactly what the cache key hashes (livingreview.reads): files by their bytes, bibliography entries,
+    # derived values; a review-wide file the project does not have is listed as absent
     assert re.findall(r"<tr><td><code>([^<]+)</code></td>", out) == [
-        "bib/references.bib", "notebooks/example-fatigue.ipynb", "reviews/build.yml", "reviews/certainty.yml",
+        "bib/references.bib#doe2020", "bib/references.bib#exampleblog2021", "bib/references.bib#roe2018",
+        "flow diagram counts", "notebooks/example-fatigue.ipynb", "reviews/build.yml", "reviews/certainty.yml",
         "reviews/hypotheses/example-fatigue.yml", "reviews/notes/doe2020.yml", "reviews/notes/exampleblog2021.yml",
-        "reviews/notes/roe2018.yml"]
-    assert len(re.findall(r'<code class="lr-hash">[0-9a-f]{64}</code>', out)) == 8
+        "reviews/notes/roe2018.yml", "reviews/screening.csv", "reviews/search.yml", "selection data", "works left out"]
+    assert len(re.findall(r'<code class="lr-hash">[0-9a-f]{64}</code>', out)) == 12
+    note = sel.review.project.root / "reviews" / "notes" / "doe2020.yml"
+    assert hashlib.sha256(note.read_bytes()).hexdigest() in out  # a reader can check a file with sha256sum
     assert ("citation_style=apa, conditions=all, hypothesis=example-fatigue, pem_required_only=False, "
             "year_from=None, year_to=None") in out
     assert "<dt>Build date</dt><dd>2023-11-14" in out

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 from synthesis_fixtures import RULES_YAML, load_rules_text
 
@@ -71,17 +70,24 @@ def test_a_flag_naming_no_finding_is_an_error_at_its_line():
     assert unknown_flags(load_rules_text(RULES_YAML.replace("#f2", "#f1")), review()[1]) == []
 
 
+def context(root, hypotheses, notes) -> Context:
+    """The loader's context for *root*, with these hypotheses and notes as if loaded (rules read from root)."""
+    ctx = Context(Project(root))
+    ctx.__dict__["_hypotheses"], ctx.__dict__["_notes"] = (hypotheses, []), (notes, [])
+    return ctx
+
+
 def test_check_runs_the_lint_with_the_projects_rules(tmp_path):
     (tmp_path / "reviews").mkdir()
     (tmp_path / "reviews" / "certainty.yml").write_text(RULES_YAML.replace("#f2", "#f1"), encoding="utf-8")
     hypotheses, notes = review()
-    found = check_synthesis(SimpleNamespace(project=Project(tmp_path), hypotheses=hypotheses, notes=notes))
+    found = check_synthesis(context(tmp_path, hypotheses, notes))
     assert [(d.code, d.line) for d in found] == [("QUES001", 12), ("LINT001", 6)]
 
 
 def test_check_reports_a_broken_rules_file_and_still_checks_questions(tmp_path):
     hypotheses, notes = review()
-    found = check_synthesis(SimpleNamespace(project=Project(tmp_path), hypotheses=hypotheses, notes=notes))
+    found = check_synthesis(context(tmp_path, hypotheses, notes))
     assert [d.code for d in found] == ["QUES001", "CERT001"]
 
 

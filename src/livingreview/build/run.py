@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import livingreview
@@ -68,15 +68,14 @@ def rebuild_reasons(previous: dict, outputs: Path, name: str, inputs: dict[str, 
 
 def plan_reports(review, targets: list[Target], previous: dict, outputs: Path, options: BuildOptions) -> list[Planned]:
     """Select each report's works (in-process) and decide reuse or rebuild."""
-    env = cache.Environment(review.project, review.bibliography, sources=options.sources, pdf=options.pdf,
-                            notes=review.notes)
+    env = cache.Environment(review.project, sources=options.sources, pdf=options.pdf)
     out = []
     for target in targets:
         p = target.parameters
         selection = review.select(target.hypothesis.id, conditions=p.conditions, pem_required_only=p.pem_required_only,
                                   year_from=p.year_from, year_to=p.year_to)
         made = bundle.make_bundle(selection)
-        inputs = cache.target_inputs(env, target, selection, made)
+        inputs = cache.target_inputs(env, target, selection)
         key = cache.cache_key(inputs)
         out.append(Planned(target, made, inputs, key, rebuild_reasons(previous, outputs, target.name, inputs, key, options)))
     return out

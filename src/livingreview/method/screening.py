@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .. import textfile, yamlio
+from .. import textfile
 from ..diagnostics import Diagnostic, closest, error
 from ..errors import InputError
 from ..notes.model import SECONDARY
@@ -171,13 +171,24 @@ def _check_header(header: list[str]) -> None:
 def check(project, *, note_keys: set[str], bib_keys: set[str]) -> list[Diagnostic]:
     """Every problem in the search log and screening record, sorted. A project with neither
     file keeps no screening record and gets no diagnostics."""
+    from ..notes.load import load_notes
+
+    log, rows, problems = load_record(project)
+    if problems or log is None or rows is None:
+        return sorted(problems)
+    key_lines = {key: loaded.line("key") for key, loaded in load_notes(project)[0].items()}
+    return sorted(consistency(rows, log) + coverage(rows, note_keys=note_keys, bib_keys=bib_keys, key_lines=key_lines))
+
+
+def load_record(project) -> tuple[SearchLog | None, list[Row] | None, list[Diagnostic]]:
+    """Both files and the problems reading them; ``(None, None, [])`` for a review that keeps neither."""
     if not (project.root / SCREENING).exists() and not (project.root / search_log.SEARCH_LOG).exists():
-        return []
+        return None, None, []
     try:
         log, rows = _load(project)
     except InputError as exc:
-        return sorted(exc.diagnostics)
-    return sorted(consistency(rows, log) + coverage(project, rows, note_keys=note_keys, bib_keys=bib_keys))
+        return None, None, list(exc.diagnostics)
+    return log, rows, []
 
 
 def _load(project) -> tuple[SearchLog, list[Row]]:
@@ -282,8 +293,10 @@ def _counts_agree(rows: list[Row], log: SearchLog) -> list[Diagnostic]:
             for s in log.searches if listed[s.id] != s.records]
 
 
-def coverage(project, rows: list[Row], *, note_keys: set[str], bib_keys: set[str]) -> list[Diagnostic]:
-    """Included records have a note and a bibliography entry; every note is an included record."""
+def coverage(rows: list[Row], *, note_keys: set[str], bib_keys: set[str],
+             key_lines: Mapping[str, int | None] | None = None) -> list[Diagnostic]:
+    """Included records have a note and a bibliography entry; every note is an included record.
+    *key_lines*: the line of each note's ``key:`` (for the message about a note not screened in)."""
     out = []
     for row in rows:
         if row.included and row.record not in note_keys:
@@ -293,25 +306,12 @@ def coverage(project, rows: list[Row], *, note_keys: set[str], bib_keys: set[str
             out.append(_row_error("SCR012", row, "record", f"included record '{row.record}' has no bibliography entry",
                                   hint=closest(row.record, bib_keys) or "add an entry with this key to a bib/*.bib file"))
     screened = {row.record: row for row in rows if not row.is_duplicate}
+    lines = key_lines or {}
     for key in sorted(note_keys - {row.record for row in rows if row.included}):
         where = f"is not included (line {screened[key].line} of {FILE})" if key in screened else f"is not in {FILE}"
-        out.append(error("SCR013", f"reviews/notes/{key}.yml", _key_line(project, key), f"the note's work '{key}' "
+        out.append(error("SCR013", f"reviews/notes/{key}.yml", lines.get(key), f"the note's work '{key}' "
                          f"{where}", key=key, field="key", hint="screen it in as an included record, or remove the note"))
     return out
-
-
-def _key_line(project, key: str) -> int | None:
-    """The line of a note's ``key:`` (None when the note cannot be read; its own check says why)."""
-    data = _note_data(project, key)
-    return data.lines.get("key") if isinstance(data, yamlio.LineDict) else None
-
-
-def _note_data(project, key: str):
-    path = project.notes_dir / f"{key}.yml"
-    try:
-        return yamlio.load_file(path, project.rel(path), scope=project.file_scope)
-    except (OSError, InputError):
-        return None
 
 
 def _row_error(code: str, row: Row, field: str, message: str, hint: str | None = None) -> Diagnostic:
@@ -321,17 +321,26 @@ def _row_error(code: str, row: Row, field: str, message: str, hint: str | None =
 # -- counting ---------------------------------------------------------------------------------
 
 def counts(project, *, source_types: Mapping[str, str] | None = None) -> PrismaCounts:
-    """The flow-diagram numbers, counted from the screening rows (never typed). Included
-    records are split by their note's ``source_type`` (read from ``reviews/notes/<key>.yml``
-    unless *source_types* maps keys to it). :class:`ScreeningInvalid` if the files disagree."""
+    """The flow-diagram numbers of *project*'s record, read here (a loaded review has them as
+    ``Review.flow_counts``); *source_types* default: the notes' own. :class:`ScreeningInvalid` if the
+    files disagree."""
     log, rows = _load(project)
     problems = consistency(rows, log)
     if problems:
         raise ScreeningInvalid(problems, summary="the screening record is inconsistent; run `livingreview check`")
+    if source_types is None:
+        from ..notes.load import load_notes
+
+        source_types = {key: loaded.value.source_type for key, loaded in load_notes(project)[0].items()}
+    return tally(log, rows, source_types)
+
+
+def tally(log: SearchLog, rows: list[Row], source_types: Mapping[str, str]) -> PrismaCounts:
+    """The flow-diagram numbers, counted from consistent screening rows (never typed). Included
+    records are split by their note's ``source_type`` (*source_types*: key -> it)."""
     kept = [row for row in rows if not row.is_duplicate]
     per_search = Counter(row.search for row in rows)
     included = [row.record for row in kept if row.included]
-    types = source_types if source_types is not None else _source_types(project, included)
     return PrismaCounts(
         identified=tuple(SourceCount(s.id, s.title, per_search[s.id]) for s in log.searches),
         duplicates=len(rows) - len(kept),
@@ -342,18 +351,8 @@ def counts(project, *, source_types: Mapping[str, str] | None = None) -> PrismaC
         assessed=sum(row.full_text in ("include", "exclude") for row in kept),
         excluded_reasons=tuple(sorted(Counter(row.exclusion_reason for row in kept if row.full_text == "exclude").items())),
         included=len(included),
-        included_types=tuple(sorted(Counter(types.get(key, UNCLASSIFIED) for key in included).items())),
+        included_types=tuple(sorted(Counter(source_types.get(key, UNCLASSIFIED) for key in included).items())),
     )
-
-
-def _source_types(project, keys: Iterable[str]) -> dict[str, str]:
-    out = {}
-    for key in keys:
-        data = _note_data(project, key)
-        value = data.get("source_type") if isinstance(data, dict) else None
-        if isinstance(value, str):
-            out[key] = value
-    return out
 
 
 def excluded_rows(project) -> list[Row]:

@@ -64,6 +64,7 @@ class Loaded(Generic[M]):
     value: M
     file: str
     data: Any
+    sha256: str | None = None  # of the file's bytes as read (None: not read from a file)
 
     def line(self, *loc: str | int) -> int | None:
         """The 1-based line of the element at *loc*, e.g. ``line("findings", 0, "prediction")``."""
@@ -153,7 +154,7 @@ def _load_folder(project: Project, where: str, entries: list[textfile.Listed], m
         path = entry.path
         file = f"{where}/{path.name}"
         try:
-            data = yamlio.load_file(path, file, scope=scope, resolved=entry.resolved)
+            data, digest = yamlio.load_file_digest(path, file, scope=scope, resolved=entry.resolved)
         except yamlio.YamlError as exc:
             yield path, path.stem, None, list(exc.diagnostics)
             continue
@@ -161,11 +162,11 @@ def _load_folder(project: Project, where: str, entries: list[textfile.Listed], m
             yield path, path.stem, None, [error(code, file, None, f"the file cannot be read ({exc.strerror})", key=path.stem)]
             continue
         ident = data.get(id_field) if isinstance(data, dict) and isinstance(data.get(id_field), str) else path.stem
-        loaded, diags = validate_data(data, model, file, code, ident)
+        loaded, diags = validate_data(data, model, file, code, ident, sha256=digest)
         yield path, ident, loaded, diags
 
 
-def validate_data(data: Any, model: type[M], file: str, code: str, ident: str | None = None):
+def validate_data(data: Any, model: type[M], file: str, code: str, ident: str | None = None, *, sha256: str | None = None):
     """Validate parsed YAML *data* against *model*: ``(Loaded | None, diagnostics)`` (keyed *ident*)."""
     if not isinstance(data, dict):
         kind = "is empty" if data is None else f"holds {_shown(data)}"
@@ -175,7 +176,7 @@ def validate_data(data: Any, model: type[M], file: str, code: str, ident: str | 
         value = model.model_validate(data)
     except ValidationError as exc:
         return None, schema_diagnostics(exc, data, model, file, code, ident)
-    return Loaded(value, file, data), []
+    return Loaded(value, file, data, sha256), []
 
 
 def schema_diagnostics(exc: ValidationError, data: Any, model: type[BaseModel], file: str, code: str,

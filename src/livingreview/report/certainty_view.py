@@ -1,8 +1,8 @@
 """The rows behind the certainty section: each prediction's rating as the report shows it, and
 how the ratings move when a report keeps only studies whose criteria require PEM (no markup here).
 
-The ratings are :func:`livingreview.synthesis.certainty.rate` under the project's rules
-(``reviews/certainty.yml``); this module only arranges them for reading.
+The ratings are :func:`livingreview.synthesis.certainty.rate` under the review's rules
+(``reviews/certainty.yml``, as loaded with the review); this module only arranges them for reading.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from ..notes.model import Note
 from ..synthesis.certainty import OVERALL, HypothesisRating, compare, rate
-from ..synthesis.rules import RULES_FILE, Rules, load_rules
-from .context import project_of
+from ..synthesis.rules import RULES_FILE, Rules
 from .tables import listed
 from .vocabulary import DESIGNS, SOURCE_TYPES
 
@@ -88,7 +87,7 @@ def _comparison_rows(selection, rating: HypothesisRating, rules: Rules) -> list[
 
 def certainty_view(selection) -> CertaintyView:
     """The selection's ratings under the project's rules (and the comparison, in a PEM-only report)."""
-    rules = load_rules(project_of(selection))
+    rules = selection.review.rules
     rating = _rating(selection, rules)
     pem_only = bool(selection.parameters.get("pem_required_only"))
     return CertaintyView(

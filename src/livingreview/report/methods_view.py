@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import InputError
-from ..method import prisma, screening, search
-from .context import project_of
+from ..method import prisma, search
 from .plots import prefix_ids
 
 #: the flow diagram on the review's index page, from a report: the build publishes the index at
@@ -34,15 +32,12 @@ def _empty(problem: str) -> MethodsView:
 
 def methods_view(selection) -> MethodsView:
     """The paragraph and the diagram for the selection's review (counted over the whole review:
-    the searches found the review's works, not one report's)."""
-    project = project_of(selection)
-    if not (project.root / search.SEARCH_LOG).is_file():
+    the searches found the review's works, not one report's), from the loaded review."""
+    review = selection.review
+    log, counts = review.search_log, review.flow_counts
+    if log is None:
         return _empty("missing")
-    try:
-        log = search.load(project)
-        types = {key: note.source_type for key, note in selection.review.notes.items()}
-        counts = screening.counts(project, source_types=types)
-    except InputError:
+    if counts is None:
         return _empty("invalid")
     svg = prefix_ids(prisma.inline_svg(prisma.flow_svg(counts)).strip(), "prisma")
     return MethodsView(search.SEARCH_LOG.as_posix(), prisma.methods_paragraph(counts, log.searches), log.note, svg, None)

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from ..diagnostics import Diagnostic, error, warning
 from ..notes.load import field_path
 from .questions import register_rows
-from .rules import RULES_FILE, Rules, RulesInvalid, load_rules
+from .rules import RULES_FILE, Rules
 from .wording import lint
 
 
@@ -67,8 +67,7 @@ def merged_questions(hypotheses: Mapping, notes: Mapping) -> list[Diagnostic]:
 def check_synthesis(ctx) -> list[Diagnostic]:
     """The synthesis checks for ``livingreview check`` (a ``Context`` with project, hypotheses and notes)."""
     out = merged_questions(ctx.hypotheses, ctx.notes)
-    try:
-        rules = load_rules(ctx.project)
-    except RulesInvalid as exc:
-        return out + list(exc.diagnostics)
+    rules, problems = ctx._rules
+    if rules is None:
+        return out + problems
     return out + lint(ctx.notes, rules.wording) + unknown_flags(rules, ctx.notes)

@@ -43,6 +43,17 @@ class Drift:
 COLUMNS = [f.name for f in dataclasses.fields(Drift)]
 
 
+def shown(drifts: list[Drift], notes: Mapping[str, Note], kept: Mapping[str, Note], hypothesis: str) -> list[Drift]:
+    """The differences a report on *hypothesis* that keeps *kept* shows: those with either side kept,
+    where either finding bears on the hypothesis (the other side may be outside the selection)."""
+    def about(key: str, finding_id: str) -> str:
+        return next(f.hypothesis for f in notes[key].findings if f.id == finding_id)
+
+    return [d for d in drifts
+            if (d.secondary_key in kept or d.primary_key in kept)
+            and hypothesis in {about(d.secondary_key, d.secondary_finding), about(d.primary_key, d.primary_finding)}]
+
+
 @dataclasses.dataclass(frozen=True)
 class _Pair:
     secondary: Note

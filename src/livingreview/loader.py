@@ -1,0 +1,240 @@
+"""Loading the review: every input read once, validated, and kept — the one loader below both
+:func:`livingreview.load` (a :class:`~livingreview.review.Review` for notebooks and the build) and
+``livingreview check`` (a summary of the same load).
+
+A :class:`Context` reads each input on first use and keeps it with its diagnostics: the build
+configuration, the bibliography, hypotheses and notes (each with its file and the SHA-256 of the
+bytes read), quote verification, the certainty rules, the search log and screening record with the
+PRISMA counts derived from them, the report notebooks' cells and the review-wide files' digests. A
+validator is a function ``(Context) -> list[Diagnostic]``; :data:`REVIEW_CHECKS` is what a review must
+pass to load. After loading, nothing reads a file: reports are made from what the context holds.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from . import fingerprint
+from .diagnostics import Diagnostic
+from .errors import InputError
+from .notes import quotes
+from .notes.load import Collection, load_hypotheses, load_notes
+from .notes.model import Hypothesis, Note
+from .notes.validate import validate
+from .project import BuildConfig, Project
+
+#: the review-wide files whose digests a report's inputs name (the files themselves are loaded by their readers)
+REVIEW_FILES = ("reviews/certainty.yml", "reviews/search.yml", "reviews/screening.csv")
+#: the digest recorded for an input that is named but absent
+ABSENT = fingerprint.ABSENT
+
+
+@dataclass
+class Context:
+    """What the checkers share: the project, the sources folder, and each input loaded once."""
+
+    project: Project
+    sources: Path | None = None
+
+    @cached_property
+    def _config(self) -> tuple[BuildConfig | None, list[Diagnostic]]:
+        try:
+            return self.project.config, []
+        except InputError as exc:
+            return None, list(exc.diagnostics)
+
+    @cached_property
+    def _bibliography(self) -> tuple[Mapping[str, Any], list[Diagnostic]]:
+        from .bib.load import load_project_bibliography
+
+        bibliography, diagnostics = load_project_bibliography(self.project)
+        return bibliography, list(diagnostics)
+
+    @cached_property
+    def _hypotheses(self) -> tuple[Collection[Hypothesis], list[Diagnostic]]:
+        return load_hypotheses(self.project)
+
+    @cached_property
+    def _notes(self) -> tuple[Collection[Note], list[Diagnostic]]:
+        return load_notes(self.project)
+
+    config = property(lambda self: self._config[0])
+    bibliography = property(lambda self: self._bibliography[0])
+    hypotheses = property(lambda self: self._hypotheses[0])
+    notes = property(lambda self: self._notes[0])
+
+    @cached_property
+    def _rules(self):
+        from .synthesis.rules import RulesInvalid, load_rules
+
+        try:
+            return load_rules(self.project), []
+        except RulesInvalid as exc:
+            return None, list(exc.diagnostics)
+
+    rules = property(lambda self: self._rules[0])
+
+    @cached_property
+    def _screening(self):
+        """(search log, screening rows, diagnostics); (None, None, []) for a review that keeps no record."""
+        from .method import screening
+
+        return screening.load_record(self.project)
+
+    search_log = property(lambda self: self._screening[0])
+
+    @cached_property
+    def flow_counts(self):
+        """The PRISMA 2020 numbers (None when there is no consistent record to count)."""
+        from .method import screening
+
+        log, rows, problems = self._screening
+        if problems or log is None or rows is None or screening.consistency(rows, log):
+            return None
+        return screening.tally(log, rows, {key: n.value.source_type for key, n in self.notes.items()})
+
+    @cached_property
+    def file_digests(self) -> dict[str, str]:
+        """SHA-256 of each review-wide file (:data:`REVIEW_FILES`), ``absent`` where there is none."""
+        out = {}
+        for name in REVIEW_FILES:
+            path = self.project.root / name
+            out[name] = fingerprint.sha256_file(path) if path.is_file() else ABSENT
+        return out
+
+    @cached_property
+    def notebook_digests(self) -> dict[str, str]:
+        """Each hypothesis's report notebook, hashed by its cells (types, sources, tags; not outputs)."""
+        from .build.plan import notebook_path
+
+        out = {}
+        for hid in sorted(self.hypotheses):
+            try:
+                out[hid] = notebook_digest(notebook_path(self.project, hid))
+            except (OSError, ValueError, InputError):  # missing or refused: the matrix check names it
+                out[hid] = ABSENT
+        return out
+
+    @cached_property
+    def quotes(self) -> quotes.QuoteReport:
+        return quotes.verify_quotes(self.project, self.notes, self.sources)
+
+    def cited(self) -> dict[str, list[tuple[str, int | None]]]:
+        """Every citation key the hypotheses and notes use, with where each use is."""
+        out: dict[str, list[tuple[str, int | None]]] = {}
+
+        def use(key: str, item, *loc) -> None:
+            out.setdefault(key, []).append((item.file, item.line(*loc)))
+
+        for hyp in self.hypotheses.values_sorted():
+            for i, key in enumerate(hyp.value.proposed_by):
+                use(key, hyp, "proposed_by", i)
+        for note in self.notes.values_sorted():
+            use(note.value.key, note, "key")
+            for i, key in enumerate(note.value.reports):
+                use(key, note, "reports", i)
+            for i, finding in enumerate(note.value.findings):
+                if finding.paraphrases:
+                    use(finding.paraphrases.split("#", 1)[0], note, "findings", i, "paraphrases")
+        return out
+
+
+
+Check = Callable[[Context], list[Diagnostic]]
+
+
+def check_config(ctx: Context) -> list[Diagnostic]:
+    return ctx._config[1]
+
+
+def check_bibliography(ctx: Context) -> list[Diagnostic]:
+    """Reading problems and lint. Lint sees only the cited keys that have entries: a missing key is
+    reported once, by :func:`check_references`, naming the field that cites it."""
+    from .bib.lint import lint
+
+    cited = {key: places for key, places in ctx.cited().items() if key in ctx.bibliography}
+    return ctx._bibliography[1] + list(lint(ctx.bibliography, cited))
+
+
+def check_hypotheses(ctx: Context) -> list[Diagnostic]:
+    return ctx._hypotheses[1]
+
+
+def check_notes(ctx: Context) -> list[Diagnostic]:
+    return ctx._notes[1]
+
+
+def check_references(ctx: Context) -> list[Diagnostic]:
+    return validate(ctx.bibliography, ctx.hypotheses, ctx.notes)
+
+
+def check_quotes(ctx: Context) -> list[Diagnostic]:
+    return ctx.quotes.diagnostics
+
+
+def check_synthesis(ctx: Context) -> list[Diagnostic]:
+    """reviews/certainty.yml, the wording lint and merged question ids (see livingreview.synthesis.checks)."""
+    from .synthesis.checks import check_synthesis as synthesis_checks
+
+    return synthesis_checks(ctx)
+
+
+def check_screening(ctx: Context) -> list[Diagnostic]:
+    """reviews/search.yml and reviews/screening.csv (see livingreview.method.screening)."""
+    from .method import screening
+
+    log, rows, problems = ctx._screening
+    if problems or log is None or rows is None:
+        return sorted(problems)
+    key_lines = {key: n.line("key") for key, n in ctx.notes.items()}
+    return sorted(screening.consistency(rows, log) + screening.coverage(
+        rows, note_keys=set(ctx.notes) | ctx.notes.invalid, bib_keys=set(ctx.bibliography), key_lines=key_lines))
+
+
+
+#: what a review must pass to load (``livingreview.load``, in a kernel as in the build)
+REVIEW_CHECKS: list[Check] = [check_config, check_bibliography, check_hypotheses, check_notes, check_references,
+                              check_quotes, check_synthesis, check_screening]
+
+
+def notebook_digest(path: Path) -> str:
+    """Hash of a notebook's cell types, sources and tags; outputs and other metadata do not count."""
+    from .build.contract import source_text
+    from .build.plan import cell_tags, notebook_cells
+
+    cells = [(c.get("cell_type"), source_text(c.get("source", "")), sorted(cell_tags(c))) for c in notebook_cells(path)]
+    return fingerprint.sha256_json(cells)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Loading makes hundreds of thousands of small objects that form no cycles (parsed YAML, models);
+    the cyclic collector would walk them again and again: a third of the check's time at 10,000
+    notes. Reference counting still frees them; any cycle made meanwhile is collected afterwards.
+    Afterwards they are moved to the oldest generation unscanned (freeze, then unfreeze): left in
+    the youngest, the first collection would walk them all at once (0.3 s at 10,000 notes)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+
+
+def collect(project: Project, sources: Path | None = None, checks: Sequence[Check] | None = None) -> tuple[Context, list[Diagnostic]]:
+    """Run *checks* (default :data:`REVIEW_CHECKS`); return the context and every diagnostic, sorted."""
+    ctx = Context(project, Path(sources) if sources is not None else None)
+    found: set[Diagnostic] = set()
+    with _cyclic_gc_paused():
+        for check in REVIEW_CHECKS if checks is None else checks:
+            found.update(check(ctx))
+    return ctx, sorted(found)

@@ -1,0 +1,95 @@
+"""What one report reads, defined once: the build's cache key hashes it, the report's provenance
+block lists it. Everything comes from the loaded review (file digests taken as the files were read),
+so nothing here opens a file.
+
+A report on hypothesis *H* with a selection reads:
+
+* the review-wide inputs: the build settings (``reviews/build.yml``, without its limits), the
+  certainty rules, the search log and the screening record, and the flow-diagram numbers derived
+  from them over the whole review;
+* its hypothesis file and its notebook (by cells);
+* the note of **every work bearing on H**, kept or left out: the summary counts what the filters
+  left out, and a PEM-only report rates the unfiltered selection beside its own;
+* the notes on both sides of every claim-drift difference it shows, and the notes its kept
+  secondary sources report or paraphrase;
+* the bibliography entry of every work it cites or considered;
+* derived values: what the filters left out, and the selection's rows (which carry each quote's
+  verification status and each question's status in the review-wide register).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from . import fingerprint
+
+#: the value recorded for an input that is named but absent (an entry or file that does not exist)
+ABSENT = fingerprint.ABSENT
+#: the review-wide files every report reads
+REVIEW_FILES = ("reviews/certainty.yml", "reviews/search.yml", "reviews/screening.csv")
+
+
+def note_keys(selection) -> list[str]:
+    """The works whose notes the report reads (see the module docstring)."""
+    keys = set(selection.considered)
+    for drift in selection.drifts:
+        keys |= {drift.secondary_key, drift.primary_key}
+    for note in selection.notes.values():
+        keys.update(note.reports)
+        keys.update(f.paraphrases.split("#")[0] for f in note.findings if f.paraphrases)
+    return sorted(k for k in keys if k in selection.review.notes)
+
+
+def entry_hash(entry) -> str:
+    """Hash of a bibliography entry: its type, its fields as written and as resolved (macros, crossref)."""
+    return fingerprint.sha256_json({"type": entry.type, "raw": dict(entry.raw), "fields": dict(entry.fields)})
+
+
+def _rows_hash(*frames) -> str:
+    return fingerprint.sha256_bytes("\n".join(f.to_json(orient="records", force_ascii=False) for f in frames).encode())
+
+
+def _settings(config, parameters) -> dict:
+    """What a report shows of ``reviews/build.yml``: the review's title, authors and citation, and the
+    variants whose filters are the selection's (the title names the variant by them)."""
+    from pydantic import ValidationError
+
+    from .project import ReportParameters
+
+    def filters(values: dict) -> dict | None:
+        try:
+            return ReportParameters(**values).model_dump(exclude={"citation_style"})
+        except (ValidationError, TypeError):
+            return None
+
+    wanted = filters(dict(parameters))
+    variants = [v.model_dump(mode="json") for v in config.variants
+                if filters({**config.defaults, **v.parameters, "hypothesis": parameters.get("hypothesis")}) == wanted]
+    return {"title": config.title, "authors": config.authors, "citation": config.citation, "variants": variants}
+
+
+def report_inputs(selection) -> dict[str, str]:
+    """``{name: sha256}`` of everything the report of *selection* reads, sorted by name.
+
+    Names are project-relative paths (``reviews/notes/<key>.yml``), ``<bib file>#<key>`` for an
+    entry, or a derived value's name (``flow diagram counts``, ``works left out``, ``selection data``)."""
+    review = selection.review
+    project, digests = review.project, review.digests
+    hid = selection.hypothesis.id
+    inputs: dict[str, str] = {name: digests.get(name, ABSENT) for name in REVIEW_FILES}
+    if review.config is not None:
+        inputs[project.rel(project.config_path)] = fingerprint.sha256_json(_settings(review.config, selection.parameters))
+    for path in (project.hypotheses_dir / f"{hid}.yml", project.notebooks_dir / f"{hid}.ipynb"):
+        name = project.rel(path)
+        inputs[name] = digests.get(name) or ABSENT
+    for key in note_keys(selection):
+        name = project.rel(project.notes_dir / f"{key}.yml")
+        inputs[name] = digests.get(name) or fingerprint.sha256_json(review.notes[key].model_dump(mode="json"))
+    for key in sorted(set(selection.keys) | set(selection.considered)):
+        entry = review.bibliography.get(key)
+        inputs[f"{entry.file if entry else 'bib'}#{key}"] = entry_hash(entry) if entry else ABSENT
+    counts = review.flow_counts
+    inputs["flow diagram counts"] = fingerprint.sha256_json(dataclasses.asdict(counts)) if counts is not None else ABSENT
+    inputs["works left out"] = fingerprint.sha256_json(selection.dropped)
+    inputs["selection data"] = _rows_hash(selection.evidence, selection.questions)
+    return dict(sorted(inputs.items()))
