@@ -11,7 +11,9 @@ beta/all        doe2020, poe2019
 beta/pem        doe2020, poe2019             both CCC
 ==============  ===========================  ================
 
-So editing roe2018 rebuilds alpha/all only, and editing poe2019 rebuilds both beta reports.
+A report reads the notes of every work bearing on its hypothesis, kept or not (its summary counts
+what was left out; a PEM report rates the unfiltered selection beside its own): so editing roe2018
+rebuilds both alpha reports, and editing poe2019 both beta reports.
 Building it starts four kernels; tests copy one built project (the ``built`` fixture) instead.
 """
 
