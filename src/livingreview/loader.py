@@ -26,6 +26,7 @@ from .errors import InputError
 from .notes import quotes
 from .notes.load import Collection, load_hypotheses, load_notes
 from .notes.model import Hypothesis, Note
+from .notebooks import cell_tags, notebook_cells, notebook_path, source_text
 from .notes.validate import validate
 from .project import BuildConfig, Project
 
@@ -111,8 +112,6 @@ class Context:
     @cached_property
     def notebook_digests(self) -> dict[str, str]:
         """Each hypothesis's report notebook, hashed by its cells (types, sources, tags; not outputs)."""
-        from .build.plan import notebook_path
-
         out = {}
         for hid in sorted(self.hypotheses):
             try:
@@ -205,9 +204,6 @@ REVIEW_CHECKS: list[Check] = [check_config, check_bibliography, check_hypotheses
 
 def notebook_digest(path: Path) -> str:
     """Hash of a notebook's cell types, sources and tags; outputs and other metadata do not count."""
-    from .build.contract import source_text
-    from .build.plan import cell_tags, notebook_cells
-
     cells = [(c.get("cell_type"), source_text(c.get("source", "")), sorted(cell_tags(c))) for c in notebook_cells(path)]
     return fingerprint.sha256_json(cells)
 

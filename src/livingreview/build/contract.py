@@ -21,14 +21,10 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from ..diagnostics import Diagnostic, closest, error, warning
+from ..notebooks import source_text
 from ..project import ReportParameters
 
 TAG = "parameters"
-
-
-def source_text(source) -> str:
-    """A cell's source as one string (nbformat stores it as a string or a list of lines)."""
-    return source if isinstance(source, str) else "".join(source)
 
 
 def cell_name(index: int, cell: dict) -> str:

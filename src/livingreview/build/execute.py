@@ -34,7 +34,8 @@ from ..errors import BuildFailed
 from ..project import Limits
 from . import engine
 from .failure import CELL_OUTPUT, MACHINE_TRACE, RENDER_FAILED, Failure
-from .plan import Target, notebook_cells
+from ..notebooks import notebook_cells
+from .plan import Target
 
 if TYPE_CHECKING:  # nbformat (and papermill) load only when a notebook runs: importing them takes ~1 s
     import nbformat
