@@ -75,11 +75,31 @@ def git_commit(root: Path) -> str | None:
     return _git(root, "rev-parse", "HEAD")
 
 
+def uncommitted_paths(root: Path) -> frozenset[str]:
+    """Project-relative paths of :data:`SOURCE_FOLDERS` that differ from HEAD: changed, staged, deleted,
+    or new and not ignored (a new note the build reads is an uncommitted change too). Empty outside git."""
+    try:
+        result = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "-z", "--untracked-files=all", "--",
+                                 *SOURCE_FOLDERS], capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    if result.returncode != 0:
+        return frozenset()
+    prefix = _git(root, "rev-parse", "--show-prefix") or ""  # the project's folder inside the repository
+    paths, fields = set(), iter(result.stdout.split("\0"))
+    for item in fields:
+        if len(item) < 4:
+            continue
+        if item[0] in "RC":  # a rename or copy: the original path follows as its own field
+            next(fields, None)
+        path = item[3:]
+        paths.add(path[len(prefix):] if path.startswith(prefix) else path)
+    return frozenset(paths)
+
+
 def git_dirty(root: Path) -> bool:
-    """True when the files of :data:`SOURCE_FOLDERS` differ from HEAD: changed, staged, deleted, or new
-    and not ignored (a new note the build reads is an uncommitted change too). The report then says so."""
-    status = _git(root, "status", "--porcelain", "--untracked-files=all", "--", *SOURCE_FOLDERS)
-    return bool(status)
+    """True when any file of :data:`SOURCE_FOLDERS` differs from HEAD (see :func:`uncommitted_paths`)."""
+    return bool(uncommitted_paths(root))
 
 
 def build_date(root: Path) -> str:
@@ -95,11 +115,11 @@ def python_version() -> str:
 
 
 def source_state(root: Path) -> dict[str, str]:
-    """What a report states about its build besides its files, as far as it decides reuse: whether the
-    tree had uncommitted changes (a report built from them is rebuilt once they are committed, and no
-    longer says so) and the Python version. The commit and build date a report names are not here:
-    they say when it was built, and a reused report's inputs are the same at that commit as now, so
-    a commit rebuilds only the reports whose inputs it changed."""
+    """The state of the tree the no-op build's fingerprint covers besides its files: whether anything
+    the build reads is uncommitted, and the Python version. (Each report's key has its own flag: were
+    *its* inputs uncommitted — see :func:`livingreview.reads.uncommitted`.) The commit and build date a
+    report names are in neither: they say when it was built, and a reused report's inputs are the same
+    at that commit as now, so a commit rebuilds only the reports whose inputs it changed."""
     return {"uncommitted changes": "yes" if git_dirty(root) else "no", "python": python_version()}
 
 

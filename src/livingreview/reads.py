@@ -93,3 +93,15 @@ def report_inputs(selection) -> dict[str, str]:
     inputs["works left out"] = fingerprint.sha256_json(selection.dropped)
     inputs["selection data"] = _rows_hash(selection.evidence, selection.questions)
     return dict(sorted(inputs.items()))
+
+
+#: a change here is a change of the livingreview code, which every report is built with
+CODE_FOLDER = "src/"
+
+
+def uncommitted(inputs: dict[str, str], changed: frozenset[str]) -> bool:
+    """Whether a report with *inputs* was built from uncommitted changes: one of its input files, or the
+    package's code, differs from the commit (*changed*: :func:`livingreview.fingerprint.uncommitted_paths`).
+    A change elsewhere in the tree leaves it as built from the commit."""
+    files = {name.split("#", 1)[0] for name in inputs}
+    return any(path in files or path.startswith(CODE_FOLDER) for path in changed)

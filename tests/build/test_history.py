@@ -15,6 +15,7 @@ import pytest
 from build_fixtures import build, edit, make_project, notebook
 
 from livingreview import fingerprint
+from livingreview import reads
 from livingreview.build import changelog, shortcut
 from livingreview.build.options import BuildOptions
 from livingreview.cli import main
@@ -155,23 +156,28 @@ def test_a_build_from_uncommitted_changes_says_so_until_they_are_committed(commi
     assert second in alpha_report(committed)
     assert len(history(committed.outputs_dir)) == 1  # the evidence did not change: no entry
 
-    # a change to a file no report reads leaves every input as it was except the state of the tree
+    # an uncommitted change to a file the report does not read leaves it as built from the commit: reused,
+    # and still (truly) saying "no uncommitted changes"; committed, and again later, it stays reused and
+    # goes on naming the commit it was built at (its inputs are the same there)
     (committed.notebooks_dir / "README.md").write_text("Fictional notes, edited.\n", encoding="utf-8")
     assert build(committed, only=["alpha/all"]) == 0
-    assert reasons(committed) == ["changed: uncommitted changes"]
-    assert BADGE in alpha_report(committed)
-
-    # committed, the report is rebuilt once more; a later commit that changes nothing it reads reuses it,
-    # and it goes on naming the commit it was built at (its inputs are the same there)
+    assert status(committed) == "reused" and BADGE not in alpha_report(committed)
     git(committed.root, "commit", "-q", "-am", "README edited")
-    third = git(committed.root, "rev-parse", "HEAD")
-    assert build(committed, only=["alpha/all"]) == 0
     (committed.notebooks_dir / "README.md").write_text("Fictional notes, edited again.\n", encoding="utf-8")
     git(committed.root, "commit", "-q", "-am", "README edited again")
     assert build(committed, only=["alpha/all"]) == 0
-    report = json.loads((committed.outputs_dir / "build-report.json").read_text(encoding="utf-8"))
-    assert report["reports"]["alpha/all"]["status"] == "reused"
-    assert third in alpha_report(committed) and BADGE not in alpha_report(committed)
+    assert status(committed) == "reused"
+    assert second in alpha_report(committed) and BADGE not in alpha_report(committed)
+
+    # the code is every report's input: an uncommitted change to it marks the report
+    assert reads.uncommitted({"reviews/notes/roe2018.yml": "x"}, frozenset({"src/livingreview/review.py"}))
+    assert not reads.uncommitted({"bib/references.bib#roe2018": "x"}, frozenset({"notebooks/README.md"}))
+    assert reads.uncommitted({"bib/references.bib#roe2018": "x"}, frozenset({"bib/references.bib"}))
+
+
+def status(project) -> str:
+    report = json.loads((project.outputs_dir / "build-report.json").read_text(encoding="utf-8"))
+    return report["reports"]["alpha/all"]["status"]
 
 
 def test_the_no_op_shortcut_sees_uncommitted_changes_and_their_commit(committed):

@@ -8,7 +8,9 @@ The previous build's maps live in ``outputs/manifest.json``; nothing else is cac
 What a report reads is :func:`livingreview.reads.report_inputs` — the same map its provenance
 block lists. The build adds what only the build knows: its parameters (the citation style
 included), the CSL style file, the source texts its notes quote (with ``--sources``), the package
-versions, the lock file, the livingreview code, the PDF option and the state of the tree.
+versions, the lock file, the livingreview code, the PDF option, the Python version, and whether the
+report's own input files (or the code) had uncommitted changes — so a report built from them is
+rebuilt once they are committed, while an edit elsewhere leaves it as it is.
 """
 
 from __future__ import annotations
@@ -48,14 +50,18 @@ class Environment:
             "package versions": fingerprint.sha256_json(fingerprint.package_versions()),
             "requirements/constraints.txt": fingerprint.lock_hash(project.root) or ABSENT,
             "option pdf": "yes" if pdf else "no",
-            **fingerprint.source_state(project.root),
+            "python": fingerprint.python_version(),
         }
+        self.uncommitted = fingerprint.uncommitted_paths(project.root)
 
 
 def target_inputs(env: Environment, target: Target, selection) -> dict[str, str]:
     """Everything *target* reads once *selection* is made, as ``{name: sha256}`` sorted by name."""
     params = target.parameters
-    inputs = {**env.shared, **reads.report_inputs(selection)}
+    read = reads.report_inputs(selection)
+    inputs = {**env.shared, **read}
+    # as the report's provenance says: were its own inputs (or the code) uncommitted when it was built?
+    inputs["uncommitted changes"] = "yes" if reads.uncommitted(read, env.uncommitted) else "no"
     inputs["parameters"] = fingerprint.sha256_json(params.model_dump())
     inputs[f"csl {params.citation_style}"] = csl_hash(params.citation_style)
     if env.sources is not None:

@@ -28,12 +28,13 @@ class Provenance:
 def provenance_of(selection, project: Project, parameters: dict) -> Provenance:
     """The facts for *selection* built with *parameters* (its filters plus the citation style)."""
     root = project.root
+    inputs = reads.report_inputs(selection)
     return Provenance(
         commit=fingerprint.git_commit(root),
-        dirty=fingerprint.git_dirty(root),
+        dirty=reads.uncommitted(inputs, fingerprint.uncommitted_paths(root)),
         build_date=fingerprint.build_date(root),
         parameters=dict(sorted(parameters.items())),
-        inputs=reads.report_inputs(selection),
+        inputs=inputs,
         packages=dict(sorted(fingerprint.package_versions().items(), key=lambda kv: kv[0].lower())),
         python=fingerprint.python_version(),
     )
