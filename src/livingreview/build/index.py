@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from html import escape
-from pathlib import Path
 
 from ..errors import InputError
 from ..notes.model import Direction
+from ..pages import stylesheet
 from ..project import BuildConfig, Project
 
 Section = tuple[str, str]
@@ -45,15 +45,6 @@ def extra_sections(project: Project) -> tuple[list[Section], list[str]]:
         except InputError as exc:
             skipped.append(f"index section skipped: {exc}")
     return sections, skipped
-
-
-#: the reports' stylesheets (livingreview.report.render inlines the same files into every report)
-REPORT_CSS = Path(__file__).resolve().parents[1] / "report" / "templates" / "livingreview" / "static"
-
-
-def report_css() -> str:
-    """The reports' CSS, read from their files: importing the renderer would load nbconvert (about a second)."""
-    return "\n".join((REPORT_CSS / name).read_text(encoding="utf-8") for name in ("report.css", "print.css"))
 
 
 def overview_variant(config: BuildConfig) -> str:
@@ -129,7 +120,7 @@ def render_index(*, config: BuildConfig, build_date: str, hypotheses: dict[str, 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(config.title)}</title>
 <style>
-{report_css()}
+{stylesheet('report')}
 </style>
 </head>
 <body>
