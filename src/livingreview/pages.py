@@ -24,6 +24,7 @@ SEARCH_PATH = ("sections", "pages")
 #: the CSS files inlined into each kind of page, in order, from ``templates/static``
 STYLESHEETS = {
     "report": ("report.css", "print.css"),  # reports (screen, then print) and the index
+    "register": ("register.css",),  # the open-question register
 }
 
 
