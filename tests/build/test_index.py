@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from livingreview.build import index
 from livingreview.project import BuildConfig
 
@@ -33,7 +35,8 @@ def test_overview_counts_directions_of_the_all_variant():
 
 
 def test_user_text_is_escaped_and_sections_are_added_in_order():
-    html = page([("Changes", "<p>changed</p>"), ("How it was done", "<p>method</p>"), ("Changes", "<p>again</p>")])
+    html = page([("Changes", Markup("<p>changed</p>")), ("How it was done", Markup("<p>method</p>")),
+                 ("Changes", Markup("<p>again</p>"))])
     assert "<title>A &lt;review&gt; &amp; more</title>" in html
     assert "Jane &lt;Doe&gt;" in html and "<th>PEM &lt;only&gt;</th>" in html
     assert "<review>" not in html and "<i>" not in html
@@ -42,7 +45,21 @@ def test_user_text_is_escaped_and_sections_are_added_in_order():
                       '<section id="changes"><h2>Changes</h2>', '<section id="how-it-was-done"><h2>How it was done</h2>',
                       '<section id="changes-2"><h2>Changes</h2>']
     assert '<li><a href="#how-it-was-done">How it was done</a></li>' in html
+    assert '<h2>How it was done</h2>\n<p>method</p>\n</section>' in html
     assert "<script" not in html and "http" not in html and "url(" not in html  # self-contained
+
+
+def test_a_section_body_that_is_not_markup_is_shown_as_text():
+    html = page([("Notes", "<p>a <b>note</b></p>")])
+    assert "<h2>Notes</h2>\n&lt;p&gt;a &lt;b&gt;note&lt;/b&gt;&lt;/p&gt;\n</section>" in html
+
+
+def test_the_page_ends_with_a_newline_and_inlines_the_report_stylesheet():
+    from livingreview.pages import stylesheet
+
+    html = page()
+    assert html.startswith("<!DOCTYPE html>\n") and html.endswith("</html>\n")
+    assert f"<style>\n{stylesheet('report')}\n</style>" in html
 
 
 def test_overview_variant_prefers_all():

@@ -26,6 +26,12 @@ def test_page_needs_no_network(page):
     assert "<style>" in page and ".lr-evidence-table" in page
 
 
+def test_the_report_inlines_the_stylesheet_the_index_has(page):
+    from livingreview.pages import stylesheet
+
+    assert f"<style>\n{stylesheet('report')}\n</style>" in page
+
+
 def test_code_and_prompts_are_hidden(page):
     assert "secret_variable_name" not in page
     assert "report.evidence_table(sel)" not in page

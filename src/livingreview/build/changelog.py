@@ -19,7 +19,10 @@ from collections.abc import Iterable
 from html import escape
 from pathlib import Path
 
+from markupsafe import Markup
+
 from ..errors import LivingReviewError
+from ..pages import fragment
 from . import manifest
 from .bundle import Bundle, dumps
 
@@ -152,7 +155,7 @@ def to_json(history: list[dict]) -> bytes:
 
 
 def _lines(change: dict) -> list[str]:
-    """One plain-text line per kind of change (user text is HTML-escaped by the callers)."""
+    """One plain-text line per kind of change (user text is escaped by the renderings)."""
     if "status_changes" in change:
         return [f"Question {line}" for line in change["status_changes"]]
     if change.get("first"):
@@ -193,14 +196,9 @@ def to_markdown(history: list[dict]) -> str:
     return "\n".join(parts)
 
 
-def to_html(history: list[dict]) -> str:
-    """The history as an HTML fragment for the index page (every value escaped)."""
-    if not history:
-        return "<p>No changes recorded yet.</p>"
-    parts = []
-    for entry in history:
-        parts.append(f"<h3>{escape(_heading(entry))}</h3>")
-        for change in entry["changes"]:
-            items = "".join(f"<li>{escape(line)}</li>" for line in _lines(change))
-            parts.append(f'<h4>{escape(change["report"])}</h4><ul>{items}</ul>')
-    return "\n".join(parts)
+def to_html(history: list[dict]) -> Markup:
+    """The history as an HTML fragment for the index page (``templates/pages/changelog.html.j2``)."""
+    entries = [{"heading": _heading(entry),
+                "changes": [{"report": change["report"], "lines": _lines(change)} for change in entry["changes"]]}
+               for entry in history]
+    return fragment("changelog.html.j2", history=entries)

@@ -11,12 +11,15 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup
+
 import livingreview
 
 from .. import fingerprint
 from ..diagnostics import error
 from ..errors import ConfigError
 from ..notes.atomic import write_text
+from ..pages import fragment
 from ..project import Project
 from . import bundle, cache, changelog, execute, index, manifest, publish, shortcut
 from .options import BuildOptions
@@ -25,6 +28,8 @@ from .plan import Target, make_plan, select_only
 BUILD_REPORT = manifest.BUILD_REPORT
 BUILD_REPORT_SCHEMA = manifest.BUILD_REPORT_SCHEMA
 REGISTER_HTML = "open-questions.html"
+REGISTER_CSV = "open-questions.csv"
+REGISTER_JSON = changelog.REGISTER_JSON
 
 
 @dataclass(frozen=True)
@@ -197,16 +202,15 @@ def register_files(register) -> dict[str, bytes]:
     from ..synthesis import export, register_page
 
     return {REGISTER_HTML: register_page.register_html(register, title="Open questions across the review").encode("utf-8"),
-            "open-questions.csv": export.to_csv_bytes(register), "open-questions.json": export.to_json_bytes(register)}
+            REGISTER_CSV: export.to_csv_bytes(register), REGISTER_JSON: export.to_json_bytes(register)}
 
 
-def register_section(register) -> tuple[str, str]:
-    """The index's link to the register, with its status counts (escaped: ids and counts only)."""
+def register_section(register) -> tuple[str, Markup]:
+    """The index's link to the register, with its status counts (``templates/pages/register-section.html.j2``)."""
     counts = Counter(register["status"]) if len(register) else Counter()
     parts = ", ".join(f"{counts.get(s, 0)} {s.replace('-', ' ')}" for s in ("open", "being-tested", "addressed"))
-    return ("Open questions", f'<p><a href="{REGISTER_HTML}">The open-question register</a> lists every question the '
-            f'hypotheses and notes raise, with its status and the works behind it ({len(register)} questions: {parts}). '
-            'Data: <a href="open-questions.csv">CSV</a>, <a href="open-questions.json">JSON</a>.</p>')
+    return ("Open questions", fragment("register-section.html.j2", page=REGISTER_HTML, csv=REGISTER_CSV, json=REGISTER_JSON,
+                                       total=len(register), counts=parts))
 
 
 def top_files(project: Project, matrix: list[Target], current: list[Planned], next_: dict, since: Path, register):

@@ -9,16 +9,17 @@ the SVG can be read back, and the output is byte-identical for the same counts.
 from __future__ import annotations
 
 import dataclasses
-import html
 import io
 import textwrap
 from collections.abc import Sequence
 
 import matplotlib
+from markupsafe import Markup
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from ..notes.model import SECONDARY
+from ..pages import fragment, trusted
 from . import screening
 from .screening import PrismaCounts
 from .search import Search, load
@@ -199,44 +200,29 @@ def methods_paragraph(counts: PrismaCounts, searches: Sequence[Search]) -> str:
     )
 
 
-# -- HTML for the index page ------------------------------------------------------------------
+# -- the index page's section (templates/pages/prisma-*.html.j2) ------------------------------
 
 _STAGES = {"exclude": "full text", "not-retrieved": "not retrieved", "": "title/abstract"}
 
 
-def excluded_table_html(project) -> str:
-    """The excluded (and unretrieved) records with their stage and reason, escaped HTML."""
-    rows = screening.excluded_rows(project)
-    if not rows:
-        return '<p class="excluded-none">No record was excluded.</p>'
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(value)}</td>" for value in
-                         (row.record, row.search, _STAGES[row.full_text], row.exclusion_reason, row.notes)) + "</tr>"
-        for row in rows)
-    head = "".join(f"<th>{name}</th>" for name in ("Record", "Search", "Stage", "Reason", "Notes"))
-    return f'<table class="excluded"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+def excluded_table_html(project) -> Markup:
+    """The excluded (and unretrieved) records with their stage and reason (``prisma-excluded.html.j2``)."""
+    rows = [(row.record, row.search, _STAGES[row.full_text], row.exclusion_reason, row.notes)
+            for row in screening.excluded_rows(project)]
+    return fragment("prisma-excluded.html.j2", rows=rows)
 
 
-def searches_table_html(searches: Sequence[Search]) -> str:
-    """The search log as an escaped HTML table."""
-    head = "".join(f"<th>{name}</th>" for name in ("Search", "Source", "Method", "Date", "Run by", "Records"))
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(value))}</td>" for value in
-                         (s.title, s.source, s.method, s.date.isoformat() if s.date else "not recorded", s.run_by,
-                          s.records)) + "</tr>"
-        for s in searches)
-    return f'<table class="searches"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+def searches_table_html(searches: Sequence[Search]) -> Markup:
+    """The search log as a table (``prisma-searches.html.j2``)."""
+    rows = [(s.title, s.source, s.method, s.date.isoformat() if s.date else "not recorded", s.run_by, s.records)
+            for s in searches]
+    return fragment("prisma-searches.html.j2", rows=rows)
 
 
-def index_section(project) -> tuple[str, str]:
+def index_section(project) -> tuple[str, Markup]:
     """``(title, html)`` for the index page: the paragraph, the log, the diagram, the exclusions."""
     log = load(project)
     counts = screening.counts(project)
-    parts = [f"<p>{html.escape(methods_paragraph(counts, log.searches))}</p>"]
-    if log.note:
-        parts.append(f'<p class="search-note">{html.escape(log.note)}</p>')
-    parts += [searches_table_html(log.searches),
-              f'<figure class="prisma" id="prisma">{inline_svg(flow_svg(counts))}'
-              "<figcaption>PRISMA 2020 flow diagram</figcaption></figure>",
-              excluded_table_html(project)]
-    return SECTION_TITLE, "\n".join(parts)
+    return SECTION_TITLE, fragment("prisma-index.html.j2", paragraph=methods_paragraph(counts, log.searches), note=log.note,
+                                   searches=searches_table_html(log.searches),
+                                   diagram=trusted(inline_svg(flow_svg(counts))), excluded=excluded_table_html(project))

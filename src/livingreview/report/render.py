@@ -1,6 +1,6 @@
 """An executed report notebook -> one self-contained HTML page -> an A4 PDF.
 
-HTML: nbconvert's :class:`~nbconvert.HTMLExporter` with the ``livingreview`` template (code
+HTML: nbconvert's :class:`~nbconvert.HTMLExporter` with the ``report`` template (code
 and prompts hidden, CSS inlined, a table of contents from the headings, no network assets).
 PDF: WeasyPrint from the same HTML with the print stylesheet; it may fetch nothing but
 ``data:`` URLs (its fetcher's protocol allow-list), so printing never reaches the network.
@@ -9,8 +9,6 @@ PDF: WeasyPrint from the same HTML with the print stylesheet; it may fetch nothi
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
-from importlib.resources import files
 
 import nbformat
 from nbconvert import HTMLExporter
@@ -18,22 +16,16 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 
 from .. import __version__
 from ..errors import LivingReviewError
+from ..pages import TEMPLATES, stylesheet
 from .toc import headings, toc_html
 
-TEMPLATES = files("livingreview.report") / "templates"
-STYLESHEETS = ("report.css", "print.css")
+#: the report page: nbconvert's template ``templates/report``
+TEMPLATE = "report"
 _TOC_MARKER = "<!--livingreview:toc-->"
 
 
 class RenderError(LivingReviewError):
     """The notebook could not be rendered (a bug in a template or an unreadable notebook)."""
-
-
-@lru_cache(maxsize=1)
-def stylesheet() -> str:
-    """The report's CSS (screen, then print), inlined into every page."""
-    static = TEMPLATES / "livingreview" / "static"
-    return "\n".join((static / name).read_text(encoding="utf-8") for name in STYLESHEETS)
 
 
 #: cells with this tag are left out of the rendered report (e.g. notes on using the notebook)
@@ -42,7 +34,7 @@ REMOVE_TAG = "remove-cell"
 
 def _exporter() -> HTMLExporter:
     exporter = HTMLExporter(
-        template_name="livingreview",
+        template_name=TEMPLATE,
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
         exclude_input_prompt=True,
@@ -57,7 +49,7 @@ def _exporter() -> HTMLExporter:
 def render_html(executed_nb: nbformat.NotebookNode, *, title: str) -> str:
     """The executed notebook as one self-contained HTML page titled *title* (code hidden)."""
     resources = {
-        "livingreview": {"title": title, "css": stylesheet(), "version": __version__, "toc_marker": _TOC_MARKER},
+        "livingreview": {"title": title, "css": stylesheet("report"), "version": __version__, "toc_marker": _TOC_MARKER},
     }
     try:
         body, _ = _exporter().from_notebook_node(executed_nb, resources=resources)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 from html.parser import HTMLParser
+
+from markupsafe import Markup
+
+from ..pages import fragment
 
 
 @dataclass(frozen=True)
@@ -51,9 +54,6 @@ def headings(html: str) -> list[Heading]:
     return parser.found
 
 
-def toc_html(items: list[Heading]) -> str:
-    """An ordered list of links to *items* (text and anchors escaped)."""
-    if not items:
-        return ""
-    links = "\n".join(f'<li><a href="#{escape(h.anchor)}">{escape(h.text)}</a></li>' for h in items)
-    return f'<ol class="lr-toc-list">\n{links}\n</ol>'
+def toc_html(items: list[Heading]) -> Markup:
+    """An ordered list of links to *items* (``templates/pages/toc.html.j2``; empty without items)."""
+    return fragment("toc.html.j2", items=items)

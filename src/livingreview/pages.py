@@ -1,0 +1,61 @@
+"""The page layer: every HTML page and fragment under ``outputs/`` is rendered here.
+
+One Jinja environment with autoescaping over ``templates/``: report sections (``sections/``),
+the build's pages and their pieces (``pages/``). Python passes data only; every value is
+escaped unless it is :class:`markupsafe.Markup` — a fragment rendered here, the stylesheet, or a
+value marked with :func:`trusted` where it is made (an SVG this package drew, the citation
+formatter's escaped output). The report page itself is nbconvert's template ``templates/report``.
+
+Importing this module loads Jinja only, so the build and the bibliography may use it without
+loading nbconvert or the report package.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: the folders template names are looked up in (names are unique across them)
+SEARCH_PATH = ("sections", "pages")
+#: the CSS files inlined into each kind of page, in order, from ``templates/static``
+STYLESHEETS = {
+    "report": ("report.css", "print.css"),  # reports (screen, then print) and the index
+    "register": ("register.css",),  # the open-question register
+}
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader([TEMPLATES / folder for folder in SEARCH_PATH]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+def fragment(template: str, **context) -> Markup:
+    """Template *template* rendered with *context* (escaped), as markup to put into another template."""
+    return Markup(environment().get_template(template).render(**context))
+
+
+def page(template: str, **context) -> str:
+    """A whole page: :func:`fragment` as the text of a file, which ends with a newline."""
+    return str(fragment(template, **context)) + "\n"
+
+
+def trusted(html: str) -> Markup:
+    """Mark HTML this package produced (and escaped) itself as safe to insert."""
+    return Markup(html)
+
+
+@lru_cache(maxsize=None)
+def stylesheet(kind: str = "report") -> Markup:
+    """The CSS of pages of *kind* (:data:`STYLESHEETS`), read from this package's files, to inline."""
+    return trusted("\n".join((TEMPLATES / "static" / name).read_text(encoding="utf-8") for name in STYLESHEETS[kind]))
