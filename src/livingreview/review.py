@@ -75,6 +75,7 @@ def load(root: Path | str | Project | None = None, *, sources: Path | str | None
         diagnostics=diagnostics,
         rules=ctx.rules,
         search_log=ctx.search_log,
+        screening_rows=ctx._screening[1] or [],
         flow_counts=ctx.flow_counts,
         digests={**digests, **ctx.file_digests,
                  **{project.rel(project.notebooks_dir / f"{k}.ipynb"): v for k, v in ctx.notebook_digests.items()}},
@@ -94,6 +95,7 @@ class Review:
     diagnostics: list[Diagnostic] = field(default_factory=list)  # warnings only (errors raise)
     rules: Any = None  # the certainty rules (reviews/certainty.yml)
     search_log: Any = None  # reviews/search.yml (None: the review keeps no search log)
+    screening_rows: list = field(default_factory=list)  # reviews/screening.csv, row by row
     flow_counts: Any = None  # the PRISMA 2020 numbers from the screening record (None: no record)
     #: SHA-256 of every input file loaded, by project-relative path (notebooks: of their cells)
     digests: dict[str, str] = field(default_factory=dict)

@@ -68,9 +68,9 @@ def test_overview_variant_prefers_all():
     assert index.overview_variant(other) == "pem"
 
 
-def test_a_section_whose_input_is_invalid_is_skipped_with_a_note(tmp_path):
-    from livingreview.project import Project
+def test_a_section_whose_input_is_missing_is_skipped_with_a_note():
+    from types import SimpleNamespace
 
-    sections, notes = index.extra_sections(Project(tmp_path))
+    sections, notes = index.extra_sections(SimpleNamespace(search_log=None, flow_counts=None, screening_rows=[]))
     assert sections == []
     assert len(notes) == 1 and notes[0].startswith("index section skipped: reviews/search.yml")

@@ -5,6 +5,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
+import livingreview
 from livingreview.method import prisma, screening, search
 from livingreview.project import Project
 
@@ -114,7 +115,7 @@ def test_counts_as_data(screened):
 
 def test_the_excluded_table_lists_each_exclusion_escaped(screened):
     screened.edit("reviews/screening.csv", "healthy volunteers only", "<script>healthy</script> & only")
-    assert prisma.excluded_table_html(screened.project) == (
+    assert prisma.excluded_table_html(screening.read(screened.project)) == (
         '<table class="excluded"><thead><tr><th>Record</th><th>Search</th><th>Stage</th><th>Reason</th>'
         "<th>Notes</th></tr></thead><tbody>"
         "<tr><td>poe2019</td><td>registry</td><td>title/abstract</td><td>not about fatigue mechanisms</td>"
@@ -128,12 +129,13 @@ def test_the_excluded_table_lists_each_exclusion_escaped(screened):
 def test_no_exclusions_say_so(screened):
     screened.write("reviews/screening.csv", "record,search,duplicate_of,title_abstract,full_text,exclusion_reason,notes\n"
                    "doe2020,registry,,include,include,,\n")
-    assert prisma.excluded_table_html(screened.project) == '<p class="excluded-none">No record was excluded.</p>'
+    assert prisma.excluded_table_html(screening.read(screened.project)) == '<p class="excluded-none">No record was excluded.</p>'
 
 
 def test_the_index_section(screened):
     screened.edit("reviews/search.yml", "method: fatigue AND example", "method: fatigue AND <example>")
-    title, body = prisma.index_section(screened.project)
+    review = livingreview.load(screened.project)
+    title, body = prisma.index_section(review.search_log, review.flow_counts, review.screening_rows)
     assert title == "How the studies were found"
     assert body.startswith("<p>We identified 6 records from 2 searches: ")
     assert '<p class="search-note">An invented search log.</p>' in body

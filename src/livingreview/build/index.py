@@ -13,10 +13,9 @@ from collections.abc import Callable, Sequence
 
 from markupsafe import Markup
 
-from ..errors import InputError
 from ..notes.model import Direction
 from ..pages import fragment, page, stylesheet
-from ..project import BuildConfig, Project
+from ..project import BuildConfig
 
 #: an index section: its title and its HTML (markup rendered by :mod:`livingreview.pages`; a plain
 #: string is text and is escaped)
@@ -29,23 +28,30 @@ LINKS = (("report.html", "HTML"), ("report.pdf", "PDF"), ("evidence.csv", "evide
          ("open-questions.json", "questions JSON"))
 
 
-def _prisma(project: Project) -> Section:
+class SectionSkipped(Exception):
+    """A producer has nothing to show; its message says why (the build prints it)."""
+
+
+def _prisma(review) -> Section:
     from ..method.prisma import index_section
+    from ..method.search import SEARCH_LOG
 
-    return index_section(project)
+    if review.search_log is None or review.flow_counts is None:
+        raise SectionSkipped(f"{SEARCH_LOG.as_posix()}: the review keeps no search log and screening record")
+    return index_section(review.search_log, review.flow_counts, review.screening_rows)
 
 
-#: producers of the sections shown after the overview, in order
-EXTRA_SECTIONS: tuple[Callable[[Project], Section], ...] = (_prisma,)
+#: producers of the sections shown after the overview, in order (each a function of the loaded review)
+EXTRA_SECTIONS: tuple[Callable[..., Section], ...] = (_prisma,)
 
 
-def extra_sections(project: Project) -> tuple[list[Section], list[str]]:
-    """The sections of :data:`EXTRA_SECTIONS`, and a note for each one skipped because its input is invalid."""
+def extra_sections(review) -> tuple[list[Section], list[str]]:
+    """The sections of :data:`EXTRA_SECTIONS` for the loaded *review*, and a note for each one skipped."""
     sections, skipped = [], []
     for produce in EXTRA_SECTIONS:
         try:
-            sections.append(produce(project))
-        except InputError as exc:
+            sections.append(produce(review))
+        except SectionSkipped as exc:
             skipped.append(f"index section skipped: {exc}")
     return sections, skipped
 

@@ -152,7 +152,7 @@ def run_build(project: Project, options: BuildOptions) -> int:
             failed = {o.name: o.error for o in outcomes if not o.ok}
             keep_failed(staging, outcomes)
             notes = publish_outputs(project, matrix, [p for p in planned if status(p, failed) == "built"], previous,
-                                    staging, build_report(planned, outcomes, failed), review.question_register,
+                                    staging, build_report(planned, outcomes, failed), review,
                                     tree=None if failed else tree,
                                     since=since, reused=[p for p in planned if status(p, failed) == "reused"])
         finally:
@@ -213,15 +213,16 @@ def register_section(register) -> tuple[str, Markup]:
                                        total=len(register), counts=parts))
 
 
-def top_files(project: Project, matrix: list[Target], current: list[Planned], next_: dict, since: Path, register):
+def top_files(project: Project, matrix: list[Target], current: list[Planned], next_: dict, since: Path, review):
     """CHANGELOG.md, changelog.json, index.html and the question register for *next_* (the manifest to be),
     the changelog listing what changed in the *current* reports (built or reused) since the build in *since*;
     and notes to print."""
+    register = review.question_register
     changes = changelog.changes_since(since, [(p.name, p.bundle) for p in current], register)
     date = fingerprint.build_date(project.root)
     history = changelog.add_entry(changelog.read_history(since), changes, date=date, commit=fingerprint.git_commit(project.root),
                                   uncommitted=fingerprint.git_dirty(project.root))
-    sections, notes = index.extra_sections(project)
+    sections, notes = index.extra_sections(review)
     page = index.render_index(config=project.config, build_date=date, hypotheses={t.hypothesis.id: t.hypothesis.title for t in matrix},
                               manifest=next_, sections=[*sections, register_section(register),
                                                         ("Changes", changelog.to_html(history))])
@@ -231,12 +232,12 @@ def top_files(project: Project, matrix: list[Target], current: list[Planned], ne
 
 
 def publish_outputs(project: Project, matrix: list[Target], built: list[Planned], previous: dict,
-                    staging: publish.Staging, report: bytes, register, tree: str | None = None, *,
+                    staging: publish.Staging, report: bytes, review, tree: str | None = None, *,
                     since: Path, reused: list[Planned]) -> list[str]:
     """Stage the top-level files, then publish built reports, changed files and the manifest (last).
     The changelog compares built and *reused* reports with the build published in *since*."""
     next_ = next_manifest(previous, matrix, built, staging)
-    files, notes = top_files(project, matrix, [*built, *reused], next_, since, register)
+    files, notes = top_files(project, matrix, [*built, *reused], next_, since, review)
     next_["files"].update({name: fingerprint.sha256_bytes(data) for name, data in files.items()})
     files[BUILD_REPORT] = report
     files[manifest.NAME] = manifest.render(next_["files"], next_["reports"], tree)

@@ -22,7 +22,7 @@ from ..notes.model import SECONDARY
 from ..pages import fragment, trusted
 from . import screening
 from .screening import PrismaCounts
-from .search import Search, load
+from .search import Search, SearchLog
 
 SECTION_TITLE = "How the studies were found"
 
@@ -205,11 +205,12 @@ def methods_paragraph(counts: PrismaCounts, searches: Sequence[Search]) -> str:
 _STAGES = {"exclude": "full text", "not-retrieved": "not retrieved", "": "title/abstract"}
 
 
-def excluded_table_html(project) -> Markup:
-    """The excluded (and unretrieved) records with their stage and reason (``prisma-excluded.html.j2``)."""
-    rows = [(row.record, row.search, _STAGES[row.full_text], row.exclusion_reason, row.notes)
-            for row in screening.excluded_rows(project)]
-    return fragment("prisma-excluded.html.j2", rows=rows)
+def excluded_table_html(rows: Sequence[screening.Row]) -> Markup:
+    """The excluded (and unretrieved) records of the screening *rows*, with their stage and reason
+    (``prisma-excluded.html.j2``)."""
+    shown = [(row.record, row.search, _STAGES[row.full_text], row.exclusion_reason, row.notes)
+             for row in screening.excluded(rows)]
+    return fragment("prisma-excluded.html.j2", rows=shown)
 
 
 def searches_table_html(searches: Sequence[Search]) -> Markup:
@@ -219,10 +220,8 @@ def searches_table_html(searches: Sequence[Search]) -> Markup:
     return fragment("prisma-searches.html.j2", rows=rows)
 
 
-def index_section(project) -> tuple[str, Markup]:
-    """``(title, html)`` for the index page: the paragraph, the log, the diagram, the exclusions."""
-    log = load(project)
-    counts = screening.counts(project)
+def index_section(log: SearchLog, counts: screening.PrismaCounts, rows: Sequence[screening.Row]) -> tuple[str, Markup]:
+    """``(title, html)`` for the index page: the paragraph, the log, the diagram, the exclusions (all as loaded)."""
     return SECTION_TITLE, fragment("prisma-index.html.j2", paragraph=methods_paragraph(counts, log.searches), note=log.note,
                                    searches=searches_table_html(log.searches),
-                                   diagram=trusted(inline_svg(flow_svg(counts))), excluded=excluded_table_html(project))
+                                   diagram=trusted(inline_svg(flow_svg(counts))), excluded=excluded_table_html(rows))

@@ -355,6 +355,6 @@ def tally(log: SearchLog, rows: list[Row], source_types: Mapping[str, str]) -> P
     )
 
 
-def excluded_rows(project) -> list[Row]:
+def excluded(rows: Iterable[Row]) -> list[Row]:
     """The records excluded at either stage or not retrieved, in file order."""
-    return [row for row in read(project) if row.excluded or row.full_text == "not-retrieved"]
+    return [row for row in rows if row.excluded or row.full_text == "not-retrieved"]
