@@ -110,15 +110,21 @@ class Context:
         return out
 
     @cached_property
-    def notebook_digests(self) -> dict[str, str]:
-        """Each hypothesis's report notebook, hashed by its cells (types, sources, tags; not outputs)."""
-        out = {}
+    def inputs(self) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+        """``(files, digests)``: the file each hypothesis, note and report notebook was read from, by kind and
+        id (``files["notes"]["doe2020"] == "reviews/notes/doe2020.yml"``), and each file's SHA-256 (of its
+        bytes as read; a notebook's of its cells), with the review-wide files' (:data:`REVIEW_FILES`)."""
+        files = {"hypotheses": {k: v.file for k, v in self.hypotheses.items()},
+                 "notes": {k: v.file for k, v in self.notes.items()}, "notebooks": {}}
+        digests = {v.file: v.sha256 for c in (self.hypotheses, self.notes) for v in c.values() if v.sha256}
         for hid in sorted(self.hypotheses):
+            path = notebook_path(self.project, hid)
+            name = files["notebooks"][hid] = self.project.rel(path)
             try:
-                out[hid] = notebook_digest(notebook_path(self.project, hid))
+                digests[name] = notebook_digest(path)
             except (OSError, ValueError, InputError):  # missing or refused: the matrix check names it
-                out[hid] = ABSENT
-        return out
+                digests[name] = ABSENT
+        return files, {**digests, **self.file_digests}
 
     @cached_property
     def quotes(self) -> quotes.QuoteReport:

@@ -21,6 +21,8 @@ from .diagnostics import closest, error
 from .errors import ConfigError, InputError, ProjectNotFound
 
 CONFIG = Path("reviews") / "build.yml"
+#: where the notes are: one ``<citation key>.yml`` per work
+NOTES = Path("reviews") / "notes"
 
 Condition = Literal["all", "ME/CFS", "MS", "FM", "FND"]
 CitationStyle = Literal["apa", "vancouver", "harvard"]
@@ -167,10 +169,14 @@ class Project:
     bib_dir = property(lambda self: self.root / "bib")
     reviews_dir = property(lambda self: self.root / "reviews")
     hypotheses_dir = property(lambda self: self.root / "reviews" / "hypotheses")
-    notes_dir = property(lambda self: self.root / "reviews" / "notes")
+    notes_dir = property(lambda self: self.root / NOTES)
     notebooks_dir = property(lambda self: self.root / "notebooks")
     outputs_dir = property(lambda self: self.root / "outputs")
     config_path = property(lambda self: self.root / CONFIG)
+
+    def note_path(self, key: str) -> Path:
+        """Where the note for citation key *key* is (the file is named by the key)."""
+        return self.notes_dir / f"{key}.yml"
 
     def rel(self, path: Path) -> str:
         """*path* relative to the root, with forward slashes (for messages and manifests); a link that

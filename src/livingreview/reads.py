@@ -79,12 +79,12 @@ def report_inputs(selection) -> dict[str, str]:
     inputs: dict[str, str] = {name: digests.get(name, ABSENT) for name in REVIEW_FILES}
     if review.config is not None:
         inputs[project.rel(project.config_path)] = fingerprint.sha256_json(_settings(review.config, selection.parameters))
-    for path in (project.hypotheses_dir / f"{hid}.yml", project.notebooks_dir / f"{hid}.ipynb"):
-        name = project.rel(path)
+    for kind in ("hypotheses", "notebooks"):
+        name = review.files[kind][hid]
         inputs[name] = digests.get(name) or ABSENT
     for key in note_keys(selection):
-        name = project.rel(project.notes_dir / f"{key}.yml")
-        inputs[name] = digests.get(name) or fingerprint.sha256_json(review.notes[key].model_dump(mode="json"))
+        name = review.files["notes"][key]
+        inputs[name] = digests.get(name) or ABSENT
     for key in sorted(set(selection.keys) | set(selection.considered)):
         entry = review.bibliography.get(key)
         inputs[f"{entry.file if entry else 'bib'}#{key}"] = entry_hash(entry) if entry else ABSENT

@@ -63,8 +63,7 @@ def load(root: Path | str | Project | None = None, *, sources: Path | str | None
     errors = [d for d in diagnostics if d.is_error]
     if errors:
         raise ReviewInvalid(errors, summary=f"the review has {len(errors)} error(s); `livingreview check` lists them:")
-    digests = {project.rel(project.hypotheses_dir / f"{k}.yml"): v.sha256 for k, v in ctx.hypotheses.items()}
-    digests |= {project.rel(project.notes_dir / f"{k}.yml"): v.sha256 for k, v in ctx.notes.items()}
+    files, digests = ctx.inputs
     return Review(
         project=project,
         config=ctx.config,
@@ -77,8 +76,8 @@ def load(root: Path | str | Project | None = None, *, sources: Path | str | None
         search_log=ctx.search_log,
         screening_rows=ctx._screening[1] or [],
         flow_counts=ctx.flow_counts,
-        digests={**digests, **ctx.file_digests,
-                 **{project.rel(project.notebooks_dir / f"{k}.ipynb"): v for k, v in ctx.notebook_digests.items()}},
+        files=files,
+        digests=digests,
     )
 
 
@@ -97,6 +96,8 @@ class Review:
     search_log: Any = None  # reviews/search.yml (None: the review keeps no search log)
     screening_rows: list = field(default_factory=list)  # reviews/screening.csv, row by row
     flow_counts: Any = None  # the PRISMA 2020 numbers from the screening record (None: no record)
+    #: the file each hypothesis, note and notebook was read from, by kind and id (see ``loader.Context.inputs``)
+    files: dict[str, dict[str, str]] = field(default_factory=dict)
     #: SHA-256 of every input file loaded, by project-relative path (notebooks: of their cells)
     digests: dict[str, str] = field(default_factory=dict)
 

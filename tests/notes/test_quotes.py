@@ -9,7 +9,7 @@ import json
 import pytest
 
 from livingreview.notes.load import load_notes
-from livingreview.notes.quotes import (ABOUT, RECORD, QuoteCheck, Source, is_plain_name, normalise, quote_sha256,
+from livingreview.notes.quotes import (ABOUT, RECORD, QuoteCheck, Source, is_plain_name, quote_form, quote_sha256,
                                        read_record, render_record, verify_quotes, write_record)
 
 DOE = "reviews/notes/doe2020.yml"
@@ -30,8 +30,8 @@ def _found(text: str, quote: str) -> str | None:
 
 
 def test_normalise_forgives_only_whitespace_quote_marks_and_dashes():
-    assert normalise("  “It’s”\n\tfine — ‘really’ – ok ") == "\"It's\" fine - 'really' - ok"
-    assert normalise("Case, Words; and: punctuation!") == "Case, Words; and: punctuation!"
+    assert quote_form("  “It’s”\n\tfine — ‘really’ – ok ") == "\"It's\" fine - 'really' - ok"
+    assert quote_form("Case, Words; and: punctuation!") == "Case, Words; and: punctuation!"
 
 
 @pytest.mark.parametrize(("text", "quote", "found"), [

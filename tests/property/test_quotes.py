@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from livingreview.notes.quotes import Source, is_plain_name, normalise
+from livingreview.notes.quotes import Source, is_plain_name, quote_form
 
 from .strategies import FAST
 
@@ -19,7 +19,7 @@ PLAIN = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-
 @FAST
 @given(prose | typographic)
 def test_normalising_is_idempotent(text):
-    assert normalise(normalise(text)) == normalise(text)
+    assert quote_form(quote_form(text)) == quote_form(text)
 
 
 @FAST
@@ -29,18 +29,18 @@ def test_a_passage_of_the_source_is_found_and_its_span_holds_it(text, data):
     start = data.draw(st.integers(0, len(text))) if data else 0
     end = data.draw(st.integers(start, len(text))) if data else len(text)
     passage = text[start:end]
-    assume(normalise(passage))
+    assume(quote_form(passage))
     source = Source.from_bytes(text.encode("utf-8"))
     span = source.find(passage)
     assert span is not None
     assert 0 <= span[0] < span[1] <= len(text)
-    assert normalise(text[span[0]:span[1]]) == normalise(passage)
+    assert quote_form(text[span[0]:span[1]]) == quote_form(passage)
 
 
 @FAST
 @given(typographic)
 def test_plain_marks_and_reflowed_whitespace_still_match(text):
-    assume(normalise(text))
+    assume(quote_form(text))
     source = Source.from_bytes(text.encode("utf-8"))
     plain = " \n ".join(text.translate(PLAIN).split())
     assert source.find(plain) is not None
@@ -54,7 +54,7 @@ def test_the_nearest_passage_is_scored_between_0_and_1(text, quote):
     assert 0.0 <= similarity <= 1.0
     assert isinstance(passage, str)
     if source.find(quote) is None:
-        assert normalise(passage) != normalise(quote) or not normalise(quote)
+        assert quote_form(passage) != quote_form(quote) or not quote_form(quote)
 
 
 @FAST

@@ -6,7 +6,7 @@ import pandas as pd
 from synthesis_fixtures import by_key, finding, make_hypothesis, make_note
 
 from livingreview.synthesis.export import to_json_bytes
-from livingreview.synthesis.questions import COLUMNS, diff_register, normalise, register
+from livingreview.synthesis.questions import COLUMNS, diff_register, comparison_form, register
 
 Q_DOSE = ("q-dose", "Does a higher dose help more?")
 Q_SLEEP = ("q-sleep", "Does sleep improve?")
@@ -110,5 +110,5 @@ def test_an_empty_review_has_an_empty_register_with_its_columns():
 
 
 def test_normalise_ignores_case_spacing_and_final_punctuation():
-    assert normalise("  Does  X\thelp? ") == normalise("does x help") == "does x help"
-    assert normalise("Does X help?") != normalise("Does Y help?")
+    assert comparison_form("  Does  X\thelp? ") == comparison_form("does x help") == "does x help"
+    assert comparison_form("Does X help?") != comparison_form("Does Y help?")

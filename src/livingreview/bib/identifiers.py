@@ -1,10 +1,12 @@
-"""DOIs and PMIDs: one normal form, and what counts as well-formed."""
+"""Citation keys, DOIs and PMIDs: one normal form, and what counts as well-formed."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import quote
 
+#: what a citation key may hold (BibTeX tools agree on these characters); notes name works by it
+CITATION_KEY = re.compile(r"^[A-Za-z0-9_:.\-]+$")
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", re.IGNORECASE)
 _DOI = re.compile(r"^10\.\d+(?:\.\d+)*/\S+$")
 _PMID = re.compile(r"^[0-9]+$")

@@ -10,10 +10,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,10 +20,9 @@ import bibtexparser
 from bibtexparser import model
 from bibtexparser.writer import BibtexFormat
 
-from .. import textfile
+from .. import atomic, textfile
 from ..diagnostics import Diagnostic, error
-from .identifiers import normalise_doi
-from .lint import KEY_PATTERN
+from .identifiers import CITATION_KEY, normalise_doi
 from .load import Bibliography, load_bibliography, project_bib_files
 from .records import ImportRefused, Name, Record, from_csl_json, from_ris
 from .values import MONTHS
@@ -110,7 +107,7 @@ def _base_key(record: Record) -> str:
 
 
 def _usable(key: str | None) -> bool:
-    return bool(key) and bool(KEY_PATTERN.match(key)) and key[0].isalpha()
+    return bool(key) and bool(CITATION_KEY.match(key)) and key[0].isalpha()
 
 
 def _assign_keys(records: list[Record], taken: set[str]) -> list[str]:
@@ -180,23 +177,10 @@ def _target(project: "Project", into: Path) -> Path:
 
 
 def _append_atomically(target: Path, existing: bytes, text: str) -> None:
+    """*text* appended to the file *target* that holds *existing*, in the file's own line ends, atomically."""
     newline = "\r\n" if b"\r\n" in existing else "\n"
     separator = "" if not existing else ("\n" if existing.endswith(b"\n") else "\n\n")
-    addition = (separator + text).replace("\n", newline).encode("utf-8")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = target.stat().st_mode & 0o777 if target.exists() else None
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(existing + addition)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if mode is not None:
-            os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    atomic.write_bytes(target, existing + (separator + text).replace("\n", newline).encode("utf-8"))
 
 
 def _read_records(path: Path, fmt: str | None, name: str, scope: textfile.Scope) -> list[Record]:

@@ -35,15 +35,13 @@ BIB024   error     the import's format or target cannot be used: unknown extensi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..diagnostics import Diagnostic, closest, error, warning
-from .identifiers import is_doi, is_pmid, normalise_doi
+from .identifiers import CITATION_KEY, is_doi, is_pmid
 from .load import Bibliography, Entry
 
 #: what a citation key may contain (the notes' ``key`` fields use the same rule)
-KEY_PATTERN = re.compile(r"^[A-Za-z0-9_:.\-]+$")
 
 #: required fields per entry type; each item is a set of alternatives (any one will do)
 REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -72,7 +70,7 @@ def _keys(bib: Bibliography) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     seen: dict[str, Entry] = {}
     for entry in bib.entries:
-        if not KEY_PATTERN.match(entry.key):
+        if not CITATION_KEY.match(entry.key):
             out.append(error("BIB019", entry.file, entry.line, f"the citation key '{entry.key}' is empty or has characters other than "
                              "letters, digits, '_', ':', '.' and '-'", key=entry.key or None, hint="rename it, e.g. lastname2020"))
         first = seen.setdefault(entry.key.lower(), entry)

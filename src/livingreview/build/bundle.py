@@ -10,7 +10,6 @@ The schema is documented column by column in docs/DATA.md.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import fingerprint
+from .. import review
 from ..errors import LivingReviewError
 from ..synthesis import export
 from .plan import Target
@@ -25,14 +25,10 @@ from .plan import Target
 EVIDENCE_SCHEMA = "livingreview/evidence@1"
 QUESTIONS_SCHEMA = "livingreview/open-questions@1"
 
-#: column order of evidence.csv (and the keys of each evidence.json row)
-EVIDENCE_COLUMNS = (
-    "key", "finding_id", "hypothesis", "prediction", "direction", "kind", "statement", "provenance", "quote",
-    "locator", "extracted_from", "source_type", "secondary", "design", "randomized", "conditions", "patients",
-    "controls", "criteria", "pem", "year", "title", "paraphrases",
-)
-#: column order of open-questions.csv
-QUESTION_COLUMNS = ("question_id", "text", "hypothesis", "raised_by", "status")
+#: column order of evidence.csv (and the keys of each evidence.json row): the selection's evidence columns
+EVIDENCE_COLUMNS = review.EVIDENCE_COLUMNS
+#: column order of open-questions.csv: the selection's question columns
+QUESTION_COLUMNS = review.SELECTION_QUESTION_COLUMNS
 
 #: the files a bundle is made of
 FILES = ("evidence.csv", "evidence.json", "open-questions.csv", "open-questions.json")

@@ -18,7 +18,7 @@ import livingreview
 from .. import fingerprint
 from ..diagnostics import error
 from ..errors import ConfigError
-from ..notes.atomic import write_text
+from ..atomic import write_text
 from ..pages import fragment
 from ..project import Project
 from . import bundle, cache, changelog, execute, index, manifest, publish, shortcut

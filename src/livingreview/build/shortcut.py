@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import fingerprint
-from ..notes.atomic import write_text
+from ..atomic import write_text
 from ..project import Project
 from . import manifest, publish
 from .options import BuildOptions

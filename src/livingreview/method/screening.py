@@ -24,6 +24,7 @@ from .. import textfile
 from ..diagnostics import Diagnostic, closest, error
 from ..errors import InputError
 from ..notes.model import SECONDARY
+from ..project import NOTES
 from . import search as search_log
 from .search import SearchLog
 
@@ -309,7 +310,7 @@ def coverage(rows: list[Row], *, note_keys: set[str], bib_keys: set[str],
     lines = key_lines or {}
     for key in sorted(note_keys - {row.record for row in rows if row.included}):
         where = f"is not included (line {screened[key].line} of {FILE})" if key in screened else f"is not in {FILE}"
-        out.append(error("SCR013", f"reviews/notes/{key}.yml", lines.get(key), f"the note's work '{key}' "
+        out.append(error("SCR013", (NOTES / f"{key}.yml").as_posix(), lines.get(key), f"the note's work '{key}' "
                          f"{where}", key=key, field="key", hint="screen it in as an included record, or remove the note"))
     return out
 

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ValidationError
 from .. import textfile, yamlio
 from ..diagnostics import Diagnostic, closest, error, warning
 from ..project import Project
-from .model import ID, KEY, Hypothesis, Note
+from .model import FINDING_REF, ID, KEY, Hypothesis, Note
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -43,7 +43,7 @@ PATTERNS: dict[str, str] = {
     r"^[A-Z][A-Z0-9]*-?[0-9]+$": "capital letters then a number, e.g. 'DA1'",
     r"^q-[a-z0-9-]+$": "'q-' then lower-case letters, digits and hyphens, e.g. 'q-dose-response'",
     r"^f[0-9]+$": "'f' then a number, e.g. 'f1'",
-    r"^[A-Za-z0-9_:.\-]+#f[0-9]+$": "'<citation key>#<finding id>', e.g. 'Doe2020#f1'",
+    FINDING_REF: "'<citation key>#<finding id>', e.g. 'Doe2020#f1'",
 }
 
 #: what a pydantic type error expected, in words

@@ -11,8 +11,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
 
+from ..bib.identifiers import CITATION_KEY
+
 ID = r"^[a-z0-9][a-z0-9-]*$"
-KEY = r"^[A-Za-z0-9_:.\-]+$"
+KEY = CITATION_KEY.pattern
+#: a finding of a work: ``<citation key>#f<n>``
+FINDING_REF = KEY.removesuffix("$") + r"#f[0-9]+$"
 
 ConditionName = Literal[
     "ME/CFS", "MS", "FM", "FND", "long COVID", "Q fever fatigue syndrome", "TBI", "cancer", "other"
@@ -96,7 +100,7 @@ class Finding(_Strict):
     quote: StrictStr | None = Field(default=None, max_length=300, description="verbatim from the source text")
     locator: StrictStr | None = Field(default=None, description="where the quote is, e.g. 'paragraph 4'")
     extracted_from: StrictStr | None = Field(default=None, description="the bibliographic record it was extracted from")
-    paraphrases: StrictStr | None = Field(default=None, pattern=r"^[A-Za-z0-9_:.\-]+#f[0-9]+$",
+    paraphrases: StrictStr | None = Field(default=None, pattern=FINDING_REF,
                                           description="'<key>#<finding id>' of the primary finding this reports")
     stated: Stated | None = None
     addresses: list[StrictStr] = Field(default_factory=list, description="ids of open questions this answers")

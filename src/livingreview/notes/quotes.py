@@ -38,10 +38,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .. import textfile
+from .. import atomic, textfile
 from ..diagnostics import Diagnostic, error, warning
 from ..project import Project
-from . import atomic
 from .load import Collection, Loaded
 from .model import Finding, Note
 
@@ -99,13 +98,13 @@ class QuoteReport:
 
 # -- matching -----------------------------------------------------------------------------------
 
-def normalise(text: str) -> str:
+def quote_form(text: str) -> str:
     """*text* as quotes are compared: typographic marks made plain, whitespace runs made one space."""
     return _WHITESPACE.sub(" ", text.translate(_TYPOGRAPHIC)).strip()
 
 
 def quote_sha256(quote: str) -> str:
-    return hashlib.sha256(normalise(quote).encode("utf-8")).hexdigest()
+    return hashlib.sha256(quote_form(quote).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -132,7 +131,7 @@ class Source:
 
     def find(self, quote: str) -> tuple[int, int] | None:
         """The character span of *quote* in the original text, or None."""
-        needle = normalise(quote)
+        needle = quote_form(quote)
         at = self.normal.find(needle) if needle else -1
         if at < 0:
             return None
@@ -140,7 +139,7 @@ class Source:
 
     def nearest(self, quote: str) -> tuple[float, str]:
         """The most similar passage of the quote's length (difflib ratio over a sliding window)."""
-        needle = normalise(quote)
+        needle = quote_form(quote)
         width = min(len(needle), len(self.normal))
         if not width:
             return 0.0, ""

@@ -23,7 +23,8 @@ from pathlib import Path
 from ..diagnostics import closest, error
 from ..errors import InputError
 from ..project import Project
-from . import atomic, model
+from .. import atomic
+from . import model
 
 
 class UnknownKey(InputError):
@@ -45,7 +46,7 @@ def new_note(project: Project, key: str, force: bool = False) -> Path:
     if not re.fullmatch(model.KEY, key):
         raise UnknownKey([error("NOTE020", "bib", None, f"'{key}' cannot name a note file", key=key,
                                 hint="use a key of letters, digits and _ : . - only")])
-    path = project.notes_dir / f"{key}.yml"
+    path = project.note_path(key)
     if path.exists() and not force:
         raise NoteExists([error("NOTE021", project.rel(path), None, "the note already exists", key=key,
                                 hint="edit it, or pass --force to replace it with an empty template")])

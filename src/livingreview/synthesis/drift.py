@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from ..notes.model import Finding, Note
-from .questions import normalise
+from .questions import comparison_form
 
 ASPECTS = ("population", "n", "outcome", "direction", "numbers")
 
@@ -127,7 +127,7 @@ def _controls(controls: int | str) -> str:
 def _outcome(pair: _Pair) -> tuple[str, str] | None:
     said = pair.finding.stated.outcome if pair.finding.stated else None
     source = pair.target.stated.outcome if pair.target.stated else None
-    if said is None or source is None or normalise(said) == normalise(source):
+    if said is None or source is None or comparison_form(said) == comparison_form(source):
         return None
     return said, source
 

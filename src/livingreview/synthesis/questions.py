@@ -47,7 +47,7 @@ class _Entry:
     merged: set[str] = field(default_factory=set)
 
 
-def normalise(text: str) -> str:
+def comparison_form(text: str) -> str:
     """The form two texts are compared in: NFKC, case-folded, spaces collapsed, final punctuation dropped."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     return re.sub(r"\s+", " ", folded).strip().rstrip(".?!… ").strip()
@@ -149,7 +149,7 @@ def _merged(entries: dict[str, _Entry]) -> tuple[dict[str, _Entry], dict[str, st
     alias: dict[str, str] = {}
     for qid in sorted(entries):
         entry = entries[qid]
-        first = by_text.setdefault(normalise(entry.text), qid)
+        first = by_text.setdefault(comparison_form(entry.text), qid)
         if first == qid:
             kept[qid] = entry
             continue

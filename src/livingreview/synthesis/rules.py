@@ -19,10 +19,9 @@ from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, Stri
 from .. import yamlio
 from ..diagnostics import Diagnostic, closest, error
 from ..errors import InputError
-from ..notes.model import ConditionName, Design, SourceType
+from ..notes.model import FINDING_REF, ConditionName, Design, SourceType
 
 RULES_FILE = Path("reviews") / "certainty.yml"
-FINDING_REF = r"^[A-Za-z0-9_:.\-]+#f[0-9]+$"
 
 
 class RulesInvalid(InputError):

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from livingreview.notes import atomic
+from livingreview import atomic
 
 
 def test_writes_new_files_with_the_usual_permissions(tmp_path):

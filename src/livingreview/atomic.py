@@ -1,4 +1,4 @@
-"""Write a text file so that a reader sees the old content or the new, never half of either."""
+"""Write a file so that a reader sees the old content or the new, never half of either."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ import tempfile
 from pathlib import Path
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write *text* (UTF-8, ``\\n`` line ends) to *path* via a temporary file in the same folder."""
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write *data* to *path* via a temporary file in the same folder, flushed to disk, then renamed over
+    it; the file keeps its permissions (a new one gets the umask's)."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, _mode(path))
@@ -21,6 +23,11 @@ def write_text(path: Path, text: str) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write *text* (UTF-8, ``\\n`` line ends as given) to *path* atomically (see :func:`write_bytes`)."""
+    write_bytes(path, text.encode("utf-8"))
 
 
 def _mode(path: Path) -> int:
