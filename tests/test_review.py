@@ -199,3 +199,26 @@ def test_the_same_inputs_give_identical_tables(tiny_project):
     one, two = load(tiny_project.root), load(tiny_project.root)
     assert one.findings().to_csv() == two.findings().to_csv()
     assert one.select(HYP).questions.to_csv() == two.select(HYP).questions.to_csv()
+
+
+def test_the_builds_snapshot_gives_the_same_review_without_loading_again(tiny_project, tmp_path, monkeypatch):
+    from livingreview.review import SNAPSHOT_VARIABLE, from_snapshot, snapshot_bytes
+
+    review = livingreview.load(tiny_project.root)
+    path = tmp_path / "review.pickle"
+    path.write_bytes(snapshot_bytes(review, None))
+    again = from_snapshot(path, tiny_project.project, None)
+    assert again is not None and again is not review
+    assert again.select(HYP).evidence.equals(review.select(HYP).evidence)
+    assert again.bibliography["doe2020"].fields["title"] == review.bibliography["doe2020"].fields["title"]
+    # another project, other sources, or a damaged file: not this review; the kernel loads from disk
+    assert from_snapshot(path, tiny_project.project, tiny_project.sources) is None
+    other = tmp_path / "other"
+    other.mkdir()
+    assert from_snapshot(path, type(tiny_project.project)(other), None) is None
+    (tmp_path / "broken.pickle").write_bytes(b"not a pickle")
+    assert from_snapshot(tmp_path / "broken.pickle", tiny_project.project, None) is None
+    # what livingreview.load() does in a report kernel of a build
+    tiny_project.edit("reviews/notes/roe2018.yml", "quick_summary: An invented trial.", "quick_summary: Edited on disk.")
+    monkeypatch.setenv(SNAPSHOT_VARIABLE, str(path))
+    assert livingreview.load(tiny_project.root).notes["roe2018"].quick_summary == "An invented trial."

@@ -39,6 +39,8 @@ QUESTION_COLUMNS: tuple[str, ...] = ("question_id", "text", "hypothesis", "raise
 SELECTION_QUESTION_COLUMNS: tuple[str, ...] = (*QUESTION_COLUMNS, "status")
 #: the environment variable naming the folder of source texts (the build sets it for report kernels)
 SOURCES_VARIABLE = "LIVINGREVIEW_SOURCES"
+#: the environment variable naming the build's snapshot of the loaded review, for its report kernels
+SNAPSHOT_VARIABLE = "LIVINGREVIEW_SNAPSHOT"
 _BOOL = {"secondary", "randomized"}
 _INT = {"patients", "controls", "year"}
 #: how a work can be filtered out of a selection (the keys of ``Selection.dropped["by"]``)
@@ -59,6 +61,10 @@ def load(root: Path | str | Project | None = None, *, sources: Path | str | None
     project = root if isinstance(root, Project) else Project.find(root)
     if sources is None:
         sources = os.environ.get(SOURCES_VARIABLE) or None
+    if os.environ.get(SNAPSHOT_VARIABLE):  # a report kernel of a build: the review the build loaded
+        review = from_snapshot(Path(os.environ[SNAPSHOT_VARIABLE]), project, sources)
+        if review is not None:
+            return review
     ctx, diagnostics = collect(project, sources)
     errors = [d for d in diagnostics if d.is_error]
     if errors:
@@ -79,6 +85,30 @@ def load(root: Path | str | Project | None = None, *, sources: Path | str | None
         files=files,
         digests=digests,
     )
+
+
+def snapshot_bytes(review: "Review", sources: Path | str | None) -> bytes:
+    """The loaded *review* as the build hands it to its report kernels (validated once, not per kernel)."""
+    import pickle
+
+    return pickle.dumps((str(review.project.root), _sources_key(sources), review), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def from_snapshot(path: Path, project: Project, sources: Path | str | None) -> "Review | None":
+    """The review of the build's snapshot at *path*, if it is *project*'s loaded with *sources*; else None
+    (the kernel then loads and validates from disk, as in JupyterLab). Only the build writes the file, in
+    its own staging folder under the project's outputs."""
+    import pickle
+
+    try:
+        root, used, review = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        return None
+    return review if (root, used) == (str(project.root), _sources_key(sources)) else None
+
+
+def _sources_key(sources: Path | str | None) -> str | None:
+    return str(Path(sources).resolve()) if sources else None
 
 
 @dataclass(eq=False)

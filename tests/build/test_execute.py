@@ -30,7 +30,11 @@ def test_strip_papermill_removes_run_metadata_and_fixes_the_injected_id():
 def test_kernel_environment():
     root = Path("/project")
     assert execute.kernel_environment(root, source_date_epoch="1700000000", sources=None) == {
-        "SOURCE_DATE_EPOCH": "1700000000", "LIVINGREVIEW_ROOT": "/project", "LIVINGREVIEW_SOURCES": None}
+        "SOURCE_DATE_EPOCH": "1700000000", "LIVINGREVIEW_ROOT": "/project", "LIVINGREVIEW_SOURCES": None,
+        "LIVINGREVIEW_SNAPSHOT": None}
+    assert execute.kernel_environment(root, source_date_epoch="0", sources=None,
+                                      snapshot=Path("/project/outputs/.staging-x/review.pickle"))[
+        "LIVINGREVIEW_SNAPSHOT"] == "/project/outputs/.staging-x/review.pickle"
     assert execute.kernel_environment(root, source_date_epoch="0", sources=Path("/texts"))["LIVINGREVIEW_SOURCES"] == "/texts"
 
 

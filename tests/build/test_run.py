@@ -205,3 +205,17 @@ def test_a_variant_removed_from_the_matrix_is_dropped_from_manifest_and_index(bu
     assert "href=\"alpha/pem/" not in (built.outputs_dir / "index.html").read_text(encoding="utf-8")
     assert "alpha/pem: no longer in the matrix; no longer listed (its folder is left in place)" in capsys.readouterr().out
     assert (built.outputs_dir / "alpha" / "pem" / "report.html").is_file()
+
+
+def test_report_kernels_take_the_builds_loaded_review(built):
+    """The build validates the review once; each kernel's livingreview.load() returns the build's snapshot."""
+    path = built.notebooks_dir / "beta.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import os\nfrom pathlib import Path\nfrom livingreview.review import from_snapshot\n"
+        "print('from the snapshot:', from_snapshot(Path(os.environ['LIVINGREVIEW_SNAPSHOT']), sel.review.project, None) is not None)"))
+    nbformat.write(nb, path)
+    assert build(built, only=["beta/all"]) == 0
+    executed = nbformat.read(built.outputs_dir / "beta" / "all" / "report.ipynb", as_version=4)
+    assert executed.cells[-1].outputs[0]["text"] == "from the snapshot: True\n"
+    assert not list(built.outputs_dir.glob(".staging-*")) and not list(built.outputs_dir.rglob("*.pickle"))

@@ -96,6 +96,10 @@ class Entry:
     #: 1-based line of each field written in this entry (inherited fields are not here)
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
+    def __reduce__(self):
+        """Picklable (the build hands its loaded review to the report kernels): the read-only views as dicts."""
+        return _entry, (self.key, self.type, self.fields, dict(self.raw), self.file, self.line, dict(self.field_lines))
+
     def line_of(self, name: str) -> int:
         """The line of field *name*, or of the entry when the field is inherited or absent."""
         return self.field_lines.get(name, self.line)
@@ -133,6 +137,12 @@ class Entry:
     @property
     def title(self) -> str | None:
         return self.fields.get("title") or None
+
+
+def _entry(key: str, type_: str, fields, raw: dict, file: str, line: int, field_lines: dict) -> Entry:
+    """An :class:`Entry` from its pickled parts."""
+    return Entry(key=key, type=type_, fields=fields, raw=MappingProxyType(raw), file=file, line=line,
+                 field_lines=MappingProxyType(field_lines))
 
 
 class Bibliography(Mapping[str, Entry]):

@@ -87,12 +87,16 @@ def check_kernel() -> None:
         ) from None
 
 
-def kernel_environment(root: Path, *, source_date_epoch: str, sources: Path | None) -> dict[str, str | None]:
-    """Variables every kernel gets (None: removed, so the kernel sees exactly what the cache key assumed)."""
+def kernel_environment(root: Path, *, source_date_epoch: str, sources: Path | None,
+                       snapshot: Path | None = None) -> dict[str, str | None]:
+    """Variables every kernel gets (None: removed, so the kernel sees exactly what the cache key assumed);
+    *snapshot*: the build's loaded review, which ``livingreview.load()`` in the kernel takes instead of
+    loading and validating the review again."""
     return {
         "SOURCE_DATE_EPOCH": source_date_epoch,
         "LIVINGREVIEW_ROOT": str(root),
         "LIVINGREVIEW_SOURCES": str(Path(sources).resolve()) if sources is not None else None,
+        "LIVINGREVIEW_SNAPSHOT": str(snapshot) if snapshot is not None else None,
     }
 
 

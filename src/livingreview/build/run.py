@@ -16,6 +16,7 @@ from markupsafe import Markup
 import livingreview
 
 from .. import fingerprint
+from ..review import snapshot_bytes
 from ..diagnostics import error
 from ..errors import ConfigError
 from ..atomic import write_text
@@ -148,7 +149,7 @@ def run_build(project: Project, options: BuildOptions) -> int:
             return 0
         staging = publish.Staging(outputs)
         try:
-            outcomes = execute_reports(project, options, [p for p in planned if p.reasons], staging, jobs)
+            outcomes = execute_reports(review, options, [p for p in planned if p.reasons], staging, jobs)
             failed = {o.name: o.error for o in outcomes if not o.ok}
             keep_failed(staging, outcomes)
             notes = publish_outputs(project, matrix, [p for p in planned if status(p, failed) == "built"], previous,
@@ -185,13 +186,22 @@ def status(p: Planned, failed: dict[str, str]) -> str:
     return "reused" if not p.reasons else "failed" if p.name in failed else "built"
 
 
-def execute_reports(project: Project, options: BuildOptions, todo: list[Planned], staging: publish.Staging,
+#: the loaded review, handed to the report kernels (in the staging folder; never published)
+SNAPSHOT = "review.pickle"
+
+
+def execute_reports(review, options: BuildOptions, todo: list[Planned], staging: publish.Staging,
                     jobs: int) -> list[execute.Outcome]:
-    """Write each report's data, then execute and render its notebook, all into staging."""
+    """Write each report's data and the review's snapshot, then execute and render each notebook, all into staging."""
+    project = review.project
     for p in todo:
         bundle.write_bundle(staging / p.name, p.target, p.bundle)
+    snapshot = None
+    if todo:
+        snapshot = staging / SNAPSHOT
+        snapshot.write_bytes(snapshot_bytes(review, options.sources))
     env = execute.kernel_environment(project.root, source_date_epoch=fingerprint.source_date_epoch(project.root),
-                                     sources=options.sources)
+                                     sources=options.sources, snapshot=snapshot)
     limits = project.config.limits
     return execute.run_jobs([execute.Job(p.target, staging / p.name, options.pdf, limits, options.strict) for p in todo],
                             root=project.root, workers=jobs, env=env)
