@@ -62,9 +62,9 @@ def _settings(config, parameters) -> dict:
         except (ValidationError, TypeError):
             return None
 
-    wanted = filters(dict(parameters))
+    wanted = filters(parameters.model_dump())
     variants = [v.model_dump(mode="json") for v in config.variants
-                if filters({**config.defaults, **v.parameters, "hypothesis": parameters.get("hypothesis")}) == wanted]
+                if filters({**config.defaults, **v.parameters, "hypothesis": parameters.hypothesis}) == wanted]
     return {"title": config.title, "authors": config.authors, "citation": config.citation, "variants": variants}
 
 

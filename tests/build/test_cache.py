@@ -16,9 +16,7 @@ def inputs_by_report(project, **options) -> dict[str, dict[str, str]]:
     env = cache.Environment(project, sources=options.get("sources"), pdf=options.get("pdf", True))
     out = {}
     for target in make_plan(project, review.hypotheses):
-        p = target.parameters
-        sel = review.select(p.hypothesis, conditions=p.conditions, pem_required_only=p.pem_required_only)
-        out[target.name] = cache.target_inputs(env, target, sel)
+        out[target.name] = cache.target_inputs(env, target, review.select(target.parameters))
     return out
 
 

@@ -145,14 +145,16 @@ def test_references_are_formatted_and_anchored(sel):
     assert "Doe, J., &amp; Roe, R. (2020). An example study of fatigue. <i>Journal of Examples</i>." in out
 
 
-def test_citation_style_from_the_notebook_numbers_the_citations(sel):
-    table = html(report.evidence_table(sel, "vancouver"))
+def test_the_selection_s_citation_style_numbers_the_citations(review):
+    vancouver = review.select(HYPOTHESIS_ID, citation_style="vancouver")
+    table = html(report.evidence_table(vancouver))
     assert '<a class="cite" href="#ref-doe2020">[1]</a>' in table
-    assert "Reference style: Vancouver." in html(report.references(sel, "vancouver"))
+    assert "Reference style: Vancouver." in html(report.references(vancouver))
+    assert "Reference style: APA." in html(report.references(review.select(HYPOTHESIS_ID)))
 
 
 def test_title_names_the_variant_and_parameters(review):
-    out = html(report.title(review.select(HYPOTHESIS_ID, pem_required_only=True), "apa"))
+    out = html(report.title(review.select(HYPOTHESIS_ID, pem_required_only=True)))
     assert '<h1 id="top">The example hypothesis of fatigue</h1>' in out
     assert ("Only studies requiring PEM</span> — all conditions · only studies whose criteria require PEM · "
             "all years · APA references") in out
@@ -160,12 +162,12 @@ def test_title_names_the_variant_and_parameters(review):
 
 
 def test_parameters_outside_build_yml_are_named_custom(review):
-    out = html(report.title(review.select(HYPOTHESIS_ID, year_from=2019), "harvard"))
+    out = html(report.title(review.select(HYPOTHESIS_ID, year_from=2019, citation_style="harvard")))
     assert "Custom parameters</span> — all conditions · any diagnostic criteria · published 2019 or later · Harvard references" in out
 
 
 def test_provenance_lists_input_hashes_and_parameters(sel):
-    out = html(report.provenance(sel, "apa"))
+    out = html(report.provenance(sel))
     # exactly what the cache key hashes (livingreview.reads): files by their bytes, bibliography entries,
     # derived values; a review-wide file the project does not have is listed as absent
     assert re.findall(r"<tr><td><code>([^<]+)</code></td>", out) == [
