@@ -71,7 +71,7 @@ CONDITIONS = Filter(
     name="conditions",
     fields=("conditions",),
     keeps=lambda note, year, p: p.conditions in note.population.conditions,
-    drops="not about the chosen condition",
+    drops="populations that do not include the chosen condition",
     phrase=lambda p: f"{p.conditions} only",
     unfiltered="all conditions",
 )
@@ -87,7 +87,7 @@ YEARS = Filter(
     name="years",
     fields=("year_from", "year_to"),
     keeps=lambda note, year, p: _in_years(year, p),
-    drops="published outside the chosen years",
+    drops="a publication year outside the chosen years (or none recorded)",
     phrase=_years,
     unfiltered="all years",
 )

@@ -83,6 +83,13 @@ def test_pem_only_variant_states_what_it_dropped(review):
             "2 works (2 findings) with diagnostic criteria not shown to require PEM (criteria that do not require it, or not stated).") in out
 
 
+def test_the_reasons_read_as_a_sentence_for_every_filter(review):
+    out = words(html(report.summary(review.select(HYPOTHESIS_ID, conditions="MS", year_from=2019))))
+    assert ("It leaves out 3 works and 4 findings that the review holds on this hypothesis: 2 works (3 findings) with "
+            "populations that do not include the chosen condition; 1 work (1 finding) with a publication year outside "
+            "the chosen years (or none recorded).") in out
+
+
 def test_predictions_count_findings_by_direction(sel):
     out = html(report.predictions(sel))
     cells = re.findall(r'data-label="(\w+)" class="num[^"]*">(\d+)<', row(out, "status-EX1"))
