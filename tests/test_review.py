@@ -208,6 +208,8 @@ def test_typed_parameters_select_as_their_keywords_do(tiny_project):
         review.select(ReportParameters(hypothesis=HYP), conditions="MS")
     with pytest.raises(TypeError, match="got dict"):
         review.select({"hypothesis": HYP})
+    with pytest.raises(TypeError, match="got str and keywords"):
+        review.select(HYP, hypothesis="other")  # the hypothesis twice
 
 
 def test_select_names_an_unknown_keyword_with_a_hint(tiny_project):

@@ -163,7 +163,7 @@ class Review:
         """The works and findings bearing on the hypothesis that pass the filters of *parameters*:
         typed (in a report notebook, ``livingreview.parameters(globals())``), or a hypothesis id with
         any other parameters as keywords, checked as a notebook's are (InputError naming the field)."""
-        if isinstance(parameters, str):
+        if isinstance(parameters, str) and "hypothesis" not in values:
             parameters = typed_parameters({"hypothesis": parameters, **values}, file="select()")
         elif not isinstance(parameters, ReportParameters) or values:
             raise TypeError("select() takes ReportParameters, or a hypothesis id and keyword parameters "
