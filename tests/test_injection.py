@@ -88,10 +88,9 @@ def _notebook() -> nbformat.NotebookNode:
     params = nbformat.v4.new_code_cell('hypothesis = "example-fatigue"\nconditions = "all"\npem_required_only = False\n'
                                        'year_from = None\nyear_to = None\ncitation_style = "apa"')
     params.metadata["tags"] = ["parameters"]
-    calls = "\n".join(f"display(report.{name}(sel{', citation_style' if name not in ('summary', 'predictions') else ''}))"
-                      for name in SECTIONS)
+    calls = "\n".join(f"display(report.{name}(sel))" for name in SECTIONS)
     body = ("import livingreview\nfrom livingreview import report\n"
-            "sel = livingreview.load().select(hypothesis, conditions=conditions, pem_required_only=pem_required_only)\n"
+            "sel = livingreview.load().select(livingreview.parameters(globals()))\n"
             + calls)
     nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(body)])
     nb.metadata["kernelspec"] = {"name": "livingreview", "display_name": "Python 3 (livingreview)", "language": "python"}

@@ -66,12 +66,11 @@ MUTATIONS = [
 ]
 
 
-def sections(sel, style: str) -> dict[str, str]:
+def sections(sel) -> dict[str, str]:
     """Every section a report notebook can show, rendered from *sel* as HTML."""
-    out = {name: getattr(report, name)(sel, style) for name in (
+    out = {name: getattr(report, name)(sel) for name in (
         "title", "hypothesis", "evidence_table", "open_questions", "certainty", "claim_drift", "references",
-        "provenance", "how_to_cite")}
-    out |= {name: getattr(report, name)(sel) for name in ("summary", "predictions", "methods")}
+        "provenance", "how_to_cite", "summary", "predictions", "methods")}
     out |= {f"plot {name}": report.plot(sel, name) for name in ("direction_by_design", "timeline")}
     return {name: section._repr_html_() for name, section in out.items()}
 
@@ -82,10 +81,8 @@ def state(project) -> dict[str, tuple[str, dict[str, str]]]:
     env = cache.Environment(review.project, sources=None, pdf=False)
     out = {}
     for target in make_plan(review.project, review.hypotheses):
-        p = target.parameters
-        sel = review.select(p.hypothesis, conditions=p.conditions, pem_required_only=p.pem_required_only,
-                            year_from=p.year_from, year_to=p.year_to)
-        out[target.name] = (cache.cache_key(cache.target_inputs(env, target, sel)), sections(sel, p.citation_style))
+        sel = review.select(target.parameters)
+        out[target.name] = (cache.cache_key(cache.target_inputs(env, target, sel)), sections(sel))
     return out
 
 

@@ -9,6 +9,7 @@ import pytest
 
 import livingreview
 from livingreview.errors import InputError, ReviewInvalid
+from livingreview.project import ReportParameters
 from livingreview.review import (EVIDENCE_COLUMNS, QUESTION_COLUMNS, SELECTION_QUESTION_COLUMNS, SOURCES_VARIABLE,
                                  UnknownHypothesis, load)
 
@@ -110,8 +111,9 @@ def test_questions_one_row_per_question_and_file(tiny_project):
 def test_select_everything(tiny_project):
     sel = load(tiny_project.root).select(HYP)
     assert sel.hypothesis.id == HYP
-    assert sel.parameters == {"hypothesis": HYP, "conditions": "all", "pem_required_only": False,
-                              "year_from": None, "year_to": None}
+    assert sel.parameters == ReportParameters(hypothesis=HYP)
+    assert sel.parameters.model_dump() == {"hypothesis": HYP, "conditions": "all", "pem_required_only": False,
+                                           "year_from": None, "year_to": None, "citation_style": "apa"}
     assert sorted(sel.notes) == ["doe2020", "roe2018"]
     assert _rows(sel.evidence, "key", "finding_id") == [("doe2020", "f1"), ("roe2018", "f1"), ("doe2020", "f2")]
     assert list(sel.evidence.index) == [0, 1, 2]
@@ -193,6 +195,57 @@ def test_select_refuses_parameters_of_the_wrong_kind(tiny_project):
         f"select(): error SEL001 [{HYP}.conditions] 'CFS' is not allowed — did you mean 'ME/CFS'?",
         f"select(): error SEL001 [{HYP}.year_from] expected a whole number, got '2019'",
     ]
+
+
+def test_typed_parameters_select_as_their_keywords_do(tiny_project):
+    review = load(tiny_project.root)
+    typed = review.select(ReportParameters(hypothesis=HYP, conditions="MS", citation_style="vancouver"))
+    keywords = review.select(HYP, conditions="MS", citation_style="vancouver")
+    assert typed.parameters == keywords.parameters
+    assert (sorted(typed.notes), typed.dropped) == (sorted(keywords.notes), keywords.dropped) == (
+        ["roe2018"], {"works": 1, "findings": 2, "by": {"conditions": (1, 2), "pem": (0, 0), "years": (0, 0)}})
+    with pytest.raises(TypeError, match="select\\(\\) takes ReportParameters, or a hypothesis id and keyword parameters"):
+        review.select(ReportParameters(hypothesis=HYP), conditions="MS")
+    with pytest.raises(TypeError, match="got dict"):
+        review.select({"hypothesis": HYP})
+    with pytest.raises(TypeError, match="got str and keywords"):
+        review.select(HYP, hypothesis="other")  # the hypothesis twice
+
+
+def test_select_names_an_unknown_keyword_with_a_hint(tiny_project):
+    with pytest.raises(InputError) as exc:
+        load(tiny_project.root).select(HYP, pem_requried_only=True)
+    assert [d.format() for d in exc.value.diagnostics] == [
+        f"select(): error SEL001 [{HYP}.pem_requried_only] unknown field 'pem_requried_only' — did you mean "
+        "'pem_required_only'?"]
+
+
+#: what a notebook's namespace holds after its parameters cell ran (and the build injected its values)
+NAMESPACE = {"hypothesis": HYP, "conditions": "all", "pem_required_only": True, "year_from": None, "year_to": None,
+             "citation_style": "harvard", "In": [], "get_ipython": print, "_": None, "review": object()}
+
+
+def test_parameters_takes_exactly_the_report_parameters_from_a_namespace():
+    assert livingreview.parameters(NAMESPACE) == ReportParameters(hypothesis=HYP, pem_required_only=True,
+                                                                  citation_style="harvard")
+
+
+def test_parameters_names_the_field_of_a_bad_value():
+    with pytest.raises(InputError) as exc:
+        livingreview.parameters({**NAMESPACE, "conditions": "CFS", "year_to": "2020"})
+    assert [d.format() for d in exc.value.diagnostics] == [
+        f"parameters cell: error SEL001 [{HYP}.conditions] 'CFS' is not allowed — did you mean 'ME/CFS'?",
+        f"parameters cell: error SEL001 [{HYP}.year_to] expected a whole number, got '2020'",
+    ]
+
+
+def test_parameters_refuses_a_namespace_missing_one_and_suggests_the_misspelt_name():
+    namespace = {k: v for k, v in NAMESPACE.items() if k != "pem_required_only"} | {"pem_requried_only": True}
+    with pytest.raises(InputError) as exc:
+        livingreview.parameters(namespace)
+    assert [d.format() for d in exc.value.diagnostics] == [
+        f"parameters cell: error SEL001 [{HYP}.pem_required_only] 'pem_required_only' is not set — did you mean "
+        "'pem_requried_only'?"]
 
 
 def test_the_same_inputs_give_identical_tables(tiny_project):

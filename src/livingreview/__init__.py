@@ -5,7 +5,10 @@ The data flow is one direction only::
     load -> validate -> select -> tabulate -> render
 
 ``livingreview.load()`` is the entry point for notebooks; it returns a validated
-:class:`~livingreview.review.Review`.
+:class:`~livingreview.review.Review`. A report notebook selects its works with the values its
+``parameters`` cell set::
+
+    sel = livingreview.load().select(livingreview.parameters(globals()))
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -23,4 +26,11 @@ def load(root=None, *, sources=None):
     return _load(root, sources=sources)
 
 
-__all__ = ["load", "__version__"]
+def parameters(namespace):
+    """The report parameters *namespace* (a notebook's ``globals()``) holds, typed and validated."""
+    from .review import parameters as _parameters
+
+    return _parameters(namespace)
+
+
+__all__ = ["load", "parameters", "__version__"]

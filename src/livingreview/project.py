@@ -112,6 +112,19 @@ def parameters_for(config: BuildConfig, hypothesis: str, variant: Variant, file:
         raise ConfigError(_diagnostics(exc, file, located, prefix=f"variant '{variant.name}': ", model=ReportParameters)) from None
 
 
+def matching_variants(config: BuildConfig, parameters: ReportParameters) -> list[Variant]:
+    """The variants whose parameters for *parameters*' hypothesis are *parameters* (none: custom
+    parameters); a variant with a bad parameter matches nothing (the build refuses it)."""
+    out = []
+    for variant in config.variants:
+        try:
+            if parameters_for(config, parameters.hypothesis, variant) == parameters:
+                out.append(variant)
+        except ConfigError:
+            continue
+    return out
+
+
 def _diagnostics(exc: ValidationError, file: str, data, prefix: str = "", model=None):
     out = []
     for err in exc.errors():

@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 
 from . import fingerprint
+from .project import matching_variants
 
 #: the value recorded for an input that is named but absent (an entry or file that does not exist)
 ABSENT = fingerprint.ABSENT
@@ -51,20 +52,8 @@ def _rows_hash(*frames) -> str:
 
 def _settings(config, parameters) -> dict:
     """What a report shows of ``reviews/build.yml``: the review's title, authors and citation, and the
-    variants whose filters are the selection's (the title names the variant by them)."""
-    from pydantic import ValidationError
-
-    from .project import ReportParameters
-
-    def filters(values: dict) -> dict | None:
-        try:
-            return ReportParameters(**values).model_dump(exclude={"citation_style"})
-        except (ValidationError, TypeError):
-            return None
-
-    wanted = filters(dict(parameters))
-    variants = [v.model_dump(mode="json") for v in config.variants
-                if filters({**config.defaults, **v.parameters, "hypothesis": parameters.get("hypothesis")}) == wanted]
+    variants whose parameters are the selection's (the title names the first of them)."""
+    variants = [v.model_dump(mode="json") for v in matching_variants(config, parameters)]
     return {"title": config.title, "authors": config.authors, "citation": config.citation, "variants": variants}
 
 

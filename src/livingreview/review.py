@@ -2,8 +2,11 @@
 gives the :class:`Selection` one report is made of, as DataFrames with stable columns and order.
 
     review = livingreview.load()
-    sel = review.select("dopamine-imbalance", pem_required_only=True)
-    sel.evidence, sel.questions, sel.dropped, sel.keys
+    sel = review.select(livingreview.parameters(globals()))  # in a report notebook, after its parameters cell
+    sel = review.select("dopamine-imbalance", pem_required_only=True)  # anywhere else
+    sel.evidence, sel.questions, sel.dropped, sel.keys, sel.parameters
+
+What a filter is (its parameters, which works it keeps, its words) is :mod:`livingreview.filters`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
+from . import filters
 from .loader import collect
 from .diagnostics import Diagnostic, closest, error
 from .errors import InputError, ReviewInvalid
@@ -43,8 +47,6 @@ SOURCES_VARIABLE = "LIVINGREVIEW_SOURCES"
 SNAPSHOT_VARIABLE = "LIVINGREVIEW_SNAPSHOT"
 _BOOL = {"secondary", "randomized"}
 _INT = {"patients", "controls", "year"}
-#: how a work can be filtered out of a selection (the keys of ``Selection.dropped["by"]``)
-FILTERS: tuple[str, ...] = ("conditions", "pem", "years")
 
 
 class UnknownHypothesis(InputError):
@@ -188,11 +190,23 @@ class Review:
         rows.sort(key=lambda r: (r["question_id"], r["raised_by"]))
         return _frame(rows, QUESTION_COLUMNS)
 
-    def select(self, hypothesis: str, *, conditions: str = "all", pem_required_only: bool = False,
-               year_from: int | None = None, year_to: int | None = None) -> "Selection":
-        """The works and findings bearing on *hypothesis* that pass the filters."""
-        parameters = _parameters(self, hypothesis, conditions, pem_required_only, year_from, year_to)
-        return Selection.make(self, self.hypotheses[hypothesis], parameters)
+    def select(self, parameters: ReportParameters | str, /, **values: Any) -> "Selection":
+        """The works and findings bearing on the hypothesis that pass the filters of *parameters*:
+        typed (in a report notebook, ``livingreview.parameters(globals())``), or a hypothesis id with
+        any other parameters as keywords, checked as a notebook's are (InputError naming the field)."""
+        if isinstance(parameters, str) and "hypothesis" not in values:
+            parameters = typed_parameters({"hypothesis": parameters, **values}, file="select()")
+        elif not isinstance(parameters, ReportParameters) or values:
+            raise TypeError("select() takes ReportParameters, or a hypothesis id and keyword parameters "
+                            f"(got {type(parameters).__name__}{' and keywords' if values else ''})")
+        return Selection.make(self, self._hypothesis(parameters.hypothesis), parameters)
+
+    def _hypothesis(self, name: str) -> Hypothesis:
+        if name not in self.hypotheses:
+            known = sorted(self.hypotheses)
+            raise UnknownHypothesis([error("SEL002", "select()", None, f"hypothesis '{name}' does not exist", key=name,
+                                           field="hypothesis", hint=closest(name, known) or f"hypotheses: {', '.join(known)}")])
+        return self.hypotheses[name]
 
 
 @dataclass(eq=False)
@@ -201,7 +215,8 @@ class Selection:
 
     review: Review
     hypothesis: Hypothesis
-    parameters: dict[str, Any]
+    #: what the report was asked for: its filters and its citation style
+    parameters: ReportParameters
     notes: dict[str, Note]
     evidence: pd.DataFrame
     questions: pd.DataFrame
@@ -218,17 +233,17 @@ class Selection:
         return shown(self.review.drifts, self.review.notes, self.notes, self.hypothesis.id)
 
     @classmethod
-    def make(cls, review: Review, hypothesis: Hypothesis, parameters: dict[str, Any]) -> "Selection":
+    def make(cls, review: Review, hypothesis: Hypothesis, parameters: ReportParameters) -> "Selection":
         hid = hypothesis.id
         kept: dict[str, Note] = {}
         considered: list[str] = []
-        dropped: dict[str, Any] = {"works": 0, "findings": 0, "by": {name: (0, 0) for name in FILTERS}}
+        dropped: dict[str, Any] = {"works": 0, "findings": 0, "by": {f.name: (0, 0) for f in filters.FILTERS}}
         for key, note in review.notes.items():
             bearing = sum(f.hypothesis == hid for f in note.findings)
             if not bearing:
                 continue
             considered.append(key)
-            reasons = _failed_filters(note, getattr(review.bibliography.get(key), "year", None), parameters)
+            reasons = filters.failed(note, getattr(review.bibliography.get(key), "year", None), parameters)
             if not reasons:
                 kept[key] = note
                 continue
@@ -244,34 +259,37 @@ class Selection:
                    keys=sorted(set(kept) | set(hypothesis.proposed_by)), considered=sorted(considered))
 
 
-def _parameters(review: Review, hypothesis: str, conditions: str, pem_required_only: bool,
-                year_from: int | None, year_to: int | None) -> dict[str, Any]:
-    """The selection's parameters, typed as the report notebooks take them (InputError if not)."""
-    values = {"hypothesis": hypothesis, "conditions": conditions, "pem_required_only": pem_required_only,
-              "year_from": year_from, "year_to": year_to}
+#: how a problem with a notebook's parameters names its place
+PARAMETERS_CELL = "parameters cell"
+
+
+def parameters(namespace: Mapping[str, Any]) -> ReportParameters:
+    """The report parameters a notebook's ``parameters`` cell set, typed: exactly the fields of
+    :class:`ReportParameters`, taken from *namespace* (``livingreview.parameters(globals())``), each
+    required; InputError naming the field (with a did-you-mean for a misspelt or mistyped one)."""
+    fields = ReportParameters.model_fields
+    values = {name: namespace[name] for name in fields if name in namespace}
+    others = [name for name in namespace if name not in fields and not name.startswith("_")]
+    missing = [error("SEL001", PARAMETERS_CELL, None, f"'{name}' is not set", key=_key(values), field=name,
+                     hint=closest(name, others) or f"the parameters cell sets: {', '.join(fields)}")
+               for name in fields if name not in values]
+    if missing:
+        raise InputError(missing)
+    return typed_parameters(values, file=PARAMETERS_CELL)
+
+
+def typed_parameters(values: Mapping[str, Any], *, file: str) -> ReportParameters:
+    """*values* as :class:`ReportParameters`; InputError (SEL001, in *file*) naming each bad field."""
     try:
-        ReportParameters(**values)
+        return ReportParameters(**values)
     except ValidationError as exc:
-        raise InputError(schema_diagnostics(exc, values, ReportParameters, "select()", "SEL001", hypothesis)) from None
-    if hypothesis not in review.hypotheses:
-        known = sorted(review.hypotheses)
-        raise UnknownHypothesis([error("SEL002", "select()", None, f"hypothesis '{hypothesis}' does not exist", key=hypothesis,
-                                       field="hypothesis", hint=closest(hypothesis, known) or f"hypotheses: {', '.join(known)}")])
-    return values
+        raise InputError(schema_diagnostics(exc, dict(values), ReportParameters, file, "SEL001", _key(values))) from None
 
 
-def _failed_filters(note: Note, year: int | None, p: Mapping[str, Any]) -> list[str]:
-    """Which filters (of :data:`FILTERS`) drop *note*; an unknown year fails any year bound."""
-    failed = []
-    if p["conditions"] != "all" and p["conditions"] not in note.population.conditions:
-        failed.append("conditions")
-    if p["pem_required_only"] and derive(note.criteria) != "required":
-        failed.append("pem")
-    low, high = p["year_from"], p["year_to"]
-    if (low is not None or high is not None) and (
-            year is None or (low is not None and year < low) or (high is not None and year > high)):
-        failed.append("years")
-    return failed
+def _key(values: Mapping[str, Any]) -> str | None:
+    """What a diagnostic about these parameters is keyed by: their hypothesis, when it is text."""
+    hypothesis = values.get("hypothesis")
+    return hypothesis if isinstance(hypothesis, str) else None
 
 
 def _selected_questions(questions: pd.DataFrame, hypothesis_id: str, notes: Mapping[str, Note]) -> pd.DataFrame:

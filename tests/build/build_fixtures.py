@@ -117,8 +117,7 @@ NOTES = {
 
 CODE = """\
 import livingreview
-sel = livingreview.load().select(hypothesis, conditions=conditions, pem_required_only=pem_required_only,
-                                 year_from=year_from, year_to=year_to)
+sel = livingreview.load().select(livingreview.parameters(globals()))
 print(hypothesis, len(sel.evidence), "findings from", ", ".join(sorted(sel.notes)))"""
 
 

@@ -9,6 +9,7 @@ import livingreview
 from livingreview.build import cache
 from livingreview.loader import notebook_digest
 from livingreview.build.plan import make_plan
+from livingreview.project import Project
 
 
 def inputs_by_report(project, **options) -> dict[str, dict[str, str]]:
@@ -16,9 +17,7 @@ def inputs_by_report(project, **options) -> dict[str, dict[str, str]]:
     env = cache.Environment(project, sources=options.get("sources"), pdf=options.get("pdf", True))
     out = {}
     for target in make_plan(project, review.hypotheses):
-        p = target.parameters
-        sel = review.select(p.hypothesis, conditions=p.conditions, pem_required_only=p.pem_required_only)
-        out[target.name] = cache.target_inputs(env, target, sel)
+        out[target.name] = cache.target_inputs(env, target, review.select(target.parameters))
     return out
 
 
@@ -74,6 +73,17 @@ def test_editing_one_note_changes_the_keys_of_the_reports_that_read_it(fresh):
     edit(fresh.notes_dir / "roe2018.yml", "why_it_matters: It is an example.", "why_it_matters: It is one example.")
     after = {name: cache.cache_key(i) for name, i in inputs_by_report(fresh).items()}
     assert sorted(n for n in before if before[n] != after[n]) == ["alpha/all", "alpha/pem"]
+
+
+def test_a_report_reads_build_yml_for_the_variant_its_title_names(fresh):
+    # a variant that differs from 'all' only by its citation style is not the 'all' report's variant
+    edit(fresh.config_path, "  - name: pem\n", "  - name: numbered\n    title: All studies, numbered\n"
+         "    parameters:\n      citation_style: vancouver\n  - name: pem\n")
+    before = inputs_by_report(Project(fresh.root))  # a Project reads build.yml once
+    edit(fresh.config_path, "title: All studies, numbered", "title: Every study, numbered")
+    after = inputs_by_report(Project(fresh.root))
+    assert sorted(n for n in after if after[n]["reviews/build.yml"] != before[n]["reviews/build.yml"]) == [
+        "alpha/numbered", "beta/numbered"]
 
 
 def test_a_bib_entry_edit_is_named_with_its_file_and_key(fresh):

@@ -83,6 +83,13 @@ def test_pem_only_variant_states_what_it_dropped(review):
             "2 works (2 findings) with diagnostic criteria not shown to require PEM (criteria that do not require it, or not stated).") in out
 
 
+def test_the_reasons_read_as_a_sentence_for_every_filter(review):
+    out = words(html(report.summary(review.select(HYPOTHESIS_ID, conditions="MS", year_from=2019))))
+    assert ("It leaves out 3 works and 4 findings that the review holds on this hypothesis: 2 works (3 findings) with "
+            "populations that do not include the chosen condition; 1 work (1 finding) with a publication year outside "
+            "the chosen years (or none recorded).") in out
+
+
 def test_predictions_count_findings_by_direction(sel):
     out = html(report.predictions(sel))
     cells = re.findall(r'data-label="(\w+)" class="num[^"]*">(\d+)<', row(out, "status-EX1"))
@@ -145,14 +152,16 @@ def test_references_are_formatted_and_anchored(sel):
     assert "Doe, J., &amp; Roe, R. (2020). An example study of fatigue. <i>Journal of Examples</i>." in out
 
 
-def test_citation_style_from_the_notebook_numbers_the_citations(sel):
-    table = html(report.evidence_table(sel, "vancouver"))
+def test_the_selection_s_citation_style_numbers_the_citations(review):
+    vancouver = review.select(HYPOTHESIS_ID, citation_style="vancouver")
+    table = html(report.evidence_table(vancouver))
     assert '<a class="cite" href="#ref-doe2020">[1]</a>' in table
-    assert "Reference style: Vancouver." in html(report.references(sel, "vancouver"))
+    assert "Reference style: Vancouver." in html(report.references(vancouver))
+    assert "Reference style: APA." in html(report.references(review.select(HYPOTHESIS_ID)))
 
 
 def test_title_names_the_variant_and_parameters(review):
-    out = html(report.title(review.select(HYPOTHESIS_ID, pem_required_only=True), "apa"))
+    out = html(report.title(review.select(HYPOTHESIS_ID, pem_required_only=True)))
     assert '<h1 id="top">The example hypothesis of fatigue</h1>' in out
     assert ("Only studies requiring PEM</span> — all conditions · only studies whose criteria require PEM · "
             "all years · APA references") in out
@@ -160,12 +169,12 @@ def test_title_names_the_variant_and_parameters(review):
 
 
 def test_parameters_outside_build_yml_are_named_custom(review):
-    out = html(report.title(review.select(HYPOTHESIS_ID, year_from=2019), "harvard"))
+    out = html(report.title(review.select(HYPOTHESIS_ID, year_from=2019, citation_style="harvard")))
     assert "Custom parameters</span> — all conditions · any diagnostic criteria · published 2019 or later · Harvard references" in out
 
 
 def test_provenance_lists_input_hashes_and_parameters(sel):
-    out = html(report.provenance(sel, "apa"))
+    out = html(report.provenance(sel))
     # exactly what the cache key hashes (livingreview.reads): files by their bytes, bibliography entries,
     # derived values; a review-wide file the project does not have is listed as absent
     assert re.findall(r"<tr><td><code>([^<]+)</code></td>", out) == [

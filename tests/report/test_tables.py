@@ -58,6 +58,6 @@ def test_prediction_status_lists_untied_findings_last():
 def test_dropped_reasons_name_each_filter_that_left_works_out():
     dropped = {"works": 3, "findings": 5, "by": {"conditions": (1, 2), "pem": (2, 3), "years": (0, 0)}}
     assert dropped_reasons(dropped) == [
-        {"reason": "not about the chosen condition", "works": 1, "findings": 2},
+        {"reason": "populations that do not include the chosen condition", "works": 1, "findings": 2},
         {"reason": "diagnostic criteria not shown to require PEM (criteria that do not require it, or not stated)", "works": 2, "findings": 3},
     ]

@@ -77,9 +77,7 @@ def plan_reports(review, targets: list[Target], previous: dict, outputs: Path, o
     env = cache.Environment(review.project, sources=options.sources, pdf=options.pdf)
     out = []
     for target in targets:
-        p = target.parameters
-        selection = review.select(target.hypothesis.id, conditions=p.conditions, pem_required_only=p.pem_required_only,
-                                  year_from=p.year_from, year_to=p.year_to)
+        selection = review.select(target.parameters)
         made = bundle.make_bundle(selection)
         inputs = cache.target_inputs(env, target, selection)
         key = cache.cache_key(inputs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import filters
 from ..notes.model import Note
 from ..synthesis.certainty import OVERALL, HypothesisRating, compare, rate
 from ..synthesis.rules import RULES_FILE, Rules
@@ -69,9 +70,7 @@ def _prediction_rows(selection, rating: HypothesisRating, rules: Rules) -> list[
 
 def _comparison_rows(selection, rating: HypothesisRating, rules: Rules) -> list[dict]:
     """The rating of the same selection without the PEM filter, against *rating* (compare's rows)."""
-    p = selection.parameters
-    unfiltered = selection.review.select(selection.hypothesis.id, conditions=p["conditions"], pem_required_only=False,
-                                         year_from=p["year_from"], year_to=p["year_to"])
+    unfiltered = selection.review.select(filters.PEM.off(selection.parameters))
     frame = compare(_rating(unfiltered, rules), rating)
     return [{
         "prediction": row.prediction,
@@ -89,7 +88,7 @@ def certainty_view(selection) -> CertaintyView:
     """The selection's ratings under the project's rules (and the comparison, in a PEM-only report)."""
     rules = selection.review.rules
     rating = _rating(selection, rules)
-    pem_only = bool(selection.parameters.get("pem_required_only"))
+    pem_only = filters.PEM.active(selection.parameters)
     return CertaintyView(
         rules_file=RULES_FILE.as_posix(),
         scale=rating.scale,

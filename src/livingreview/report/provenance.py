@@ -6,6 +6,7 @@ built from; the rest comes from :mod:`livingreview.fingerprint`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from .. import fingerprint, reads
 from ..project import Project
 
@@ -25,15 +26,15 @@ class Provenance:
         return self.commit[:12] if self.commit else "not in a git checkout"
 
 
-def provenance_of(selection, project: Project, parameters: dict) -> Provenance:
-    """The facts for *selection* built with *parameters* (its filters plus the citation style)."""
+def provenance_of(selection, project: Project) -> Provenance:
+    """The facts for *selection* (its parameters: its filters and the citation style)."""
     root = project.root
     inputs = reads.report_inputs(selection)
     return Provenance(
         commit=fingerprint.git_commit(root),
         dirty=reads.uncommitted(inputs, fingerprint.uncommitted_paths(root)),
         build_date=fingerprint.build_date(root),
-        parameters=dict(sorted(parameters.items())),
+        parameters=dict(sorted(selection.parameters.model_dump().items())),
         inputs=inputs,
         packages=dict(sorted(fingerprint.package_versions().items(), key=lambda kv: kv[0].lower())),
         python=fingerprint.python_version(),

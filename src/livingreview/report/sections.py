@@ -4,17 +4,18 @@ Every section is a ``<section>`` (or ``<header>``) with a fixed id, so links int
 stay valid from build to build. Data come from :mod:`.tables`, :mod:`.plots`,
 :mod:`.provenance` and :mod:`.citation`; markup from the templates in ``templates/sections``.
 
-Sections that cite works or state the parameters take the notebook's ``citation_style``
-(a Selection does not carry it); without it they use the selection's, else APA.
+Every section reads what it needs from the selection, its parameters (and so the citation
+style) included: a notebook cell is ``report.evidence_table(sel)``.
 """
 
 from __future__ import annotations
 
+from .. import filters
 from ..bib.cite import anchor, format_references
 from . import plots
 from .certainty_view import certainty_view, level_class
 from .citation import ReportCitation, citation_key
-from .context import config_of, describe_parameters, is_filtered, project_of, report_parameters, variant_of
+from .context import config_of, describe_parameters, project_of, variant_of
 from .drift_view import discrepancies, drift_rows
 from .markup import Section, render, trusted
 from .methods_view import methods_view
@@ -24,14 +25,13 @@ from .vocabulary import (DESIGNS, DIRECTIONS, KIND, PEM, PROVENANCE, PROVENANCE_
                          QUESTION_STATUS_MEANING, SOURCE_TYPES, STYLES)
 
 
-def _references(selection, style: str):
-    return format_references(selection.review.bibliography, list(selection.keys), style)
+def _references(selection):
+    return format_references(selection.review.bibliography, list(selection.keys), selection.parameters.citation_style)
 
 
-def _citing(selection, citation_style: str | None) -> dict:
+def _citing(selection) -> dict:
     """Template values for sections that cite: in-text labels, reference anchors, vocabularies."""
-    style = report_parameters(selection, citation_style)["citation_style"]
-    labels = {item.key: item.label for item in _references(selection, style).items}
+    labels = {item.key: item.label for item in _references(selection).items}
     return {
         "labels": labels,
         "anchors": {key: anchor(key) for key in selection.keys},
@@ -49,40 +49,38 @@ def _counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _variant_name(selection, citation_style: str | None) -> str:
-    variant = variant_of(report_parameters(selection, citation_style), config_of(selection))
+def _variant_name(selection) -> str:
+    variant = variant_of(selection.parameters, config_of(selection))
     return variant.title if variant else "Custom parameters"
 
 
-def title(selection, citation_style: str | None = None) -> Section:
+def title(selection) -> Section:
     """The report's title (the hypothesis), the variant and its parameters, the byline."""
     config = config_of(selection)
-    parameters = report_parameters(selection, citation_style)
-    variant = _variant_name(selection, citation_style)
+    variant = _variant_name(selection)
     return render(
         "title.html.j2",
         text=f"{selection.hypothesis.title} — {variant}",
         hypothesis=selection.hypothesis,
         review_title=config.title,
         variant=variant,
-        phrases=describe_parameters(parameters),
+        phrases=describe_parameters(selection.parameters),
         authors=config.authors,
-        facts=provenance_of(selection, project_of(selection), parameters),
+        facts=provenance_of(selection, project_of(selection)),
     )
 
 
-def hypothesis(selection, citation_style: str | None = None) -> Section:
+def hypothesis(selection) -> Section:
     """The claim, the proposed mechanism step by step, the predictions, who proposed it."""
     h = selection.hypothesis
     known = getattr(selection.review, "hypotheses", {})
     related = [known[r].title if r in known else r for r in h.related]
     return render("hypothesis.html.j2", text=f"Hypothesis {h.id}: {h.claim}", h=h, related=related,
-                  **_citing(selection, citation_style))
+                  **_citing(selection))
 
 
 def summary(selection) -> Section:
     """Counts by direction, design, source type and PEM status; what the parameters left out."""
-    parameters = dict(selection.parameters)
     works, findings = len(selection.notes), len(selection.evidence)
     return render(
         "summary.html.j2",
@@ -92,20 +90,19 @@ def summary(selection) -> Section:
         counts=summary_counts(selection.notes, selection.evidence),
         dropped=selection.dropped,
         reasons=dropped_reasons(selection.dropped),
-        filtered=is_filtered(parameters),
-        phrases=describe_parameters(parameters)[:3],
+        filtered=bool(filters.in_effect(selection.parameters)),
+        phrases=filters.describe(selection.parameters),
         DESIGNS=DESIGNS,
         PEM=PEM,
         SOURCE_TYPES=SOURCE_TYPES,
     )
 
 
-def evidence_table(selection, citation_style: str | None = None) -> Section:
+def evidence_table(selection) -> Section:
     """One row per finding: study, design, population, criteria/PEM, finding, direction,
     observed/inferred, provenance (quote and locator on demand)."""
     rows = evidence_rows(selection.evidence)
-    return render("evidence.html.j2", text=f"Evidence table: {len(rows)} findings", rows=rows,
-                  **_citing(selection, citation_style))
+    return render("evidence.html.j2", text=f"Evidence table: {len(rows)} findings", rows=rows, **_citing(selection))
 
 
 def predictions(selection) -> Section:
@@ -114,7 +111,7 @@ def predictions(selection) -> Section:
     return render("predictions.html.j2", text=f"{len(rows)} predictions", rows=rows, DIRECTIONS=DIRECTIONS)
 
 
-def open_questions(selection, citation_style: str | None = None) -> Section:
+def open_questions(selection) -> Section:
     """The questions, each with its status in the register (a badge) and linked to the works
     that raise it (or to the hypothesis)."""
     questions = [{**q, "raisers": listed(q["raised_by"])}
@@ -123,25 +120,24 @@ def open_questions(selection, citation_style: str | None = None) -> Section:
     text = f"{_counted(len(questions), 'question')}, {still_open} open"
     return render("questions.html.j2", text=text, questions=questions,
                   hypothesis_id=selection.hypothesis.id, STATUS=QUESTION_STATUS, STATUS_MEANING=QUESTION_STATUS_MEANING,
-                  **_citing(selection, citation_style))
+                  **_citing(selection))
 
 
-def certainty(selection, citation_style: str | None = None) -> Section:
+def certainty(selection) -> Section:
     """How certain the evidence is: the overall rating and, per prediction, its level, starting
     level, every downgrade with its reason, the works rated and the works set aside (and why).
     A report of PEM-required studies only also shows how each rating moves against all studies."""
     view = certainty_view(selection)
     return render("certainty.html.j2", text=f"Certainty: {view.overall} overall ({view.rules_file})", view=view,
-                  predictions=view.predictions, level_class=level_class, **_citing(selection, citation_style))
+                  predictions=view.predictions, level_class=level_class, **_citing(selection))
 
 
-def claim_drift(selection, citation_style: str | None = None) -> Section:
+def claim_drift(selection) -> Section:
     """Where secondary sources in this report say something other than the study they report
     (what each side says, the aspect), and the differences their notes record."""
     rows, notes = drift_rows(selection), discrepancies(selection)
     text = f"Claim drift: {_counted(len(rows), 'difference')}, {_counted(len(notes), 'annotated source')}"
-    return render("claim_drift.html.j2", text=text,
-                  rows=rows, notes=notes, **_citing(selection, citation_style))
+    return render("claim_drift.html.j2", text=text, rows=rows, notes=notes, **_citing(selection))
 
 
 def methods(selection) -> Section:
@@ -165,29 +161,29 @@ def plot(selection, name: str) -> Section:
     )
 
 
-def references(selection, citation_style: str | None = None) -> Section:
+def references(selection) -> Section:
     """The CSL-formatted reference list, each entry anchored at ``#ref-<key>``."""
-    style = report_parameters(selection, citation_style)["citation_style"]
+    style = selection.parameters.citation_style
     # Reference.html is escaped by the citation formatter (user text never becomes markup there)
-    items = [{"anchor": item.anchor, "html": trusted(item.html)} for item in _references(selection, style).items]
+    items = [{"anchor": item.anchor, "html": trusted(item.html)} for item in _references(selection).items]
     return render("references.html.j2", text=f"{len(items)} references ({style})", items=items,
                   style=STYLES.get(style, style))
 
 
-def provenance(selection, citation_style: str | None = None) -> Section:
+def provenance(selection) -> Section:
     """Commit, dirty flag, build date, parameters, input hashes, package versions."""
-    facts = provenance_of(selection, project_of(selection), report_parameters(selection, citation_style))
+    facts = provenance_of(selection, project_of(selection))
     return render("provenance.html.j2", text=f"Built {facts.build_date} from {facts.short_commit}", facts=facts)
 
 
-def report_citation(selection, citation_style: str | None = None) -> ReportCitation:
+def report_citation(selection) -> ReportCitation:
     """The citation of this report (its variant and parameters, commit and build date)."""
     config = config_of(selection)
-    parameters = report_parameters(selection, citation_style)
-    variant = variant_of(parameters, config)
-    facts = provenance_of(selection, project_of(selection), parameters)
+    variant = variant_of(selection.parameters, config)
+    facts = provenance_of(selection, project_of(selection))
     h = selection.hypothesis
-    variant_title = variant.title if variant else "custom parameters (" + "; ".join(describe_parameters(parameters)) + ")"
+    variant_title = (variant.title if variant else
+                     "custom parameters (" + "; ".join(describe_parameters(selection.parameters)) + ")")
     source = f"from commit {facts.short_commit}" if facts.commit else "outside a git checkout"
     state = " with uncommitted changes" if facts.dirty else ""
     url = config.citation.get("url")
@@ -202,7 +198,7 @@ def report_citation(selection, citation_style: str | None = None) -> ReportCitat
     )
 
 
-def how_to_cite(selection, citation_style: str | None = None) -> Section:
+def how_to_cite(selection) -> Section:
     """How to cite this report, in words and as BibTeX (escaped)."""
-    citation = report_citation(selection, citation_style)
+    citation = report_citation(selection)
     return render("cite.html.j2", text=citation.text(), citation=citation)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from .. import filters
 from ..notes.pem import derive
 from .vocabulary import DESIGNS, DIRECTIONS, PEM, SOURCE_TYPES, ordered
 
@@ -34,23 +35,17 @@ def listed(value) -> list[str]:
     return [str(value)]
 
 
-#: why a selection left works out (the keys of ``Selection.dropped["by"]``), in words
-DROP_REASONS: dict[str, str] = {
-    "conditions": "not about the chosen condition",
-    "pem": "diagnostic criteria not shown to require PEM (criteria that do not require it, or not stated)",
-    "years": "published outside the chosen years",
-}
-
-
 def dropped_reasons(dropped: Mapping) -> list[dict]:
-    """``[{"reason", "works", "findings"}]`` for each filter that left works out (a work can fail several)."""
+    """``[{"reason", "works", "findings"}]`` for each filter that left works out (a work can fail
+    several), in the order and words of :data:`livingreview.filters.FILTERS`."""
     out = []
+    reasons = filters.drop_reasons()
     by = dropped.get("by") or {}
-    for name in ordered(DROP_REASONS, by):
+    for name in ordered(reasons, by):
         value = by[name]
         works, findings = value if isinstance(value, (tuple, list)) else (value, None)
         if works:
-            out.append({"reason": DROP_REASONS.get(name, name), "works": int(works),
+            out.append({"reason": reasons.get(name, name), "works": int(works),
                         "findings": None if findings is None else int(findings)})
     return out
 
