@@ -232,6 +232,14 @@ class Selection:
 
         return shown(self.review.drifts, self.review.notes, self.notes, self.hypothesis.id)
 
+    @cached_property
+    def inputs(self) -> dict[str, str]:
+        """What this report reads, ``{input: sha256}`` (:func:`livingreview.reads.report_inputs`), made once:
+        the build's cache key and the report's provenance block (shown three times) use it."""
+        from .reads import report_inputs
+
+        return report_inputs(self)
+
     @classmethod
     def make(cls, review: Review, hypothesis: Hypothesis, parameters: ReportParameters) -> "Selection":
         hid = hypothesis.id

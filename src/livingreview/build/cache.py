@@ -58,7 +58,7 @@ class Environment:
 def target_inputs(env: Environment, target: Target, selection) -> dict[str, str]:
     """Everything *target* reads once *selection* is made, as ``{name: sha256}`` sorted by name."""
     params = target.parameters
-    read = reads.report_inputs(selection)
+    read = selection.inputs
     inputs = {**env.shared, **read}
     # as the report's provenance says: were its own inputs (or the code) uncommitted when it was built?
     inputs["uncommitted changes"] = "yes" if reads.uncommitted(read, env.uncommitted) else "no"

@@ -29,7 +29,7 @@ class Provenance:
 def provenance_of(selection, project: Project) -> Provenance:
     """The facts for *selection* (its parameters: its filters and the citation style)."""
     root = project.root
-    inputs = reads.report_inputs(selection)
+    inputs = selection.inputs
     return Provenance(
         commit=fingerprint.git_commit(root),
         dirty=reads.uncommitted(inputs, fingerprint.uncommitted_paths(root)),
