@@ -28,10 +28,8 @@ from .notes.load import Collection, load_hypotheses, load_notes
 from .notes.model import Hypothesis, Note
 from .notebooks import cell_tags, notebook_cells, notebook_path, source_text
 from .notes.validate import validate
-from .project import BuildConfig, Project
+from .project import REVIEW_FILES, BuildConfig, Project
 
-#: the review-wide files whose digests a report's inputs name (the files themselves are loaded by their readers)
-REVIEW_FILES = ("reviews/certainty.yml", "reviews/search.yml", "reviews/screening.csv")
 #: the digest recorded for an input that is named but absent
 ABSENT = fingerprint.ABSENT
 

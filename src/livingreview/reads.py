@@ -22,12 +22,10 @@ from __future__ import annotations
 import dataclasses
 
 from . import fingerprint
-from .project import matching_variants
+from .project import REVIEW_FILES, matching_variants
 
 #: the value recorded for an input that is named but absent (an entry or file that does not exist)
 ABSENT = fingerprint.ABSENT
-#: the review-wide files every report reads
-REVIEW_FILES = ("reviews/certainty.yml", "reviews/search.yml", "reviews/screening.csv")
 
 
 def note_keys(selection) -> list[str]:
