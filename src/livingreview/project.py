@@ -17,8 +17,9 @@ from pydantic import (BaseModel, ConfigDict, Field, PlainValidator, StrictBool, 
                       field_validator)
 
 from . import textfile, yamlio
-from .diagnostics import closest, error
+from .diagnostics import error
 from .errors import ConfigError, InputError, ProjectNotFound
+from .schema_errors import schema_diagnostics
 
 CONFIG = Path("reviews") / "build.yml"
 #: where the notes are: one ``<citation key>.yml`` per work
@@ -111,7 +112,8 @@ def parameters_for(config: BuildConfig, hypothesis: str, variant: Variant, file:
         located = yamlio.LineDict(values)  # each value's line: the variant's, else the default's
         located.line = None
         located.lines = {**getattr(config.defaults, "lines", {}), **getattr(variant.parameters, "lines", {})}
-        raise ConfigError(_diagnostics(exc, file, located, prefix=f"variant '{variant.name}': ", model=ReportParameters)) from None
+        raise ConfigError(schema_diagnostics(exc, located, ReportParameters, file, "CFG001", prefix=f"variant '{variant.name}': ",
+                                             noun="parameter")) from None
 
 
 def matching_variants(config: BuildConfig, parameters: ReportParameters) -> list[Variant]:
@@ -124,24 +126,6 @@ def matching_variants(config: BuildConfig, parameters: ReportParameters) -> list
                 out.append(variant)
         except ConfigError:
             continue
-    return out
-
-
-def _diagnostics(exc: ValidationError, file: str, data, prefix: str = "", model=None):
-    out = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        field_name = ".".join(str(p) for p in loc)
-        hint = None
-        if err["type"] == "extra_forbidden" and model is not None:
-            hint = closest(str(loc[-1]), model.model_fields)
-            noun = "parameter" if model is ReportParameters else "setting"
-            message = f"{prefix}unknown {noun} '{loc[-1]}'"
-        elif err["type"] == "literal_error":
-            message = f"{prefix}{field_name}: {err['msg']} (got {err.get('input')!r})"
-        else:
-            message = f"{prefix}{field_name}: {err['msg']}"
-        out.append(error("CFG001", file, yamlio.line_of(data, loc) if data is not None else None, message, field=field_name, hint=hint))
     return out
 
 
@@ -251,4 +235,4 @@ class Project:
         try:
             return BuildConfig(**data)
         except ValidationError as exc:
-            raise ConfigError(_diagnostics(exc, file, data, model=BuildConfig)) from None
+            raise ConfigError(schema_diagnostics(exc, data, BuildConfig, file, "CFG001", noun="setting")) from None

@@ -25,7 +25,7 @@ from . import filters
 from .loader import collect
 from .diagnostics import Diagnostic, closest, error
 from .errors import InputError, ReviewInvalid
-from .notes.load import schema_diagnostics
+from .schema_errors import schema_diagnostics
 from .notes.model import RANDOMIZED, SECONDARY, Hypothesis, Note
 from .notes.pem import derive
 from .notes.quotes import QuoteCheck

@@ -37,7 +37,7 @@ def test_matrix_is_every_hypothesis_times_every_variant(fresh):
 
 @pytest.mark.parametrize(("written", "message", "hint"), [
     ("pem_requried_only: true", "variant 'pem': unknown parameter 'pem_requried_only'", "did you mean 'pem_required_only'?"),
-    ("pem_required_only: 'yes'", "variant 'pem': pem_required_only: Input should be a valid boolean", None),
+    ("pem_required_only: 'yes'", "variant 'pem': expected true or false, got 'yes'", None),
 ])
 def test_a_bad_parameter_fails_before_any_kernel_naming_it(fresh, no_kernels, written, message, hint):
     edit(fresh.config_path, "pem_required_only: true", written)

@@ -44,26 +44,26 @@ def test_an_unknown_placeholder_names_line_and_allowed_names():
     text = RULES_YAML.replace('reason: "Inconsistent: for $supporting, against $contradicting."',
                               'reason: "Inconsistent: $suporting."')
     assert problems(text) == [(30, "downgrades.inconsistency.reason",
-                               "downgrades.inconsistency.reason: unknown placeholder $suporting; "
+                               "unknown placeholder $suporting; "
                                "this sentence can use $contradicting, $supporting")]
 
 
 def test_a_stray_dollar_is_refused():
     text = RULES_YAML.replace('reason: "Uncontrolled: $work alone."', 'reason: "Uncontrolled: $ alone."')
     assert problems(text) == [(43, "downgrades.single_uncontrolled.reason",
-                               "downgrades.single_uncontrolled.reason: a '$' must start a placeholder such as $works; "
+                               "a '$' must start a placeholder such as $works; "
                                "write $$ for a dollar sign")]
 
 
 def test_every_design_needs_a_start_level():
     text = RULES_YAML.replace("  summary: very low\n", "")
-    assert problems(text) == [(17, "set_aside", "set_aside: designs without a starting level: summary; "
+    assert problems(text) == [(17, "set_aside", "designs without a starting level: summary; "
                                                 "add them under 'start' or 'set_aside: designs'")]
 
 
 def test_a_start_level_must_be_a_level():
     text = RULES_YAML.replace("  cohort: low\n", "  cohort: medium\n")
-    assert problems(text) == [(4, "start", "start: cohort: 'medium' is not a level (levels: high, moderate, low, very low)")]
+    assert problems(text) == [(4, "start", "cohort: 'medium' is not a level (levels: high, moderate, low, very low)")]
 
 
 def test_a_misspelt_design_gets_a_hint():
@@ -75,15 +75,15 @@ def test_a_misspelt_design_gets_a_hint():
 
 def test_levels_and_no_evidence_are_distinct():
     text = RULES_YAML.replace("levels: [high, moderate, low, very low]", "levels: [high, low, low]")
-    assert problems(text)[0] == (1, "levels", "levels: levels must be unique: low")
+    assert problems(text)[0] == (1, "levels", "levels must be unique: low")
     text = RULES_YAML.replace("no_evidence: no evidence", "no_evidence: very low")
-    assert problems(text) == [(2, "no_evidence", "no_evidence: 'very low' is a level; "
+    assert problems(text) == [(2, "no_evidence", "'very low' is a level; "
                                                  "'no evidence' must be told apart from every level")]
 
 
 def test_a_set_aside_design_cannot_be_a_study():
     text = RULES_YAML.replace("studies: [rct,", "studies: [planned-trial, rct,")
-    assert problems(text) == [(21, "studies", "studies: designs set aside cannot be studies: planned-trial")]
+    assert problems(text) == [(21, "studies", "designs set aside cannot be studies: planned-trial")]
 
 
 def test_unknown_settings_and_missing_ones():
@@ -93,7 +93,7 @@ def test_unknown_settings_and_missing_ones():
 
 def test_a_causal_verb_is_one_word():
     text = RULES_YAML.replace("causal_verbs: [cause,", "causal_verbs: [leads to,")
-    assert [p[1] for p in problems(text)] == ["wording.causal_verbs.0"]
+    assert [p[1] for p in problems(text)] == ["wording.causal_verbs[0]"]
 
 
 def test_flags_remember_their_line(rules):

@@ -16,8 +16,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, StrictStr, ValidationError
 
 from .. import yamlio
-from ..diagnostics import Diagnostic, closest, error
+from ..diagnostics import Diagnostic, error
 from ..errors import InputError
+from ..schema_errors import schema_diagnostics
 
 SEARCH_LOG = Path("reviews") / "search.yml"
 
@@ -77,27 +78,13 @@ def load(project) -> SearchLog:
     try:
         log = SearchLog(**data)
     except ValidationError as exc:
-        raise SearchLogInvalid(_schema_diagnostics(exc, file, data)) from None
+        raise SearchLogInvalid(schema_diagnostics(exc, data, SearchLog, file, "SCR001")) from None
     repeated = _repeated(data, "searches", lambda item: item["id"], file, "search id") + _repeated(
         data, "exclusion_reasons", lambda item: item, file, "exclusion reason")
     if repeated:
         raise SearchLogInvalid(repeated)
     log._lines = _search_lines(data)
     return log
-
-
-def _schema_diagnostics(exc: ValidationError, file: str, data) -> list[Diagnostic]:
-    out = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        field_name = ".".join(str(p) for p in loc)
-        model = SearchLog if len(loc) == 1 else Search
-        hint = closest(str(loc[-1]), model.model_fields) if err["type"] == "extra_forbidden" else None
-        message = f"{field_name}: {err['msg']}"
-        if err["type"] == "literal_error":
-            message += f" (got {err.get('input')!r})"
-        out.append(error("SCR001", file, yamlio.line_of(data, loc), message, field=field_name, hint=hint))
-    return out
 
 
 def _repeated(data, section: str, value_of, file: str, what: str) -> list[Diagnostic]:

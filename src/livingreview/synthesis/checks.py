@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from ..diagnostics import Diagnostic, error, warning
-from ..notes.load import field_path
+from ..schema_errors import field_path
 from .questions import register_rows
 from .rules import RULES_FILE, Rules
 from .wording import lint

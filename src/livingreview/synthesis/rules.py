@@ -8,7 +8,6 @@ the placeholders documented next to it, which is checked when the file is read.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from string import Template
 from typing import Annotated, ClassVar, Literal, get_args
@@ -17,8 +16,9 @@ from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, Stri
                       ValidationInfo, field_validator)
 
 from .. import yamlio
-from ..diagnostics import Diagnostic, closest, error
+from ..diagnostics import error
 from ..errors import InputError
+from ..schema_errors import schema_diagnostics
 from ..notes.model import FINDING_REF, ConditionName, Design, SourceType
 
 RULES_FILE = Path("reviews") / "certainty.yml"
@@ -190,7 +190,7 @@ def parse_rules(data, file: str = RULES_FILE.as_posix()) -> Rules:
     try:
         rules = Rules(**data)
     except ValidationError as exc:
-        raise RulesInvalid(_diagnostics(exc, file, data)) from None
+        raise RulesInvalid(schema_diagnostics(exc, data, Rules, file, "CERT001", noun="setting")) from None
     flags = data["downgrades"]["indirectness"].get("flags") or []
     rules._flag_lines = {flag.finding: yamlio.line_of(flags, (i,))
                          for i, flag in enumerate(rules.downgrades.indirectness.flags)}
@@ -209,22 +209,3 @@ def load_rules(project) -> Rules:
     except yamlio.YamlError as exc:
         raise RulesInvalid(exc.diagnostics) from None
     return parse_rules(data, file)
-
-
-def _diagnostics(exc: ValidationError, file: str, data) -> list[Diagnostic]:
-    out = []
-    for err in exc.errors():
-        loc = tuple(p for p in err["loc"] if p != "[key]")
-        where = ".".join(str(p) for p in loc)
-        hint = None
-        if err["type"] == "extra_forbidden":
-            message = f"unknown setting '{where}'"
-        elif err["type"] in ("literal_error", "enum"):
-            message = f"{where}: {err['msg']} (got {err.get('input')!r})"
-            hint = closest(str(err.get("input")), re.findall(r"'([^']*)'", err.get("ctx", {}).get("expected", "")))
-        elif err["type"] == "missing":
-            message = f"'{where}' is missing"
-        else:
-            message = f"{where}: {err['msg'].removeprefix('Value error, ')}"
-        out.append(error("CERT001", file, yamlio.line_of(data, loc), message, field=where, hint=hint))
-    return out

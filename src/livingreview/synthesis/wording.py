@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from .. import yamlio
 from ..diagnostics import Diagnostic, error, warning
-from ..notes.load import field_path
+from ..schema_errors import field_path
 from ..notes.model import RANDOMIZED, Note
 from .rules import Wording
 
