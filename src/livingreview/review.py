@@ -36,8 +36,11 @@ from .synthesis.questions import register
 EVIDENCE_COLUMNS: tuple[str, ...] = (
     "key", "finding_id", "hypothesis", "prediction", "direction", "kind", "statement", "provenance", "quote",
     "locator", "extracted_from", "source_type", "secondary", "design", "randomized", "conditions", "patients",
-    "controls", "criteria", "pem", "year", "title", "paraphrases",
+    "controls", "criteria", "pem", "year", "title", "paraphrases", "role",
 )
+#: a work's part in the synthesis: a primary study with results of its own (``evidence``: rated and
+#: counted), or ``context`` (secondary sources, reviews, registrations, planned trials: listed, never counted)
+ROLES: tuple[str, ...] = ("evidence", "context")
 QUESTION_COLUMNS: tuple[str, ...] = ("question_id", "text", "hypothesis", "raised_by")
 #: a selection's questions: :data:`QUESTION_COLUMNS` and the status from the question register
 SELECTION_QUESTION_COLUMNS: tuple[str, ...] = (*QUESTION_COLUMNS, "status")
@@ -155,7 +158,14 @@ class Review:
             "conditions": "; ".join(note.population.conditions), "patients": _count(note.population.patients),
             "controls": _count(note.population.controls), "criteria": "; ".join(note.criteria), "pem": derive(note.criteria),
             "year": getattr(entry, "year", None), "title": getattr(entry, "title", None),
+            "role": self.role(note),
         }
+
+    def role(self, note: Note) -> str:
+        """``evidence`` for a primary study with results of its own (the rules' ``is_evidence``), else ``context``."""
+        if self.rules is not None:
+            return "evidence" if self.rules.is_evidence(note) else "context"
+        return "evidence" if note.source_type == "primary" else "context"
 
     def _finding(self, key: str, finding) -> dict[str, Any]:
         check = self.quote_status.get((key, finding.id))
@@ -231,6 +241,20 @@ class Selection:
         from .synthesis.drift import shown
 
         return shown(self.review.drifts, self.review.notes, self.notes, self.hypothesis.id)
+
+    @property
+    def primary(self) -> pd.DataFrame:
+        """The evidence rows of primary studies with results of their own: what tallies and figures count."""
+        return self.evidence[self.evidence["role"] == "evidence"].reset_index(drop=True)
+
+    @cached_property
+    def rating(self):
+        """The certainty of the evidence for each prediction and overall
+        (:func:`livingreview.synthesis.certainty.rate`, under the review's rules and its studies' risk of bias)."""
+        from .synthesis.certainty import rate
+
+        return rate(self.hypothesis, self.evidence, self.notes, self.review.rules,
+                    getattr(self.review, "risk_of_bias", None))
 
     @cached_property
     def inputs(self) -> dict[str, str]:

@@ -68,10 +68,12 @@ def test_population_criteria_and_pem_badge(sel):
     assert '<span class="badge badge-pem pem-unknown">PEM unknown</span>' in row(out, "finding-exampleblog2021-f1")
 
 
-def test_summary_counts_every_direction_and_the_works(sel):
+def test_summary_counts_the_findings_of_primary_studies_and_context_apart(sel):
     out = html(report.summary(sel))
     tiles = re.findall(r'<span class="lr-tile-n">(\d+)</span> <span class="lr-tile-label">(\w+)</span>', out)
-    assert tiles == [("3", "supports"), ("0", "contradicts"), ("1", "mixed"), ("0", "neutral")]
+    assert tiles == [("2", "supports"), ("0", "contradicts"), ("1", "mixed"), ("0", "neutral")]  # the blog is not counted
+    assert ("1 finding of 1 context source (secondary sources, reviews, registrations) is listed in the evidence "
+            "table but not counted") in words(out)
     assert "every work in the review that bears on this hypothesis: 3 works with 4 findings." in out
     assert words(out[out.index('id="works-by-pem">') + 18:]).startswith("PEM required 1 PEM not required 1 PEM unknown 1")
 
@@ -93,7 +95,8 @@ def test_the_reasons_read_as_a_sentence_for_every_filter(review):
 def test_predictions_count_findings_by_direction(sel):
     out = html(report.predictions(sel))
     cells = re.findall(r'data-label="(\w+)" class="num[^"]*">(\d+)<', row(out, "status-EX1"))
-    assert cells == [("supports", "2"), ("contradicts", "0"), ("mixed", "0"), ("neutral", "0")]
+    # doe2020 supports; the blog's finding on EX1 is context: counted apart, never in the total
+    assert cells == [("supports", "1"), ("contradicts", "0"), ("mixed", "0"), ("neutral", "0"), ("context", "1")]
     assert "Findings not tied to a listed prediction" in out
 
 
@@ -202,7 +205,7 @@ def test_plot_section_inlines_an_svg_with_a_caption(sel):
     out = html(report.plot(sel, "timeline"))
     assert '<figure class="lr-section lr-figure" id="figure-timeline">' in out
     assert '<svg xmlns:xlink="http://www.w3.org/1999/xlink"' in out and 'id="plot-timeline-svg"' in out
-    assert "<figcaption>Findings by year of publication and direction.</figcaption>" in out
+    assert "<figcaption>Findings of primary studies by year of publication and direction.</figcaption>" in out
 
 
 def test_unknown_plot_names_the_choices(sel):
@@ -218,5 +221,5 @@ def test_plain_text_form_says_what_the_section_is(sel):
 def test_empty_selection_says_so(review):
     empty = review.select(HYPOTHESIS_ID, conditions="FND")
     assert "No findings match these parameters." in html(report.evidence_table(empty))
-    assert "No findings to plot." in html(report.plot(empty, "direction_by_design"))
+    assert "No findings of primary studies to plot." in html(report.plot(empty, "direction_by_design"))
     assert "It leaves out 3 works and 4 findings" in words(html(report.summary(empty)))

@@ -12,7 +12,6 @@ from livingreview.synthesis.rules import Rules, parse_rules
 RULES_YAML = """\
 levels: [high, moderate, low, very low]
 no_evidence: no evidence
-overall: highest
 start:
   rct: high
   crossover-rct: high
@@ -20,23 +19,22 @@ start:
   case-control: low
   cross-sectional: low
   pilot: low
-  uncontrolled-trial: low
-  systematic-review: very low
-  narrative-review: very low
-  opinion: very low
-  commentary: very low
-  summary: very low
+  uncontrolled-trial: very low
   not-stated: very low
-set_aside:
-  designs: [planned-trial]
+context:
+  designs: [planned-trial, narrative-review, systematic-review, opinion, commentary, summary]
   source_types: [trial-registration]
-studies: [rct, crossover-rct, cohort, case-control, cross-sectional, pilot, uncontrolled-trial]
+statements:
+  for: "$level certainty that $prediction."
+  against: "$level certainty that $contrary."
+  conflicting: "$level certainty: the studies disagree on whether $prediction."
+  unclear: "$level certainty, without a clear direction, on whether $prediction."
+  none: "No primary study bears on whether $prediction."
 downgrades:
-  small_samples:
+  risk_of_bias:
     levels: 1
-    below: 50
-    reason: "Small: $total in all ($works), under $below."
-    reason_unknown: "Size unknown: $works."
+    concerns: [high, not assessed]
+    reason: "Bias: $works."
   inconsistency:
     levels: 1
     reason: "Inconsistent: for $supporting, against $contradicting."
@@ -49,10 +47,26 @@ downgrades:
       - finding: "doe2020#f2"
         reason: a blood measure for a brain prediction
     reason_flag: "Flag: $finding, $reason."
-  single_uncontrolled:
+  imprecision:
     levels: 1
-    uncontrolled_designs: [uncontrolled-trial]
-    reason: "Uncontrolled: $work alone."
+    below: 50
+    reason: "Small: $total in all ($works), under $below."
+    reason_unknown: "Size unknown: $works."
+    reason_interval: "Interval: $works."
+  publication_bias:
+    levels: 1
+    suspected:
+      - prediction: P2
+        reason: only small positive studies are published.
+    reason: "Publication bias: $reason"
+upgrades:
+  levels: 1
+  flags:
+    - prediction: P3
+      domain: dose-response
+      reason: a gradient with dose.
+  reason: "Up for $domain: $reason"
+  reason_not_applied: "Not up for $domain."
 wording:
   causal_verbs: [cause, causes, caused, prove, proves, cure, cures, reverses]
 """
@@ -78,9 +92,13 @@ def finding(fid: str, prediction: str | None = "P1", direction: str = "supports"
             "direction": direction, "kind": "observed", "extracted_from": "Journal of Examples", **extra}
 
 
-def make_hypothesis(hid: str = "h-test", predictions=("P1", "P2"), conditions=("ME/CFS",), questions=()) -> Hypothesis:
+def make_hypothesis(hid: str = "h-test", predictions=("P1", "P2"), conditions=("ME/CFS",), questions=(),
+                    critical=(), contrary=None) -> Hypothesis:
+    """A fictional hypothesis; *critical* names its critical predictions, *contrary* maps an id to its contrary."""
+    contrary = contrary or {}
     return Hypothesis(id=hid, title=f"Hypothesis {hid}", claim="A fictional claim.", mechanism=["step one"],
-                      predictions=[{"id": p, "statement": f"Prediction {p}."} for p in predictions],
+                      predictions=[{"id": p, "statement": f"Prediction {p} holds.", "critical": p in critical,
+                                    **({"contrary": contrary[p]} if p in contrary else {})} for p in predictions],
                       conditions=list(conditions), proposed_by=["doe2020"],
                       open_questions=[{"id": q, "text": t} for q, t in questions])
 

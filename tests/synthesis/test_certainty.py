@@ -1,16 +1,35 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import pytest
 from synthesis_fixtures import by_key, evidence, finding, make_hypothesis, make_note
 
-from livingreview.synthesis.certainty import Downgrade, EvidenceMismatch, PredictionRating, compare, rate
+from livingreview.synthesis.certainty import Change, EvidenceMismatch, compare, direction_of, rate
 
 
-def rate_one(rules, *notes, hypothesis=None):
-    """The rating of prediction P1 of the test hypothesis."""
-    notes = by_key(*notes)
-    rating = rate(hypothesis or make_hypothesis(), evidence(notes), notes, rules)
+@dataclass(frozen=True)
+class Judged:
+    """A study's overall risk of bias, as the rating reads it."""
+
+    overall: str
+    concern: str
+
+
+LOW = Judged("low", "low")
+
+
+def assessed(*notes, as_=LOW, **by_key_judgement):
+    """Every note judged *as_* (low risk of bias by default), but those named in *by_key_judgement*."""
+    return {n.key: by_key_judgement.get(n.key, as_) for n in notes}
+
+
+def rate_one(rules, *notes, hypothesis=None, assessments=None):
+    """The rating of prediction P1 of the test hypothesis (every study at low risk of bias unless told)."""
+    table = by_key(*notes)
+    rating = rate(hypothesis or make_hypothesis(), evidence(table), table, rules,
+                  assessed(*notes) if assessments is None else assessments)
     return rating.predictions[0]
 
 
@@ -18,8 +37,7 @@ def rate_one(rules, *notes, hypothesis=None):
 
 @pytest.mark.parametrize(("design", "level"), [
     ("rct", "high"), ("crossover-rct", "high"), ("cohort", "low"), ("case-control", "low"),
-    ("cross-sectional", "low"), ("narrative-review", "very low"), ("opinion", "very low"),
-    ("commentary", "very low"), ("summary", "very low"), ("systematic-review", "very low"),
+    ("cross-sectional", "low"), ("pilot", "low"), ("uncontrolled-trial", "very low"), ("not-stated", "very low"),
 ])
 def test_start_level_by_design(rules, design, level):
     rating = rate_one(rules, make_note("doe2020", design=design, findings=[("f1", "P1", "supports")]))
@@ -32,56 +50,102 @@ def test_body_starts_at_its_best_design(rules):
     assert (rating.start, rating.level, rating.works) == ("high", "high", ["doe2020", "roe2021"])
 
 
-# -- no evidence and set-aside works -------------------------------------------------------------
+# -- what is evidence, and what is context ---------------------------------------------------------
 
 def test_a_prediction_without_findings_has_no_evidence_not_a_level(rules):
     notes = by_key(make_note("doe2020", findings=[("f1", "P1", "supports")]))
     rating = rate(make_hypothesis(), evidence(notes), notes, rules)
-    assert rating.predictions[1] == PredictionRating("P2", "no evidence", None, [], [], [])
+    p2 = rating.predictions[1]
+    assert (p2.level, p2.start, p2.works, p2.context, p2.direction) == ("no evidence", None, [], [], "none")
+    assert p2.statement == "No primary study bears on whether prediction P2 holds."
 
 
 def test_secondary_sources_never_raise_certainty(rules):
     # a news item about a randomized trial would start high if it were rated
     rating = rate_one(rules, make_note("doe2020", findings=[("f1", "P1", "supports")]),
                       make_note("news2022", source_type="news", design="rct", findings=[("f1", "P1", "supports")]))
-    assert (rating.start, rating.level, rating.works, rating.set_aside) == ("low", "low", ["doe2020"], ["news2022"])
+    assert (rating.start, rating.level, rating.works, rating.context) == ("low", "low", ["doe2020"], ["news2022"])
 
 
-def test_secondary_sources_alone_are_no_evidence(rules):
-    rating = rate_one(rules, make_note("blog2023", source_type="blog", design="opinion", findings=[("f1", "P1", "supports")]))
-    assert (rating.level, rating.start, rating.works, rating.set_aside) == ("no evidence", None, [], ["blog2023"])
+@pytest.mark.parametrize(("design", "source_type"), [
+    ("narrative-review", "review"), ("systematic-review", "review"), ("opinion", "blog"), ("summary", "atlas-summary"),
+    ("commentary", "primary"), ("planned-trial", "primary"), ("rct", "trial-registration"),
+])
+def test_reviews_secondary_sources_and_works_without_results_are_never_rated(rules, design, source_type):
+    rating = rate_one(rules, make_note("ctx2024", design=design, source_type=source_type, findings=[("f1", "P1", "supports")]))
+    assert (rating.level, rating.works, rating.context, rating.participants) == ("no evidence", [], ["ctx2024"], None)
 
 
-def test_secondary_sources_do_not_make_the_evidence_inconsistent(rules):
+def test_context_sources_do_not_make_the_evidence_inconsistent(rules):
     rating = rate_one(rules, make_note("doe2020", findings=[("f1", "P1", "supports")]),
                       make_note("forum2021", source_type="forum", design="opinion", findings=[("f1", "P1", "contradicts")]))
+    assert (rating.reasons, rating.direction) == ([], "for")
+
+
+# -- GRADE's domains, each with its reason ----------------------------------------------------------
+
+def test_a_randomised_trial_at_high_risk_of_bias_is_downgraded_with_that_reason(rules):
+    trial = make_note("doe2020", design="rct", patients=60, controls=60, findings=[("f1", "P1", "supports")])
+    rating = rate_one(rules, trial, assessments={"doe2020": Judged("high", "high")})
+    assert rating.reasons == [Change("risk_of_bias", 1, "Bias: doe2020 (high).")]
+    assert (rating.start, rating.level) == ("high", "moderate")
+
+
+def test_a_study_without_an_assessment_counts_as_not_assessed(rules):
+    rating = rate_one(rules, make_note("doe2020", findings=[("f1", "P1", "supports")]), assessments={})
+    assert rating.reasons == [Change("risk_of_bias", 1, "Bias: doe2020 (not assessed).")]
+
+
+def test_some_concerns_do_not_downgrade_under_these_rules(rules):
+    rating = rate_one(rules, make_note("doe2020", findings=[("f1", "P1", "supports")]),
+                      assessments={"doe2020": Judged("moderate", "some concerns")})
     assert rating.reasons == []
 
 
-@pytest.mark.parametrize(("design", "source_type"), [("planned-trial", "primary"), ("rct", "trial-registration")])
-def test_works_without_results_are_set_aside(rules, design, source_type):
-    rating = rate_one(rules, make_note("plan2024", design=design, source_type=source_type, findings=[("f1", "P1", "supports")]))
-    assert (rating.level, rating.set_aside) == ("no evidence", ["plan2024"])
+def test_inconsistency_when_primary_studies_point_both_ways(rules):
+    rating = rate_one(rules, make_note("doe2020", findings=[("f1", "P1", "supports")]),
+                      make_note("roe2021", findings=[("f1", "P1", "contradicts")]),
+                      make_note("poe2022", findings=[("f1", "P1", "neutral")]))
+    assert rating.reasons == [Change("inconsistency", 1, "Inconsistent: for doe2020, against roe2021.")]
+    assert (rating.level, rating.direction) == ("very low", "conflicting")
 
 
-# -- downgrades, each with its reason ------------------------------------------------------------
+def test_indirect_population(rules):
+    rating = rate_one(rules, make_note("doe2020", conditions=["TBI", "cancer"], findings=[("f1", "P1", "supports")]),
+                      make_note("roe2021", findings=[("f1", "P1", "supports")]))
+    assert rating.reasons == [Change("indirectness", 1, "Population: doe2020 (TBI; cancer) outside ME/CFS.")]
 
-def test_small_samples_downgrade_names_the_works_and_the_total(rules):
+
+def test_me_cfs_studies_without_pem_criteria_are_indirect_for_an_me_cfs_hypothesis(rules):
+    rating = rate_one(rules, make_note("doe2020", criteria=["Fukuda"], findings=[("f1", "P1", "supports")]),
+                      make_note("roe2021", criteria=["not stated"], findings=[("f1", "P1", "supports")]),
+                      make_note("poe2022", criteria=["Fukuda", "CCC"], findings=[("f1", "P1", "supports")]))
+    assert rating.reasons == [Change("indirectness", 1, "Criteria: ME/CFS in doe2020 (Fukuda), roe2021 (not stated) without PEM.")]
+
+
+def test_a_reviewer_flag_makes_a_finding_indirect(rules):
+    rating = rate_one(rules, make_note("doe2020", findings=[("f1", "P2", "supports"), ("f2", "P1", "supports")]))
+    assert rating.reasons == [Change("indirectness", 1, "Flag: doe2020#f2, a blood measure for a brain prediction.")]
+
+
+def test_small_samples_are_imprecise_naming_the_studies_and_the_total(rules):
     rating = rate_one(rules, make_note("doe2020", patients=10, controls=12, findings=[("f1", "P1", "supports")]),
                       make_note("roe2021", patients=9, controls="none", findings=[("f1", "P1", "supports")]))
-    assert rating.reasons == [Downgrade("small_samples", 1, "Small: 31 in all (doe2020 n = 22, roe2021 n = 9), under 50.")]
-    assert rating.level == "very low"
+    assert rating.reasons == [Change("imprecision", 1, "Small: 31 in all (doe2020 n = 22, roe2021 n = 9), under 50.")]
+    assert (rating.level, rating.participants) == ("very low", 31)
 
 
-def test_unknown_sample_size_is_a_small_samples_downgrade(rules):
+def test_a_finding_counts_the_participants_it_states_not_the_controls_of_its_study(rules):
+    # a within-patient correlation of 12 patients in a study of 40 patients and 40 controls
+    correlation = finding("f1", "P1", "supports", stated={"n": 12})
+    rating = rate_one(rules, make_note("doe2020", patients=40, controls=40, findings=[correlation]))
+    assert rating.reasons == [Change("imprecision", 1, "Small: 12 in all (doe2020 n = 12), under 50.")]
+
+
+def test_unknown_sample_size_is_imprecise(rules):
     rating = rate_one(rules, make_note("doe2020", patients="unknown", controls="unknown", findings=[("f1", "P1", "supports")]))
-    assert rating.reasons == [Downgrade("small_samples", 1, "Size unknown: doe2020.")]
-
-
-def test_known_and_unknown_sizes_below_the_threshold_are_both_named(rules):
-    rating = rate_one(rules, make_note("doe2020", patients=10, controls=10, findings=[("f1", "P1", "supports")]),
-                      make_note("roe2021", patients="unknown", findings=[("f1", "P1", "supports")]))
-    assert rating.reasons == [Downgrade("small_samples", 1, "Small: 20 in all (doe2020 n = 20), under 50. Size unknown: roe2021.")]
+    assert rating.reasons == [Change("imprecision", 1, "Size unknown: doe2020.")]
+    assert rating.participants is None
 
 
 def test_enough_participants_outweigh_an_unknown_size(rules):
@@ -90,109 +154,106 @@ def test_enough_participants_outweigh_an_unknown_size(rules):
     assert rating.reasons == []
 
 
-def test_reviews_have_no_sample_size_to_judge(rules):
-    rating = rate_one(rules, make_note("doe2020", design="narrative-review", patients="unknown",
-                                       findings=[("f1", "P1", "supports")]))
-    assert rating.reasons == []
+def test_a_suspicion_of_publication_bias_downgrades_its_prediction_only(rules):
+    notes = by_key(make_note("doe2020", findings=[("f1", "P1", "supports"), ("f3", "P2", "supports")]))
+    rating = rate(make_hypothesis(), evidence(notes), notes, rules, assessed(*notes.values()))
+    p1, p2 = rating.predictions
+    assert p1.reasons == []
+    assert p2.reasons == [Change("publication_bias", 1, "Publication bias: only small positive studies are published.")]
 
 
-def test_inconsistency_when_works_point_both_ways(rules):
-    rating = rate_one(rules, make_note("doe2020", findings=[("f1", "P1", "supports")]),
-                      make_note("roe2021", findings=[("f1", "P1", "contradicts")]),
-                      make_note("poe2022", findings=[("f1", "P1", "neutral")]))
-    assert rating.reasons == [Downgrade("inconsistency", 1, "Inconsistent: for doe2020, against roe2021.")]
-    assert rating.level == "very low"
+def test_an_upgrade_applies_to_non_randomised_studies_that_nothing_downgraded(rules):
+    notes = by_key(make_note("doe2020", design="cohort", findings=[("f1", "P3", "supports")]))
+    rating = rate(make_hypothesis(predictions=("P1", "P3")), evidence(notes), notes, rules, assessed(*notes.values()))
+    p3 = rating.predictions[1]
+    assert p3.reasons == [Change("upgrade", -1, "Up for dose-response: a gradient with dose.")]
+    assert (p3.start, p3.level) == ("low", "moderate")
 
 
-def test_mixed_and_neutral_findings_are_not_inconsistency(rules):
-    rating = rate_one(rules, make_note("doe2020", findings=[("f1", "P1", "supports")]),
-                      make_note("roe2021", findings=[("f1", "P1", "mixed")]))
-    assert rating.reasons == []
-
-
-def test_indirect_population(rules):
-    rating = rate_one(rules, make_note("doe2020", conditions=["TBI", "cancer"], findings=[("f1", "P1", "supports")]),
-                      make_note("roe2021", findings=[("f1", "P1", "supports")]))
-    assert rating.reasons == [Downgrade("indirectness", 1, "Population: doe2020 (TBI; cancer) outside ME/CFS.")]
-
-
-def test_me_cfs_studies_without_pem_criteria_are_indirect_for_an_me_cfs_hypothesis(rules):
-    rating = rate_one(rules, make_note("doe2020", criteria=["Fukuda"], findings=[("f1", "P1", "supports")]),
-                      make_note("roe2021", criteria=["not stated"], findings=[("f1", "P1", "supports")]),
-                      make_note("poe2022", criteria=["Fukuda", "CCC"], findings=[("f1", "P1", "supports")]))
-    assert rating.reasons == [Downgrade("indirectness", 1, "Criteria: ME/CFS in doe2020 (Fukuda), roe2021 (not stated) without PEM.")]
-
-
-def test_pem_criteria_rule_only_applies_to_the_conditions_listed(rules):
-    rating = rate_one(rules, make_note("doe2020", conditions=["FM"], criteria=["not stated"], findings=[("f1", "P1", "supports")]),
-                      hypothesis=make_hypothesis(conditions=["FM", "ME/CFS"]))
-    assert rating.reasons == []
-
-
-def test_a_reviewer_flag_makes_a_finding_indirect(rules):
-    rating = rate_one(rules, make_note("doe2020", findings=[("f1", "P2", "supports"), ("f2", "P1", "supports")]))
-    assert rating.reasons == [Downgrade("indirectness", 1, "Flag: doe2020#f2, a blood measure for a brain prediction.")]
-
-
-def test_indirectness_counts_once_however_many_reasons(rules):
-    rating = rate_one(rules, make_note("doe2020", criteria=["Oxford"], findings=[("f2", "P1", "supports")]),
-                      make_note("roe2021", conditions=["MS"], findings=[("f1", "P1", "supports")]))
-    assert rating.reasons == [Downgrade("indirectness", 1, "Population: roe2021 (MS) outside ME/CFS. "
-                                        "Criteria: ME/CFS in doe2020 (Oxford) without PEM. "
-                                        "Flag: doe2020#f2, a blood measure for a brain prediction.")]
-    assert rating.level == "very low"
-
-
-@pytest.mark.parametrize(("design", "controls"), [("uncontrolled-trial", 30), ("cohort", "none")])
-def test_a_single_uncontrolled_study(rules, design, controls):
-    rating = rate_one(rules, make_note("doe2020", design=design, patients=60, controls=controls,
-                                       findings=[("f1", "P1", "supports")]))
-    assert rating.reasons == [Downgrade("single_uncontrolled", 1, "Uncontrolled: doe2020 alone.")]
-
-
-def test_an_uncontrolled_study_alongside_another_study_is_not_single(rules):
-    rating = rate_one(rules, make_note("doe2020", design="uncontrolled-trial", patients=60, findings=[("f1", "P1", "supports")]),
-                      make_note("roe2021", findings=[("f1", "P1", "supports")]))
-    assert rating.reasons == []
+@pytest.mark.parametrize("design, patients", [("rct", 60), ("cohort", 5)])
+def test_an_upgrade_is_shown_but_not_applied_to_trials_or_a_downgraded_body(rules, design, patients):
+    notes = by_key(make_note("doe2020", design=design, patients=patients, findings=[("f1", "P3", "supports")]))
+    rating = rate(make_hypothesis(predictions=("P1", "P3")), evidence(notes), notes, rules, assessed(*notes.values()))
+    p3 = rating.predictions[1]
+    assert Change("upgrade", 0, "Not up for dose-response.") in p3.reasons
+    assert p3.level == rules.lowered(p3.start, sum(c.levels for c in p3.reasons))
+    assert rules.rank(p3.level) >= rules.rank(p3.start)
 
 
 def test_downgrades_add_up_and_stop_at_the_lowest_level(rules):
     rating = rate_one(rules, make_note("doe2020", design="rct", patients=10, controls=10, criteria=["Fukuda"],
                                        findings=[("f1", "P1", "supports")]),
-                      make_note("roe2021", design="rct", patients=5, controls=5, findings=[("f1", "P1", "contradicts")]))
-    assert [d.rule for d in rating.reasons] == ["small_samples", "inconsistency", "indirectness"]
+                      make_note("roe2021", design="rct", patients=5, controls=5, findings=[("f1", "P1", "contradicts")]),
+                      assessments={})
+    assert [d.rule for d in rating.reasons] == ["risk_of_bias", "inconsistency", "indirectness", "imprecision"]
     assert (rating.start, rating.level) == ("high", "very low")
 
-    lower = rate_one(rules, make_note("doe2020", patients=3, controls="none", criteria=["Fukuda"],
-                                      conditions=["ME/CFS"], findings=[("f1", "P1", "supports")]))
-    assert (lower.start, sum(d.levels for d in lower.reasons), lower.level) == ("low", 3, "very low")
+
+# -- direction ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("directions", "expected"), [
+    ([{"supports"}], "for"), ([{"supports"}, {"neutral"}], "for"), ([{"contradicts"}], "against"),
+    ([{"supports"}, {"contradicts"}], "conflicting"), ([{"supports", "mixed"}], "conflicting"),
+    ([{"mixed"}], "unclear"), ([{"neutral"}], "unclear"), ([], "none"),
+])
+def test_the_direction_of_a_body_of_studies(directions, expected):
+    assert direction_of([frozenset(d) for d in directions]) == expected
+
+
+def test_every_certainty_statement_carries_its_direction(rules):
+    hypothesis = make_hypothesis(predictions=("P1", "P2", "P4", "P5"), contrary={"P2": "prediction P2 fails"})
+    notes = by_key(make_note("doe2020", design="rct", patients=60, controls=60,
+                             findings=[("f1", "P1", "supports"), ("f2", "P2", "contradicts"), ("f4", "P4", "mixed")]),
+                   make_note("roe2021", design="rct", patients=60, controls=60, findings=[("f1", "P4", "supports")]),
+                   make_note("poe2022", design="rct", patients=60, controls=60, findings=[("f1", "P5", "contradicts")]))
+    rating = rate(hypothesis, evidence(notes), notes, rules, assessed(*notes.values()))
+    statements = {p.prediction_id: p.statement for p in rating.predictions}
+    assert statements == {
+        "P1": "High certainty that prediction P1 holds.",
+        "P2": "Low certainty that prediction P2 fails.",  # doe2020#f2 is flagged indirect; publication bias suspected
+        "P4": "High certainty: the studies disagree on whether prediction P4 holds.",
+        "P5": "High certainty that the prediction does not hold: prediction P5 holds.",
+    }
 
 
 # -- the hypothesis ------------------------------------------------------------------------------
 
-def two_predictions():
-    notes = by_key(make_note("doe2020", design="rct", findings=[("f1", "P1", "supports")]),
-                   make_note("roe2021", criteria=["Fukuda"], findings=[("f1", "P2", "supports")]))
-    return notes
+def three_predictions():
+    return by_key(make_note("doe2020", design="rct", findings=[("f1", "P1", "supports")]),
+                  make_note("roe2021", criteria=["Fukuda"], findings=[("f1", "P2", "supports")]))
 
 
-def test_overall_rating_is_the_highest_prediction_rating(rules):
-    notes = two_predictions()
-    rating = rate(make_hypothesis(predictions=("P1", "P2", "P3")), evidence(notes), notes, rules)
+def test_overall_is_the_lowest_critical_prediction_never_the_highest(rules):
+    notes = three_predictions()
+    hypothesis = make_hypothesis(predictions=("P1", "P2", "P3"), critical=("P1", "P2"))
+    rating = rate(hypothesis, evidence(notes), notes, rules, assessed(*notes.values()))
     assert [p.level for p in rating.predictions] == ["high", "very low", "no evidence"]
-    assert (rating.level, rating.rule) == ("high", "highest")
+    assert (rating.level, rating.critical, rating.marked, rating.symbols) == ("very low", ("P1", "P2"), True, "⊕◯◯◯")
 
 
-def test_overall_rating_can_be_the_lowest_with_evidence(rules):
-    notes = two_predictions()
-    lowest = rules.model_copy(update={"overall": "lowest"})
-    rating = rate(make_hypothesis(predictions=("P1", "P2", "P3")), evidence(notes), notes, lowest)
-    assert (rating.level, rating.rule) == ("very low", "lowest")
+def test_a_prediction_that_is_not_critical_does_not_lower_the_overall(rules):
+    notes = three_predictions()
+    rating = rate(make_hypothesis(predictions=("P1", "P2", "P3"), critical=("P1",)), evidence(notes), notes, rules,
+                  assessed(*notes.values()))
+    assert rating.level == "high"
+
+
+def test_a_critical_prediction_without_evidence_is_named_not_rated(rules):
+    notes = three_predictions()
+    rating = rate(make_hypothesis(predictions=("P1", "P2", "P3"), critical=("P1", "P3")), evidence(notes), notes, rules,
+                  assessed(*notes.values()))
+    assert (rating.level, rating.without_evidence) == ("high", ["P3"])
+
+
+def test_without_critical_predictions_the_overall_is_the_lowest_of_all(rules):
+    notes = three_predictions()
+    rating = rate(make_hypothesis(predictions=("P1", "P2", "P3")), evidence(notes), notes, rules, assessed(*notes.values()))
+    assert (rating.level, rating.marked, rating.critical) == ("very low", False, ("P1", "P2", "P3"))
 
 
 def test_overall_rating_without_any_evidence(rules):
     rating = rate(make_hypothesis(), evidence({}), {}, rules)
-    assert rating.level == "no evidence"
+    assert (rating.level, rating.symbols) == ("no evidence", "")
 
 
 def test_findings_of_other_hypotheses_are_ignored(rules):
@@ -201,28 +262,36 @@ def test_findings_of_other_hypotheses_are_ignored(rules):
 
 
 def test_to_frame_has_stable_columns_and_one_row_per_prediction(rules):
-    notes = two_predictions()
-    frame = rate(make_hypothesis(), evidence(notes), notes, rules).to_frame()
+    notes = three_predictions()
+    frame = rate(make_hypothesis(critical=("P1",)), evidence(notes), notes, rules, assessed(*notes.values())).to_frame()
     expected = pd.DataFrame({
         "hypothesis": ["h-test", "h-test"],
         "prediction": ["P1", "P2"],
+        "critical": [True, False],
         "level": ["high", "very low"],
+        "symbols": ["⊕⊕⊕⊕", "⊕◯◯◯"],
+        "direction": ["for", "for"],
+        "statement": ["High certainty that prediction P1 holds.", "Very low certainty that prediction P2 holds."],
         "start": ["high", "low"],
-        "downgrade_levels": [0, 1],
-        "reasons": ["", "Criteria: ME/CFS in roe2021 (Fukuda) without PEM."],
+        "downgrade_levels": [0, 2],
+        "reasons": ["", "Criteria: ME/CFS in roe2021 (Fukuda) without PEM. "
+                        "Publication bias: only small positive studies are published."],
+        "studies": [1, 1],
+        "participants": pd.array([80, 80], dtype="Int64"),
         "works": ["doe2020", "roe2021"],
-        "set_aside": ["", ""],
+        "context": ["", ""],
     })
     pd.testing.assert_frame_equal(frame, expected)
 
 
 def test_compare_shows_how_ratings_move_with_pem_required_studies_only(rules):
     notes = by_key(make_note("doe2020", criteria=["CCC"], findings=[("f1", "P1", "supports")]),
-                   make_note("roe2021", criteria=["Fukuda"], findings=[("f1", "P1", "supports"), ("f2", "P2", "supports")]))
+                   make_note("roe2021", criteria=["Fukuda"], findings=[("f1", "P1", "supports"), ("f3", "P2", "supports")]))
     table = evidence(notes)
     hypothesis = make_hypothesis()
-    everything = rate(hypothesis, table, notes, rules)
-    pem_only = rate(hypothesis, table[table["pem"] == "required"], notes, rules)
+    judged = assessed(*notes.values())
+    everything = rate(hypothesis, table, notes, rules, judged)
+    pem_only = rate(hypothesis, table[table["pem"] == "required"], notes, rules, judged)
     expected = pd.DataFrame({
         "prediction": ["P1", "P2", "overall"],
         "level_all": ["very low", "very low", "very low"],
@@ -234,7 +303,7 @@ def test_compare_shows_how_ratings_move_with_pem_required_studies_only(rules):
 
 
 def test_compare_refuses_two_hypotheses(rules):
-    notes = two_predictions()
+    notes = three_predictions()
     a = rate(make_hypothesis("h-test"), evidence(notes), notes, rules)
     b = rate(make_hypothesis("h-other"), evidence(notes), notes, rules)
     with pytest.raises(ValueError, match="two hypotheses"):

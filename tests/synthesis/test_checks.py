@@ -9,7 +9,7 @@ from livingreview.check import Context
 from livingreview.notes.load import Collection, Loaded
 from livingreview.notes.model import Hypothesis, Note
 from livingreview.project import Project
-from livingreview.synthesis.checks import check_synthesis, merged_questions, unknown_flags
+from livingreview.synthesis.checks import check_synthesis, merged_questions, unknown_flags, unknown_predictions
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,6 +20,8 @@ claim: Something happens.
 mechanism: [one step]
 predictions:
   - {id: P1, statement: It is seen.}
+  - {id: P2, statement: It is seen twice.}
+  - {id: P3, statement: It is seen thrice.}
 conditions: [MS]
 proposed_by: [doe2020]
 open_questions:
@@ -66,8 +68,15 @@ def test_a_second_id_for_the_same_question_is_reported_where_it_is_raised():
 def test_a_flag_naming_no_finding_is_an_error_at_its_line():
     rules = load_rules_text(RULES_YAML.replace('finding: "doe2020#f2"', 'finding: "doe2020#f9"'))
     [diag] = unknown_flags(rules, review()[1])
-    assert (diag.code, diag.file, diag.line) == ("CERT002", "reviews/certainty.yml", 37)
+    assert (diag.code, diag.file, diag.line) == ("CERT002", "reviews/certainty.yml", 35)
     assert unknown_flags(load_rules_text(RULES_YAML.replace("#f2", "#f1")), review()[1]) == []
+
+
+def test_a_suspicion_or_upgrade_naming_no_prediction_is_an_error_at_its_line():
+    rules = load_rules_text(RULES_YAML.replace("  - prediction: P3", "  - prediction: P33"))
+    [diag] = unknown_predictions(rules, review()[0])
+    assert (diag.code, diag.line, diag.field, diag.hint) == ("CERT003", 53, "upgrades.flags", "did you mean 'P3'?")
+    assert unknown_predictions(load_rules_text(), review()[0]) == []
 
 
 def context(root, hypotheses, notes) -> Context:

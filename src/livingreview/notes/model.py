@@ -15,6 +15,7 @@ from ..bib.identifiers import CITATION_KEY
 
 ID = r"^[a-z0-9][a-z0-9-]*$"
 KEY = CITATION_KEY.pattern
+PREDICTION_ID = r"^[A-Z][A-Z0-9]*-?[0-9]+$"
 #: a finding of a work: ``<citation key>#f<n>``
 FINDING_REF = KEY.removesuffix("$") + r"#f[0-9]+$"
 
@@ -43,8 +44,12 @@ class _Strict(BaseModel):
 
 
 class Prediction(_Strict):
-    id: StrictStr = Field(pattern=r"^[A-Z][A-Z0-9]*-?[0-9]+$", description="e.g. DA1; unique in the review")
+    id: StrictStr = Field(pattern=PREDICTION_ID, description="e.g. DA1; unique in the review")
     statement: StrictStr = Field(min_length=1)
+    contrary: StrictStr | None = Field(default=None, min_length=1,
+                                       description="what it would mean for the prediction to fail, in words")
+    critical: StrictBool = Field(default=False, description="a critical outcome (GRADE): the overall certainty is "
+                                                            "the lowest among the critical predictions")
 
 
 class Question(_Strict):

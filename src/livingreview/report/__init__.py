@@ -25,6 +25,7 @@ from .sections import (
     references,
     report_citation,
     summary,
+    summary_of_findings,
     title,
 )
 
@@ -43,5 +44,6 @@ __all__ = [
     "references",
     "report_citation",
     "summary",
+    "summary_of_findings",
     "title",
 ]

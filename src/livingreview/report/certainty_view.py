@@ -1,8 +1,9 @@
-"""The rows behind the certainty section: each prediction's rating as the report shows it, and
-how the ratings move when a report keeps only studies whose criteria require PEM (no markup here).
+"""The rows behind the certainty and summary-of-findings sections: each prediction's rating as the
+report shows it, and how the ratings move when a report keeps only studies whose criteria require
+PEM (no markup here).
 
-The ratings are :func:`livingreview.synthesis.certainty.rate` under the review's rules
-(``reviews/certainty.yml``, as loaded with the review); this module only arranges them for reading.
+The ratings are the selection's (:attr:`livingreview.review.Selection.rating`, GRADE's approach under
+the review's rules, ``reviews/certainty.yml``); this module only arranges them for reading.
 """
 
 from __future__ import annotations
@@ -12,16 +13,10 @@ from dataclasses import dataclass
 
 from .. import filters
 from ..notes.model import Note
-from ..synthesis.certainty import OVERALL, HypothesisRating, compare, rate
+from ..synthesis.certainty import OVERALL, HypothesisRating, PredictionRating, compare
 from ..synthesis.rules import RULES_FILE, Rules
 from .tables import listed
-from .vocabulary import DESIGNS, SOURCE_TYPES
-
-#: how the overall rating is chosen (``overall`` in the rules), in words
-OVERALL_RULE: dict[str, str] = {
-    "highest": "the highest rating among the predictions that have evidence",
-    "lowest": "the lowest rating among the predictions that have evidence",
-}
+from .vocabulary import DESIGNS, EVIDENCE_DIRECTIONS, GRADE_DOMAINS, SOURCE_TYPES, label
 
 
 @dataclass(frozen=True)
@@ -30,7 +25,9 @@ class CertaintyView:
     scale: tuple[str, ...]  # the levels, best first, then the no-evidence label
     no_evidence: str
     overall: str
+    overall_symbols: str
     overall_rule: str
+    without_evidence: list[str]  # critical predictions no study bears on
     predictions: list[dict]
     comparison: list[dict] | None  # only when the report keeps PEM-required studies only
 
@@ -40,38 +37,55 @@ def level_class(level: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", level.casefold()).strip("-") or "level"
 
 
-def set_aside_reason(note: Note, rules: Rules) -> str:
-    """Why a work is listed but not rated, in words."""
+def context_reason(note: Note, rules: Rules) -> str:
+    """Why a work is listed as context and not rated, in words."""
     if note.is_secondary:
         return f"secondary source ({SOURCE_TYPES.get(note.source_type, note.source_type)}): reports others' work"
-    if note.design in rules.set_aside.designs:
+    if note.design in rules.context.designs:
         return f"{DESIGNS.get(note.design, note.design)}: no results of its own"
     return f"{SOURCE_TYPES.get(note.source_type, note.source_type)}: no results of its own"
 
 
-def _rating(selection, rules: Rules) -> HypothesisRating:
-    return rate(selection.hypothesis, selection.evidence, selection.notes, rules)
+def overall_rule(rating: HypothesisRating) -> str:
+    """How the overall level was chosen, in words."""
+    if rating.marked:
+        return f"the lowest among the critical predictions ({', '.join(rating.critical)}) that have evidence"
+    return "the lowest among the predictions that have evidence (the hypothesis marks none as critical)"
+
+
+def designs_text(p: PredictionRating) -> str:
+    """"1 randomized crossover trial, 2 case-control studies" — the designs of the rated studies."""
+    return ", ".join(f"{n} × {label(DESIGNS, design)}" for design, n in p.designs)
 
 
 def _prediction_rows(selection, rating: HypothesisRating, rules: Rules) -> list[dict]:
-    statements = {p.id: p.statement for p in selection.hypothesis.predictions}
+    by_id = {p.id: p for p in selection.hypothesis.predictions}
     return [{
         "id": p.prediction_id,
-        "statement": statements.get(p.prediction_id, ""),
+        "statement": by_id[p.prediction_id].statement,
+        "critical": p.prediction_id in rating.critical and rating.marked,
         "level": p.level,
         "level_class": level_class(p.level),
+        "symbols": p.symbols,
         "start": p.start,
-        "evidence": p.start is not None,
-        "reasons": [{"rule": d.rule, "levels": d.levels, "reason": d.reason} for d in p.reasons],
+        "evidence": p.has_evidence,
+        "direction": p.direction,
+        "direction_words": EVIDENCE_DIRECTIONS[p.direction],
+        "certainty_statement": p.statement,
+        "studies": len(p.works),
+        "designs": designs_text(p),
+        "participants": p.participants,
+        "reasons": [{"rule": c.rule, "domain": GRADE_DOMAINS.get(c.rule, c.rule), "levels": c.levels, "reason": c.reason}
+                    for c in p.reasons],
         "works": list(p.works),
-        "set_aside": [{"key": key, "why": set_aside_reason(selection.notes[key], rules)} for key in p.set_aside],
+        "context": [{"key": key, "why": context_reason(selection.notes[key], rules)} for key in p.context],
     } for p in rating.predictions]
 
 
-def _comparison_rows(selection, rating: HypothesisRating, rules: Rules) -> list[dict]:
+def _comparison_rows(selection, rating: HypothesisRating) -> list[dict]:
     """The rating of the same selection without the PEM filter, against *rating* (compare's rows)."""
     unfiltered = selection.review.select(filters.PEM.off(selection.parameters))
-    frame = compare(_rating(unfiltered, rules), rating)
+    frame = compare(unfiltered.rating, rating)
     return [{
         "prediction": row.prediction,
         "overall": row.prediction == OVERALL,
@@ -87,14 +101,16 @@ def _comparison_rows(selection, rating: HypothesisRating, rules: Rules) -> list[
 def certainty_view(selection) -> CertaintyView:
     """The selection's ratings under the project's rules (and the comparison, in a PEM-only report)."""
     rules = selection.review.rules
-    rating = _rating(selection, rules)
+    rating = selection.rating
     pem_only = filters.PEM.active(selection.parameters)
     return CertaintyView(
         rules_file=RULES_FILE.as_posix(),
         scale=rating.scale,
         no_evidence=rules.no_evidence,
         overall=rating.level,
-        overall_rule=OVERALL_RULE[rating.rule],
+        overall_symbols=rating.symbols,
+        overall_rule=overall_rule(rating),
+        without_evidence=rating.without_evidence,
         predictions=_prediction_rows(selection, rating, rules),
-        comparison=_comparison_rows(selection, rating, rules) if pem_only else None,
+        comparison=_comparison_rows(selection, rating) if pem_only else None,
     )

@@ -112,8 +112,8 @@ def timeline(evidence: pd.DataFrame) -> tuple[Figure, pd.DataFrame]:
 
 
 PLOTS: dict[str, tuple[Callable[[pd.DataFrame], tuple[Figure, pd.DataFrame]], str]] = {
-    "direction_by_design": (direction_by_design, "Findings by study design and direction"),
-    "timeline": (timeline, "Findings by year of publication and direction"),
+    "direction_by_design": (direction_by_design, "Findings of primary studies by study design and direction"),
+    "timeline": (timeline, "Findings of primary studies by year of publication and direction"),
 }
 
 

@@ -132,6 +132,14 @@ def certainty(selection) -> Section:
                   predictions=view.predictions, level_class=level_class, **_citing(selection))
 
 
+def summary_of_findings(selection) -> Section:
+    """GRADE's summary of findings: per prediction, the number of primary studies (and their designs)
+    and participants, what the evidence shows with its direction, the certainty and the reasons."""
+    view = certainty_view(selection)
+    return render("summary_of_findings.html.j2", text=f"Summary of findings: {view.overall} overall", view=view,
+                  predictions=view.predictions, level_class=level_class, **_citing(selection))
+
+
 def claim_drift(selection) -> Section:
     """Where secondary sources in this report say something other than the study they report
     (what each side says, the aspect), and the differences their notes record."""
@@ -150,13 +158,13 @@ def methods(selection) -> Section:
 
 def plot(selection, name: str) -> Section:
     """A figure (inline SVG) with its caption and the counts it shows: ``direction_by_design`` or ``timeline``."""
-    figure = plots.draw(selection.evidence, name)
+    figure = plots.draw(selection.primary, name)
     return render(
         "figure.html.j2",
         text=figure.caption,
         figure=figure,
         svg=trusted(figure.svg),
-        empty=len(selection.evidence) == 0,
+        empty=len(selection.primary) == 0,
         anchor="figure-" + name.replace("_", "-"),
     )
 

@@ -93,15 +93,27 @@ def count_table(values: Iterable[str], order: Mapping[str, str]) -> list[tuple[s
     return [(value, counts[value]) for value in ordered(order, counts)]
 
 
-def summary_counts(notes: Mapping[str, object], evidence: pd.DataFrame) -> dict[str, list[tuple[str, int]]]:
-    """Findings by direction (every direction, zeros included); works by design, source type and PEM status."""
+def summary_counts(notes: Mapping[str, object], evidence: pd.DataFrame) -> dict:
+    """Findings of primary studies by direction (every direction, zeros included), the context
+    findings and works counted apart; works by design, source type and PEM status."""
     works = [notes[key] for key in sorted(notes)]
+    primary = _primary(evidence)
+    context = evidence[~evidence.index.isin(primary.index)] if len(evidence) else evidence
     return {
-        "direction": list(direction_counts(evidence).items()),
+        "direction": list(direction_counts(primary).items()),
+        "context_findings": len(context),
+        "context_works": int(context["key"].nunique()) if len(context) else 0,
         "design": count_table((n.design for n in works), DESIGNS),
         "source_type": count_table((n.source_type for n in works), SOURCE_TYPES),
         "pem": count_table((pem_status(n) for n in works), PEM),
     }
+
+
+def _primary(evidence: pd.DataFrame) -> pd.DataFrame:
+    """The rows of primary studies with results of their own (``role`` evidence)."""
+    if "role" not in evidence.columns:
+        return evidence
+    return evidence[evidence["role"] == "evidence"]
 
 
 def direction_counts(evidence: pd.DataFrame) -> dict[str, int]:
@@ -111,22 +123,27 @@ def direction_counts(evidence: pd.DataFrame) -> dict[str, int]:
 
 
 def prediction_status(predictions, evidence: pd.DataFrame) -> list[dict]:
-    """Per prediction: its id, statement, findings by direction and their total.
+    """Per prediction: its id, statement, the findings of primary studies by direction and their
+    total, and the findings of context sources (counted apart, never in the total).
 
     Findings tied to no prediction (or to one the hypothesis does not list) come last, as
     ``id=None``, only when there are any.
     """
     known = [p.id for p in predictions]
     tied = evidence["prediction"].map(lambda v: v if text(v) in known else None) if len(evidence) else pd.Series(dtype=object)
+    primary = _primary(evidence).index
     rows = []
+
+    def row(ident, statement, subset):
+        counts = direction_counts(subset[subset.index.isin(primary)])
+        return {"id": ident, "statement": statement, "counts": counts, "total": sum(counts.values()),
+                "context": int((~subset.index.isin(primary)).sum())}
+
     for prediction in predictions:
-        subset = evidence[tied == prediction.id] if len(evidence) else evidence
-        counts = direction_counts(subset)
-        rows.append({"id": prediction.id, "statement": prediction.statement, "counts": counts, "total": sum(counts.values())})
+        rows.append(row(prediction.id, prediction.statement, evidence[tied == prediction.id] if len(evidence) else evidence))
     untied = evidence[tied.isna()] if len(evidence) else evidence
     if len(untied):
-        counts = direction_counts(untied)
-        rows.append({"id": None, "statement": "Findings not tied to a listed prediction", "counts": counts, "total": sum(counts.values())})
+        rows.append(row(None, "Findings not tied to a listed prediction", untied))
     return rows
 
 

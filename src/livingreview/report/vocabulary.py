@@ -95,3 +95,21 @@ def ordered(table: dict[str, str], values) -> list[str]:
     present = {str(v) for v in values}
     known = [v for v in table if v in present]
     return known + sorted(present - set(table))
+
+#: GRADE's domains, as a report names them (the rules' keys)
+GRADE_DOMAINS: dict[str, str] = {
+    "risk_of_bias": "risk of bias",
+    "inconsistency": "inconsistency",
+    "indirectness": "indirectness",
+    "imprecision": "imprecision",
+    "publication_bias": "publication bias",
+    "upgrade": "rated up",
+}
+#: the direction of a body of evidence, in words (``synthesis.certainty.DIRECTIONS``)
+EVIDENCE_DIRECTIONS: dict[str, str] = {
+    "for": "for the prediction",
+    "against": "against the prediction",
+    "conflicting": "conflicting",
+    "unclear": "no clear direction",
+    "none": "no primary study",
+}

@@ -6,6 +6,7 @@ code     severity  meaning
 =======  ========  ==========================================================================
 CERT001  error     ``reviews/certainty.yml`` is missing or breaks its schema (see :mod:`.rules`)
 CERT002  error     an indirectness flag names a finding that no note has
+CERT003  error     a publication-bias suspicion or an upgrade names a prediction no hypothesis has
 LINT001  warning   causal wording in a note's own words (see :mod:`.wording`)
 LINT002  error     a non-randomized note with findings has an empty ``does_not_prove``
 QUES001  warning   two question ids have the same text; the register lists them as one
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from ..diagnostics import Diagnostic, error, warning
+from ..diagnostics import Diagnostic, closest, error, warning
 from ..schema_errors import field_path
 from .questions import register_rows
 from .rules import RULES_FILE, Rules
@@ -35,6 +36,14 @@ def unknown_flags(rules: Rules, notes: Mapping) -> list[Diagnostic]:
                   f"the indirectness flag names '{flag.finding}', which is not a finding of any note",
                   field="downgrades.indirectness.flags", hint="write <citation key>#<finding id>, e.g. 'doe2020#f1'")
             for flag in rules.downgrades.indirectness.flags if flag.finding not in findings]
+
+
+def unknown_predictions(rules: Rules, hypotheses: Mapping) -> list[Diagnostic]:
+    """CERT003 for each suspicion or upgrade whose prediction id no hypothesis lists."""
+    known = sorted({p.id for h in hypotheses.values() for p in _value(h).predictions})
+    return [error("CERT003", RULES_FILE.as_posix(), line, f"'{prediction}' is not a prediction of any hypothesis",
+                  field=where, hint=closest(prediction, known) or f"predictions: {', '.join(known)}")
+            for where, prediction, line in rules.prediction_flags() if prediction not in known]
 
 
 def _raised(hypotheses: Mapping, notes: Mapping) -> Iterator[tuple[str, object, tuple]]:
@@ -70,4 +79,5 @@ def check_synthesis(ctx) -> list[Diagnostic]:
     rules, problems = ctx._rules
     if rules is None:
         return out + problems
-    return out + lint(ctx.notes, rules.wording) + unknown_flags(rules, ctx.notes)
+    return (out + lint(ctx.notes, rules.wording) + unknown_flags(rules, ctx.notes)
+            + unknown_predictions(rules, ctx.hypotheses))

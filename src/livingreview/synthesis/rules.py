@@ -19,7 +19,10 @@ from .. import yamlio
 from ..diagnostics import error
 from ..errors import InputError
 from ..schema_errors import schema_diagnostics
-from ..notes.model import FINDING_REF, ConditionName, Design, SourceType
+from ..notes.model import FINDING_REF, PREDICTION_ID, ConditionName, Design, SourceType
+
+#: a study's overall risk of bias, as the certainty rating weighs it (each tool's scale maps onto it)
+Concern = Literal["low", "some concerns", "high", "no information", "not assessed"]
 
 RULES_FILE = Path("reviews") / "certainty.yml"
 
@@ -53,13 +56,11 @@ class _Templated(_Strict):
         return value
 
 
-class SmallSamples(_Templated):
-    PLACEHOLDERS: ClassVar = {"reason": frozenset({"total", "works", "below"}),
-                              "reason_unknown": frozenset({"works", "below"})}
+class RiskOfBias(_Templated):
+    PLACEHOLDERS: ClassVar = {"reason": frozenset({"works"})}
     levels: StrictInt = Field(ge=1)
-    below: StrictInt = Field(ge=1, description="a body with fewer participants in all is downgraded")
+    concerns: list[Concern] = Field(min_length=1, description="a study's overall concerns that count against the body")
     reason: StrictStr = Field(min_length=1)
-    reason_unknown: StrictStr = Field(min_length=1)
 
 
 class Inconsistency(_Templated):
@@ -87,23 +88,76 @@ class Indirectness(_Templated):
     reason_flag: StrictStr = Field(min_length=1)
 
 
-class SingleUncontrolled(_Templated):
-    PLACEHOLDERS: ClassVar = {"reason": frozenset({"work"})}
+class Imprecision(_Templated):
+    PLACEHOLDERS: ClassVar = {"reason": frozenset({"total", "works", "below"}),
+                              "reason_unknown": frozenset({"works", "below"}),
+                              "reason_interval": frozenset({"works"})}
     levels: StrictInt = Field(ge=1)
-    uncontrolled_designs: list[Design] = Field(default_factory=list)
+    below: StrictInt = Field(ge=1, description="a body with fewer participants in all is downgraded")
+    reason: StrictStr = Field(min_length=1)
+    reason_unknown: StrictStr = Field(min_length=1)
+    reason_interval: StrictStr = Field(min_length=1)
+
+
+class Suspicion(_Strict):
+    """A reviewer's suspicion of publication bias for one prediction, with its reason."""
+
+    prediction: StrictStr = Field(pattern=PREDICTION_ID)
+    reason: StrictStr = Field(min_length=1)
+
+
+class PublicationBias(_Templated):
+    PLACEHOLDERS: ClassVar = {"reason": frozenset({"reason"})}
+    levels: StrictInt = Field(ge=1)
+    suspected: list[Suspicion] = Field(default_factory=list)
     reason: StrictStr = Field(min_length=1)
 
 
 class Downgrades(_Strict):
-    small_samples: SmallSamples
+    """GRADE's five domains for rating down, in GRADE's order."""
+
+    risk_of_bias: RiskOfBias
     inconsistency: Inconsistency
     indirectness: Indirectness
-    single_uncontrolled: SingleUncontrolled
+    imprecision: Imprecision
+    publication_bias: PublicationBias
 
 
-class SetAside(_Strict):
+class UpgradeFlag(_Strict):
+    prediction: StrictStr = Field(pattern=PREDICTION_ID)
+    domain: Literal["large effect", "dose-response", "plausible confounding"]
+    reason: StrictStr = Field(min_length=1)
+
+
+class Upgrades(_Templated):
+    PLACEHOLDERS: ClassVar = {"reason": frozenset({"domain", "reason"}), "reason_not_applied": frozenset({"domain"})}
+    levels: StrictInt = Field(ge=1)
+    flags: list[UpgradeFlag] = Field(default_factory=list)
+    reason: StrictStr = Field(min_length=1)
+    reason_not_applied: StrictStr = Field(min_length=1)
+
+
+class Context(_Strict):
+    """Works that are not evidence for a rating: listed beside it, counted apart."""
+
     designs: list[Design] = Field(default_factory=list)
     source_types: list[SourceType] = Field(default_factory=list)
+
+
+class Statements(_Templated):
+    """How a certainty statement says the direction of the evidence."""
+
+    PLACEHOLDERS: ClassVar = {"for_": frozenset({"level", "prediction"}), "against": frozenset({"level", "contrary"}),
+                              "conflicting": frozenset({"level", "prediction"}),
+                              "unclear": frozenset({"level", "prediction"}), "none": frozenset({"prediction"})}
+    for_: StrictStr = Field(alias="for", min_length=1)
+    against: StrictStr = Field(min_length=1)
+    conflicting: StrictStr = Field(min_length=1)
+    unclear: StrictStr = Field(min_length=1)
+    none: StrictStr = Field(min_length=1)
+
+    def template(self, direction: str) -> str:
+        return self.for_ if direction == "for" else getattr(self, direction)
 
 
 class Wording(_Strict):
@@ -113,14 +167,15 @@ class Wording(_Strict):
 class Rules(_Strict):
     levels: list[StrictStr] = Field(min_length=2, description="best first")
     no_evidence: StrictStr = Field(min_length=1)
-    overall: Literal["highest", "lowest"]
     start: dict[Design, StrictStr]
-    set_aside: SetAside
-    studies: list[Design] = Field(min_length=1, description="designs that study participants themselves")
+    context: Context
+    statements: Statements
     downgrades: Downgrades
+    upgrades: Upgrades
     wording: Wording
 
     _flag_lines: dict[str, int | None] = PrivateAttr(default_factory=dict)
+    _prediction_lines: dict[tuple[str, int], int | None] = PrivateAttr(default_factory=dict)
 
     @field_validator("levels")
     @classmethod
@@ -146,36 +201,51 @@ class Rules(_Strict):
                 raise ValueError(f"{design}: '{level}' is not a level (levels: {', '.join(levels)})")
         return start
 
-    @field_validator("set_aside")
+    @field_validator("context")
     @classmethod
-    def _every_design_once(cls, set_aside: SetAside, info: ValidationInfo) -> SetAside:
+    def _every_design_once(cls, context: Context, info: ValidationInfo) -> Context:
         start = info.data.get("start")
         if start is None:
-            return set_aside
-        both = sorted(set(start) & set(set_aside.designs))
+            return context
+        both = sorted(set(start) & set(context.designs))
         if both:
-            raise ValueError(f"designs both rated and set aside: {', '.join(both)}; keep each in one place")
-        missing = [d for d in get_args(Design) if d not in start and d not in set_aside.designs]
+            raise ValueError(f"designs both rated and context: {', '.join(both)}; keep each in one place")
+        missing = [d for d in get_args(Design) if d not in start and d not in context.designs]
         if missing:
             raise ValueError(f"designs without a starting level: {', '.join(missing)}; "
-                             "add them under 'start' or 'set_aside: designs'")
-        return set_aside
+                             "add them under 'start' or 'context: designs'")
+        return context
 
-    @field_validator("studies")
-    @classmethod
-    def _rated_studies(cls, studies: list[str], info: ValidationInfo) -> list[str]:
-        aside = sorted(set(studies) & set(getattr(info.data.get("set_aside"), "designs", [])))
-        if aside:
-            raise ValueError(f"designs set aside cannot be studies: {', '.join(aside)}")
-        return studies
+    def is_evidence(self, note) -> bool:
+        """Whether *note* is a primary study with results of its own (rated), not context."""
+        return not (note.is_secondary or note.design in self.context.designs
+                    or note.source_type in self.context.source_types)
 
     def rank(self, level: str) -> int:
         """0 for the best level; ``no_evidence`` ranks below the last level."""
         return self.levels.index(level) if level in self.levels else len(self.levels)
 
     def lowered(self, level: str, by: int) -> str:
-        """*level* lowered by *by* steps, never below the last level."""
-        return self.levels[min(self.rank(level) + by, len(self.levels) - 1)]
+        """*level* lowered by *by* steps (raised when *by* is negative), within the levels."""
+        return self.levels[max(0, min(self.rank(level) + by, len(self.levels) - 1))]
+
+    def symbols(self, level: str) -> str:
+        """GRADE's symbols for *level*: ⊕⊕⊕⊕ for the best of four levels, ⊕◯◯◯ for the last; "" for no evidence."""
+        if level not in self.levels:
+            return ""
+        filled = len(self.levels) - self.rank(level)
+        return "⊕" * filled + "◯" * (len(self.levels) - filled)
+
+    def prediction_flags(self) -> list[tuple[str, str, int | None]]:
+        """``(field, prediction id, line)`` of every rule that names a prediction (publication bias, upgrades)."""
+        named = [("downgrades.publication_bias.suspected", s.prediction) for s in self.downgrades.publication_bias.suspected]
+        named += [("upgrades.flags", f.prediction) for f in self.upgrades.flags]
+        counts: dict[str, int] = {}
+        out = []
+        for where, prediction in named:
+            index = counts[where] = counts.get(where, -1) + 1
+            out.append((where, prediction, self._prediction_lines.get((where, index))))
+        return out
 
     def flag_line(self, finding: str) -> int | None:
         """The line of the indirectness flag for *finding* (``<key>#f<n>``) in the rules file."""
@@ -186,14 +256,19 @@ def parse_rules(data, file: str = RULES_FILE.as_posix()) -> Rules:
     """Validate parsed YAML *data* (from :mod:`livingreview.yamlio`) as rules; :class:`RulesInvalid` names lines."""
     if not isinstance(data, dict):
         raise RulesInvalid([error("CERT001", file, getattr(data, "line", 1),
-                                  "certainty.yml must be a mapping with levels, start, downgrades and wording")])
+                                  "certainty.yml must be a mapping with levels, start, context, statements, downgrades, upgrades and wording")])
     try:
-        rules = Rules(**data)
+        rules = Rules.model_validate(data)
     except ValidationError as exc:
         raise RulesInvalid(schema_diagnostics(exc, data, Rules, file, "CERT001", noun="setting")) from None
     flags = data["downgrades"]["indirectness"].get("flags") or []
     rules._flag_lines = {flag.finding: yamlio.line_of(flags, (i,))
                          for i, flag in enumerate(rules.downgrades.indirectness.flags)}
+    rules._prediction_lines = {
+        (where, i): yamlio.line_of(items, (i,))
+        for where, items in (("downgrades.publication_bias.suspected", data["downgrades"]["publication_bias"].get("suspected") or []),
+                             ("upgrades.flags", data["upgrades"].get("flags") or []))
+        for i in range(len(items))}
     return rules
 
 
@@ -205,7 +280,7 @@ def load_rules(project) -> Rules:
         data = yamlio.load_file(path, file, scope=project.file_scope)
     except FileNotFoundError:
         raise RulesInvalid([error("CERT001", file, None, "the certainty rules are missing",
-                                  hint="write reviews/certainty.yml (levels, start, set_aside, downgrades, wording)")]) from None
+                                  hint="write reviews/certainty.yml (levels, start, context, statements, downgrades, upgrades, wording)")]) from None
     except yamlio.YamlError as exc:
         raise RulesInvalid(exc.diagnostics) from None
     return parse_rules(data, file)
