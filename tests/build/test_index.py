@@ -11,7 +11,7 @@ CONFIG = BuildConfig(title="A <review> & more", authors=["Jane <Doe>"],
                      variants=[{"name": "all", "title": "All studies"}, {"name": "pem", "title": "PEM <only>"}])
 MANIFEST = {
     "files": {"alpha/all/report.html": "1", "alpha/all/evidence.csv": "2", "alpha/pem/report.html": "3", "alpha/pem/report.pdf": "4"},
-    "reports": {"alpha/all": {"summary": {"directions": {"supports": 3, "mixed": 1}, "findings": 4, "works": 2}}},
+    "reports": {"alpha/all": {"summary": {"directions": {"supports": 3, "mixed": 1}, "findings": 4, "context": 1, "works": 2}}},
 }
 
 
@@ -30,8 +30,9 @@ def test_links_only_to_files_that_exist():
 def test_overview_counts_directions_of_the_all_variant():
     html = page()
     assert ('<th scope="row">Alpha &lt;i&gt;</th><td class="num dir-supports-cell">3</td><td class="num dir-contradicts-cell">0</td>'
-            '<td class="num dir-mixed-cell">1</td><td class="num dir-neutral-cell">0</td><td class="num">4</td><td class="num">2</td>') in html
-    assert '<th scope="row">Beta</th><td colspan="6" class="lr-empty">not built</td>' in html
+            '<td class="num dir-mixed-cell">1</td><td class="num dir-neutral-cell">0</td><td class="num">4</td><td class="num">1</td>'
+            '<td class="num">2</td>') in html
+    assert '<th scope="row">Beta</th><td colspan="7" class="lr-empty">not built</td>' in html
 
 
 def test_user_text_is_escaped_and_sections_are_added_in_order():
@@ -71,6 +72,27 @@ def test_overview_variant_prefers_all():
 def test_a_section_whose_input_is_missing_is_skipped_with_a_note():
     from types import SimpleNamespace
 
-    sections, notes = index.extra_sections(SimpleNamespace(search_log=None, flow_counts=None, screening_rows=[]))
+    sections, notes = index.extra_sections(SimpleNamespace(config=None, search_log=None, flow_counts=None, screening_rows=[]))
     assert sections == []
-    assert len(notes) == 1 and notes[0].startswith("index section skipped: reviews/search.yml")
+    assert notes == ["index section skipped: reviews/build.yml: no build matrix",
+                     "index section skipped: reviews/search.yml: the review keeps no search log and screening record"]
+
+
+def test_the_summary_of_findings_row_names_the_lowest_critical_prediction_and_what_it_shows():
+    from pathlib import Path
+    from types import SimpleNamespace as NS
+
+    from livingreview.project import Project
+    from livingreview.synthesis.rules import load_rules
+
+    rules = load_rules(Project(Path(__file__).resolve().parents[2]))
+    predictions = [NS(prediction_id="P1", has_evidence=True, level="high", statement="High certainty that it holds.",
+                      works=["doe2020"]),
+                   NS(prediction_id="P2", has_evidence=True, level="low", statement="Low certainty that it fails.",
+                      works=["roe2021", "doe2020"]),
+                   NS(prediction_id="P3", has_evidence=False, level="no evidence", statement="", works=[])]
+    rating = NS(predictions=predictions, critical=("P1", "P2", "P3"), marked=True, level="low", symbols="⊕⊕◯◯",
+                without_evidence=["P3"])
+    row = index.sof_row(NS(id="alpha", title="Alpha"), rating, rules)
+    assert row == {"id": "alpha", "title": "Alpha", "level": "low", "symbols": "⊕⊕◯◯", "critical": ["P1", "P2", "P3"],
+                   "marked": True, "without": ["P3"], "statement": "Low certainty that it fails.", "studies": 2}

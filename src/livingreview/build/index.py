@@ -41,8 +41,35 @@ def _prisma(review) -> Section:
     return index_section(review.search_log, review.flow_counts, review.screening_rows)
 
 
+def _summary_of_findings(review) -> Section:
+    """One row per hypothesis: its overall certainty (the lowest critical prediction), what that
+    prediction's evidence shows, and the primary studies behind the rating, for the overview variant."""
+    from ..project import parameters_for
+
+    config = review.config
+    if config is None:
+        raise SectionSkipped("reviews/build.yml: no build matrix")
+    variant = next(v for v in config.variants if v.name == overview_variant(config))
+    rows = []
+    for hid in (sorted(review.hypotheses) if config.hypotheses == "all" else config.hypotheses):
+        selection = review.select(parameters_for(config, hid, variant))
+        rows.append(sof_row(selection.hypothesis, selection.rating, review.rules))
+    return "Summary of findings", fragment("index-sof.html.j2", variant=variant.name, rows=rows)
+
+
+def sof_row(hypothesis, rating, rules) -> dict:
+    """The index's summary-of-findings row of one hypothesis (its rating under *rules*)."""
+    critical = [p for p in rating.predictions if p.prediction_id in rating.critical]
+    rated = [p for p in critical if p.has_evidence]
+    lowest = max(rated, key=lambda p: rules.rank(p.level)) if rated else None
+    studies = sorted({key for p in rating.predictions for key in p.works})
+    return {"id": hypothesis.id, "title": hypothesis.title, "level": rating.level, "symbols": rating.symbols,
+            "critical": list(rating.critical), "marked": rating.marked, "without": rating.without_evidence,
+            "statement": lowest.statement if lowest else None, "studies": len(studies)}
+
+
 #: producers of the sections shown after the overview, in order (each a function of the loaded review)
-EXTRA_SECTIONS: tuple[Callable[..., Section], ...] = (_prisma,)
+EXTRA_SECTIONS: tuple[Callable[..., Section], ...] = (_summary_of_findings, _prisma)
 
 
 def extra_sections(review) -> tuple[list[Section], list[str]]:
@@ -77,7 +104,7 @@ def _overview_row(title: str, summary: dict | None) -> dict:
     if summary is None:
         return {"title": title, "counts": None}
     return {"title": title, "counts": [(d, summary["directions"].get(d, 0)) for d in DIRECTIONS],
-            "findings": summary["findings"], "works": summary["works"]}
+            "findings": summary["findings"], "context": summary.get("context", 0), "works": summary["works"]}
 
 
 def overview_table(variant: str, hypotheses: dict[str, str], reports: dict[str, dict]) -> Markup:

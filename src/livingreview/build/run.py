@@ -94,9 +94,12 @@ def explain(planned: list[Planned]) -> None:
 
 
 def evidence_summary(made: bundle.Bundle) -> dict:
-    directions = Counter(r["direction"] for r in made.evidence)
-    return {"directions": {d: directions.get(d, 0) for d in index.DIRECTIONS}, "findings": len(made.evidence),
-            "works": len({r["key"] for r in made.evidence}), "questions": len(made.questions)}
+    """The counts the index shows: findings of primary studies by direction, context findings apart."""
+    primary = [r for r in made.evidence if r.get("role", "evidence") == "evidence"]
+    directions = Counter(r["direction"] for r in primary)
+    return {"directions": {d: directions.get(d, 0) for d in index.DIRECTIONS}, "findings": len(primary),
+            "context": len(made.evidence) - len(primary), "works": len({r["key"] for r in made.evidence}),
+            "questions": len(made.questions)}
 
 
 def report_record(p: Planned) -> dict:
