@@ -32,7 +32,7 @@ from pydantic import BaseModel, ValidationError
 from .. import textfile, yamlio
 from ..diagnostics import Diagnostic, closest, error, warning
 from ..project import Project
-from .model import FINDING_REF, ID, KEY, Hypothesis, Note
+from .model import FINDING_REF, ID, KEY, FieldProblem, Hypothesis, Note
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -51,6 +51,8 @@ EXPECTED: dict[str, str] = {
     "int_type": "a whole number",
     "string_type": "text",
     "bool_type": "true or false",
+    "float_type": "a number",
+    "finite_number": "a number",
     "list_type": "a list",
     "model_type": "a mapping of fields",
     "dict_type": "a mapping of fields",
@@ -184,7 +186,11 @@ def schema_diagnostics(exc: ValidationError, data: Any, model: type[BaseModel], 
     """One diagnostic per problem: errors at the same place (the members of a union) are merged."""
     grouped: dict[tuple, list[dict]] = {}
     for err in exc.errors(include_url=False):
-        grouped.setdefault(_data_loc(data, err["loc"]), []).append(err)
+        loc = _data_loc(data, err["loc"])
+        problem = err.get("ctx", {}).get("error")
+        if isinstance(problem, FieldProblem):  # a model's rule broken at one of its fields: name that field
+            loc = (*loc, problem.field)
+        grouped.setdefault(loc, []).append(err)
     out = []
     for loc, errs in grouped.items():
         message, hint = _describe(loc, errs, data, model)
@@ -235,7 +241,8 @@ def _describe(loc: tuple, errs: list[dict], data: Any, model: type[BaseModel]) -
     if kind == "missing":
         return f"'{where}' is missing", _field_hint(model, loc)
     if kind == "value_error":
-        return str(err["msg"]).removeprefix("Value error, "), None
+        problem = err.get("ctx", {}).get("error")
+        return str(err["msg"]).removeprefix("Value error, "), getattr(problem, "hint", None)
     if value is None and _is_required(model, loc):
         return f"'{where}' is empty", _field_hint(model, loc)
     if kind == "string_pattern_mismatch":
@@ -244,6 +251,14 @@ def _describe(loc: tuple, errs: list[dict], data: Any, model: type[BaseModel]) -
     if kind == "too_short":
         least = err["ctx"]["min_length"]
         return f"'{where}' needs at least {'one item' if least == 1 else f'{least} items'}", _field_hint(model, loc)
+    if kind in _BOUNDS:
+        words, limit = _BOUNDS[kind], next(iter(err["ctx"].values()))
+        limit = int(limit) if isinstance(limit, float) and limit.is_integer() else limit
+        if kind == "greater_than_equal" and limit == 0:
+            return f"'{where}' cannot be negative (it is {_shown(value)})", None
+        return f"'{where}' must be {words} {limit} (it is {_shown(value)})", _field_hint(model, loc)
+    if kind == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"expected text, got {_shown(value)}", f"write it in quotes to keep it as written, e.g. '{value}'"
     if kind == "string_too_short":
         return f"'{where}' is empty", _field_hint(model, loc)
     if kind == "string_too_long":
@@ -257,6 +272,11 @@ def _describe(loc: tuple, errs: list[dict], data: Any, model: type[BaseModel]) -
     if wanted:
         return f"expected {' or '.join(wanted)}, got {_shown(value)}", None
     return str(err["msg"]), None
+
+
+#: how a message says a number's bound, by pydantic's error type
+_BOUNDS = {"greater_than": "more than", "greater_than_equal": "at least", "less_than": "less than",
+           "less_than_equal": "at most"}
 
 
 def _literal_choices(err: dict) -> list[str]:
