@@ -211,7 +211,7 @@ findings:
 
 #: invented estimates, inserted after a finding's provenance line in each note (see :func:`add_effects`)
 ESTIMATES = {
-    "reviews/notes/roe2018.yml": ("    extracted_from: Roe 2018, Journal of Examples, results\n", """\
+    "reviews/notes/roe2018.yml": ("    direction: mixed\n", """\
     estimate:
       measure: mean difference
       value: -4.0
@@ -244,3 +244,7 @@ def add_effects(tiny) -> None:
     tiny.write("reviews/notes/poe2022.yml", POE_NOTE)
     for path, (after, block) in ESTIMATES.items():
         tiny.edit(path, after, after + block)
+    if (tiny.root / "reviews" / "screening.csv").exists():  # after add_search_log: the third work is screened in too
+        tiny.edit("reviews/search.yml", "    records: 3\n", "    records: 4\n")
+        tiny.edit("reviews/screening.csv", "roe2018,register,,include,include,,\n",
+                  "roe2018,register,,include,include,,\npoe2022,register,,include,include,,\n")
