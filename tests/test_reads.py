@@ -5,7 +5,7 @@ changes too. This is the property the data-aware cache rests on; a gap is a stal
 from __future__ import annotations
 
 import pytest
-from report.report_fixtures import add_search_log, extend
+from report.report_fixtures import add_effects, add_search_log, extend
 
 import livingreview
 from livingreview import report
@@ -63,6 +63,11 @@ MUTATIONS = [
     ("the review's title", "reviews/build.yml", "title: An example living review", "title: The example living review"),
     ("the PEM variant's title", "reviews/build.yml", "title: Only studies requiring PEM", "title: PEM required"),
     ("the authors", "reviews/build.yml", "authors: [Jane Doe, Richard Roe]", "authors: [Jane Doe]"),
+    ("a kept note's estimate", "reviews/notes/poe2022.yml", "value: -2.0", "value: -2.5"),
+    ("a kept note's estimate's outcome", "reviews/notes/poe2022.yml", "outcome: fatigue score (invented scale)",
+     "outcome: fatigue score (another invented scale)"),
+    ("a dropped note's estimate", "reviews/notes/roe2018.yml", "ci: [-7.5, -0.5]", "ci: [-7.5, -1.5]"),
+    ("a secondary source's estimate", "reviews/notes/exampleblog2021.yml", "value: 5.0", "value: 6.0"),
 ]
 
 
@@ -70,7 +75,7 @@ def sections(sel) -> dict[str, str]:
     """Every section a report notebook can show, rendered from *sel* as HTML."""
     out = {name: getattr(report, name)(sel) for name in (
         "title", "hypothesis", "evidence_table", "open_questions", "certainty", "claim_drift", "references",
-        "provenance", "how_to_cite", "summary", "predictions", "methods")}
+        "provenance", "how_to_cite", "summary", "predictions", "methods", "effects")}
     out |= {f"plot {name}": report.plot(sel, name) for name in ("direction_by_design", "timeline")}
     return {name: section._repr_html_() for name, section in out.items()}
 
@@ -91,6 +96,7 @@ def reviewed(tiny_project, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     extend(tiny_project)
     add_search_log(tiny_project)
+    add_effects(tiny_project)
     return tiny_project
 
 

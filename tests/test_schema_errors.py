@@ -47,7 +47,7 @@ def diagnostics(**kwargs):
 def test_each_problem_names_its_line_and_the_item_by_id():
     found = {(d.line, d.field, d.message, d.hint) for d in diagnostics()}
     assert found == {
-        (3, "items[x1].size", "'items[x1].size' must be at least 1, got 0", None),
+        (3, "items[x1].size", "'items[x1].size' must be at least 1 (it is 0)", None),
         (5, "items[x2].colour", "'gren' is not allowed", "did you mean 'green'?"),
         (7, "items[bad].id", "'bad' is not valid here", "write text matching ^x[0-9]+$"),
         (9, "items[bad].shape", "unknown field 'shape'", "known fields: id, size, colour"),

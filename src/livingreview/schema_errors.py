@@ -23,19 +23,27 @@ EXPECTED: dict[str, str] = {
     "int_type": "a whole number",
     "string_type": "text",
     "bool_type": "true or false",
+    "float_type": "a number",
+    "finite_number": "a number",
     "list_type": "a list",
     "model_type": "a mapping of fields",
     "dict_type": "a mapping of fields",
 }
 
 
-#: a number outside its bounds, in words
-_BOUNDS: dict[str, str] = {
-    "greater_than_equal": "must be at least",
-    "greater_than": "must be more than",
-    "less_than_equal": "must be at most",
-    "less_than": "must be less than",
-}
+#: how a message says a number's bound, by pydantic's error type
+_BOUNDS = {"greater_than": "more than", "greater_than_equal": "at least", "less_than": "less than",
+           "less_than_equal": "at most"}
+
+
+class FieldProblem(ValueError):
+    """A rule of a model broken at one of its fields: the diagnostic names that field and its line
+    (``findings[f1].estimate.ci``) rather than the model's."""
+
+    def __init__(self, field: str, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.field = field
+        self.hint = hint
 
 
 def schema_diagnostics(exc: ValidationError, data: Any, model: type[BaseModel], file: str, code: str,
@@ -44,7 +52,11 @@ def schema_diagnostics(exc: ValidationError, data: Any, model: type[BaseModel], 
     """One diagnostic per problem: errors at the same place (the members of a union) are merged."""
     grouped: dict[tuple, list[dict]] = {}
     for err in exc.errors(include_url=False):
-        grouped.setdefault(_data_loc(data, err["loc"]), []).append(err)
+        loc = _data_loc(data, err["loc"])
+        problem = err.get("ctx", {}).get("error")
+        if isinstance(problem, FieldProblem):  # a model's rule broken at one of its fields: name that field
+            loc = (*loc, problem.field)
+        grouped.setdefault(loc, []).append(err)
     out = []
     for loc, errs in grouped.items():
         message, hint = _describe(loc, errs, data, model, patterns, noun)
@@ -91,12 +103,13 @@ def _describe(loc: tuple, errs: list[dict], data: Any, model: type[BaseModel],
     where = field_path(loc, data)
     value = err.get("input")
     if kind == "extra_forbidden":
-        known = list(_model_at(model, loc[:-1]).model_fields)
+        known = _names(_model_at(model, loc[:-1]))
         return f"unknown {noun} '{name}'", closest(name, known) or f"known fields: {', '.join(known)}"
     if kind == "missing":
         return f"'{where}' is missing", _field_hint(model, loc)
     if kind == "value_error":
-        return str(err["msg"]).removeprefix("Value error, "), None
+        problem = err.get("ctx", {}).get("error")
+        return str(err["msg"]).removeprefix("Value error, "), getattr(problem, "hint", None)
     if value is None and _is_required(model, loc):
         return f"'{where}' is empty", _field_hint(model, loc)
     if kind == "string_pattern_mismatch":
@@ -108,7 +121,13 @@ def _describe(loc: tuple, errs: list[dict], data: Any, model: type[BaseModel],
     if kind == "string_too_short":
         return f"'{where}' is empty", _field_hint(model, loc)
     if kind in _BOUNDS:
-        return f"'{where}' {_BOUNDS[kind]} {next(iter(err['ctx'].values()))}, got {shown(value)}", None
+        words, limit = _BOUNDS[kind], next(iter(err["ctx"].values()))
+        limit = int(limit) if isinstance(limit, float) and limit.is_integer() else limit
+        if kind == "greater_than_equal" and limit == 0:
+            return f"'{where}' cannot be negative (it is {shown(value)})", None
+        return f"'{where}' must be {words} {limit} (it is {shown(value)})", _field_hint(model, loc)
+    if kind == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"expected text, got {shown(value)}", f"write it in quotes to keep it as written, e.g. '{value}'"
     if kind == "string_too_long":
         return (f"{len(value)} characters long, at most {err['ctx']['max_length']} are allowed",
                 "quote the shortest passage that carries the finding")
@@ -138,6 +157,11 @@ def shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _names(model: type[BaseModel]) -> list[str]:
+    """The field names of *model* as a file writes them (an alias where the field has one)."""
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
 def _field_info(model: type[BaseModel], loc: tuple):
     parent = _model_at(model, loc[:-1])
     return parent.model_fields.get(str(loc[-1])) if loc else None
@@ -157,7 +181,7 @@ def _field_hint(model: type[BaseModel], loc: tuple) -> str | None:
         return f"one of: {', '.join(choices)}"
     inner = _inner_model(info.annotation)
     if inner is not None and info.description is None:
-        return f"a mapping with: {', '.join(inner.model_fields)}"
+        return f"a mapping with: {', '.join(_names(inner))}"
     return info.description
 
 

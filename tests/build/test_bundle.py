@@ -93,3 +93,52 @@ def test_changing_a_notes_direction_changes_exactly_its_rows(fresh):
     assert {c for c in bundle.EVIDENCE_COLUMNS if old[c] != new[c]} == {"direction"}
     assert (old["direction"], new["direction"]) == ("contradicts", "neutral")
     assert after.questions == before.questions
+
+
+# --- effects ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def effects_selection(tiny_project, monkeypatch):
+    from report.report_fixtures import add_effects, extend
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    extend(tiny_project)
+    add_effects(tiny_project)
+    return tiny_project, livingreview.load(tiny_project.root, sources=tiny_project.sources).select("example-fatigue")
+
+
+def test_effects_rows_hold_every_estimate_and_each_predictions_pooled_result(effects_selection):
+    _, sel = effects_selection
+    rows = bundle.make_bundle(sel).effects
+    assert all(list(r) == list(bundle.EFFECT_COLUMNS) for r in rows)
+    assert [(r["row"], r["prediction"], r["key"], r["drawn"]) for r in rows] == [
+        ("estimate", "EX1", "doe2020", True), ("estimate", "EX1", "exampleblog2021", False),
+        ("not-pooled", "EX1", ["doe2020"], None),
+        ("estimate", "EX2", "poe2022", True), ("estimate", "EX2", "roe2018", True),
+        ("pooled-random", "EX2", ["poe2022", "roe2018"], None), ("pooled-fixed", "EX2", ["poe2022", "roe2018"], None)]
+    roe = rows[4]
+    assert (roe["value"], roe["ci_low"], roe["ci_high"], roe["ci_level"], roe["p"], roe["n"], roe["total_n"],
+            roe["spans_no_effect"]) == (-4.0, -7.5, -0.5, 95.0, "0.03", "drug: 20; placebo: 20", 40, False)
+    assert rows[2]["reason"] == "one estimate"
+    w1, w2 = 1 / 2.0**2, 1 / 3.5**2  # poe2022 and roe2018, inverse variance (SE from the 95% intervals)
+    assert rows[6]["value"] == pytest.approx((w1 * -2.0 + w2 * -4.0) / (w1 + w2))
+    assert (rows[5]["studies"], rows[5]["tau2"], rows[5]["i2"]) == (2, 0.0, 0.0)
+
+
+def test_effects_csv_is_spreadsheet_safe_and_the_json_keeps_the_text(effects_selection, tmp_path):
+    tiny, _ = effects_selection
+    tiny.edit("reviews/notes/poe2022.yml", "outcome: fatigue score (invented scale)", "outcome: '=1+1 score'")
+    review = livingreview.load(tiny.root, sources=tiny.sources)
+    target = make_plan(tiny.project, review.hypotheses)[0]
+    made = bundle.make_bundle(review.select(target.parameters))
+    bundle.write_bundle(tmp_path / "b", target, made)
+    first = (tmp_path / "b" / "effects.csv").read_bytes()
+    lines = first.decode().splitlines()
+    assert lines[0] == ",".join(bundle.EFFECT_COLUMNS)
+    assert "estimate,EX2,poe2022,f1,primary,rct,true,mean difference,'=1+1 score,-2.0,-4.0,0.0,95.0,0.05,total: 30,30" in first.decode()
+    data = json.loads((tmp_path / "b" / "effects.json").read_text(encoding="utf-8"))
+    assert data["schema"] == "livingreview/effects@1"
+    assert [r["outcome"] for r in data["rows"] if r["key"] == "poe2022"] == ["=1+1 score"]
+    bundle.write_bundle(tmp_path / "c", target, bundle.make_bundle(review.select(target.parameters)))
+    assert (tmp_path / "c" / "effects.csv").read_bytes() == first
+    assert (tmp_path / "c" / "effects.json").read_bytes() == (tmp_path / "b" / "effects.json").read_bytes()

@@ -45,7 +45,7 @@ def test_a_misspelt_field_gets_a_hint(screened):
 
 def test_a_negative_record_count(screened):
     screened.edit(LOG, "records: 2", "records: -2")
-    assert load_errors(screened) == [error("SCR001", LOG, 19, "'searches[handsearch].records' must be at least 0, got -2",
+    assert load_errors(screened) == [error("SCR001", LOG, 19, "'searches[handsearch].records' cannot be negative (it is -2)",
                                            field="searches[handsearch].records")]
 
 

@@ -29,6 +29,18 @@ def test_a_valid_project_loads_with_lines(tiny_project):
     assert notes.invalid == frozenset() and hypotheses.invalid == frozenset()
 
 
+#: an invented estimate for doe2020's first finding (lines 21-28 once inserted after its locator)
+ESTIMATE = """\
+    estimate:
+      measure: mean difference
+      value: 1.5
+      ci: [0.4, 2.6]
+      ci_level: 95
+      p: '0.01'
+      n: {patients: 12, placebo: 10}
+      outcome: example marker (invented units)
+"""
+
 NOTE_CASES = [
     ("source_type: primary", "source_type: primray",
      [f"{NOTE}:2: error NOTE001 [doe2020.source_type] 'primray' is not allowed — did you mean 'primary'?"]),
@@ -57,13 +69,40 @@ NOTE_CASES = [
     ("quick_summary: An invented case-control study.", "quick_summary:",
      [f"{NOTE}:10: error NOTE001 [doe2020.quick_summary] 'quick_summary' is empty"]),
     ("    text: Does the marker come before fatigue or after it?", "    text: 3",
-     [f"{NOTE}:29: error NOTE001 [doe2020.remaining_questions[q-example-cause].text] expected text, got 3"]),
+     [f"{NOTE}:29: error NOTE001 [doe2020.remaining_questions[q-example-cause].text] expected text, got 3 — "
+      "write it in quotes to keep it as written, e.g. '3'"]),
     ("    quote: 'the marker", "    quote: '" + "x" * 290 + " the marker",
      [f"{NOTE}:19: error NOTE001 [doe2020.findings[f1].quote] 341 characters long, at most 300 are allowed — "
       "quote the shortest passage that carries the finding"]),
     ("    kind: inferred\n", "    kind: inferred\n    paraphrases: roe2018-f1\n",
      [f"{NOTE}:26: error NOTE001 [doe2020.findings[f2].paraphrases] 'roe2018-f1' is not valid here — write "
       "'<citation key>#<finding id>', e.g. 'Doe2020#f1'"]),
+    ("    locator: paragraph 2\n", "    locator: paragraph 2\n" + ESTIMATE.replace("value: 1.5", "value: 3.5"),
+     [f"{NOTE}:23: error NOTE001 [doe2020.findings[f1].estimate.value] the value 3.5 is outside its confidence interval "
+      "[0.4, 2.6] — check the value and the interval against the source"]),
+    ("    locator: paragraph 2\n", "    locator: paragraph 2\n" + ESTIMATE.replace("[0.4, 2.6]", "[2.6, 0.4]"),
+     [f"{NOTE}:24: error NOTE001 [doe2020.findings[f1].estimate.ci] the lower limit 2.6 is above the upper limit 0.4 — "
+      "write the interval as [low, high]"]),
+    ("    locator: paragraph 2\n", "    locator: paragraph 2\n" + ESTIMATE.replace("mean difference", "odds ratio")
+     .replace("value: 1.5", "value: -0.5").replace("[0.4, 2.6]", "[-1, 0]"),
+     [f"{NOTE}:23: error NOTE001 [doe2020.findings[f1].estimate.value] an odds ratio is positive; the value is -0.5"]),
+    ("    locator: paragraph 2\n", "    locator: paragraph 2\n" + ESTIMATE.replace("placebo: 10", "placebo: -10"),
+     [f"{NOTE}:27: error NOTE001 [doe2020.findings[f1].estimate.n.placebo] 'findings[f1].estimate.n.placebo' cannot be "
+      "negative (it is -10)"]),
+    ("    locator: paragraph 2\n", "    locator: paragraph 2\n" + ESTIMATE.replace("p: '0.01'", "p: 0.01"),
+     [f"{NOTE}:26: error NOTE001 [doe2020.findings[f1].estimate.p] expected text, got 0.01 — write it in quotes to keep "
+      "it as written, e.g. '0.01'"]),
+    ("    locator: paragraph 2\n", "    locator: paragraph 2\n" + ESTIMATE.replace("mean difference", "mean diff"),
+     [f"{NOTE}:22: error NOTE001 [doe2020.findings[f1].estimate.measure] 'mean diff' is not allowed — did you mean "
+      "'mean difference'?"]),
+    ("    locator: paragraph 2\n", "    locator: paragraph 2\n" + ESTIMATE.replace("[0.4, 2.6]", "[0.4, 1.5, 2.6]"),
+     [f"{NOTE}:24: error NOTE001 [doe2020.findings[f1].estimate.ci] a confidence interval is two numbers, [low, high]; "
+      "3 are given"]),
+    ("    locator: paragraph 2\n", "    locator: paragraph 2\n" + ESTIMATE.replace("value: 1.5", "value: large"),
+     [f"{NOTE}:23: error NOTE001 [doe2020.findings[f1].estimate.value] expected a number, got 'large'"]),
+    ("    locator: paragraph 2\n", "    locator: paragraph 2\n" + ESTIMATE.replace("ci_level: 95", "ci_level: 0.95"),
+     [f"{NOTE}:25: error NOTE001 [doe2020.findings[f1].estimate.ci_level] 'findings[f1].estimate.ci_level' must be at "
+      "least 50 (it is 0.95) — the interval's level in per cent, e.g. 90 (default 95)"]),
     ("key: doe2020", "key: Doe2020",
      [f"{NOTE}:1: error NOTE002 [Doe2020.key] the note for 'Doe2020' is in 'doe2020.yml' — a note's file name is its key: "
       "rename it to reviews/notes/Doe2020.yml"]),

@@ -169,3 +169,82 @@ def executed_notebook(sel, *, setup_code: str = "import livingreview") -> nbform
         code("cite", "report.how_to_cite(sel)", report.how_to_cite(sel)),
     ]
     return nb
+
+
+#: a third invented work: a trial of the example drug with an estimate for EX2 (see :func:`add_effects`)
+POE_BIB = """
+@article{poe2022,
+  author = {Poe, Paula},
+  title = {An invented trial of the example drug},
+  journal = {Journal of Examples},
+  year = {2022},
+}
+"""
+
+POE_NOTE = """\
+key: poe2022
+source_type: primary
+design: rct
+population:
+  conditions: [ME/CFS]
+  patients: 30
+  controls: none
+criteria: [CCC]
+quick_summary: An invented trial.
+why_it_matters: A second invented estimate for EX2.
+findings:
+  - id: f1
+    statement: Fatigue scores fell a little on the example drug.
+    hypothesis: example-fatigue
+    prediction: EX2
+    direction: supports
+    kind: observed
+    extracted_from: Poe 2022, Journal of Examples, table 2
+    estimate:
+      measure: mean difference
+      value: -2.0
+      ci: [-4.0, 0.0]
+      p: '0.05'
+      n: {total: 30}
+      outcome: fatigue score (invented scale)
+"""
+
+#: invented estimates, inserted after a finding's provenance line in each note (see :func:`add_effects`)
+ESTIMATES = {
+    "reviews/notes/roe2018.yml": ("    direction: mixed\n", """\
+    estimate:
+      measure: mean difference
+      value: -4.0
+      ci: [-7.5, -0.5]
+      p: '0.03'
+      n: {drug: 20, placebo: 20}
+      outcome: fatigue score (invented scale)
+"""),
+    "reviews/notes/doe2020.yml": ("    locator: paragraph 2\n", """\
+    estimate:
+      measure: odds ratio
+      value: 2.5
+      ci: [1.2, 5.1]
+      outcome: marker above an invented cut-off
+"""),
+    "reviews/notes/exampleblog2021.yml": ("    locator: paragraph 1\n", """\
+    estimate:
+      measure: odds ratio
+      value: 5.0
+      outcome: marker above an invented cut-off
+"""),
+}
+
+
+def add_effects(tiny) -> None:
+    """Give the report tests' review invented effect estimates: two primary ones for EX2 that pool
+    (roe2018, poe2022; the PEM-required report keeps only poe2022), one for EX1 (doe2020) and a
+    blog's number for EX1 that is never drawn."""
+    tiny.write("bib/references.bib", (tiny.root / "bib" / "references.bib").read_text() + POE_BIB)
+    tiny.write("reviews/notes/poe2022.yml", POE_NOTE)
+    for path, (after, block) in ESTIMATES.items():
+        tiny.edit(path, after, after + block)
+    if (tiny.root / "reviews" / "screening.csv").exists():  # after add_search_log: the third work is screened in too
+        tiny.edit("reviews/search.yml", "    records: 3\n", "    records: 4\n")
+        tiny.edit("reviews/screening.csv", "roe2018,register,,include,include,,\n",
+                  "roe2018,register,,include,include,,\npoe2022,register,,include,include,,\n")

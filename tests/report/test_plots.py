@@ -68,3 +68,46 @@ def test_crosstab_keeps_the_given_order_and_every_direction(evidence):
 def test_unknown_plot_is_an_error_naming_the_choices(evidence):
     with pytest.raises(UnknownPlot, match="choose one of: direction_by_design, timeline"):
         draw(evidence, "bubbles")
+
+
+# --- forest plots -------------------------------------------------------------------------------
+
+from livingreview.report.plots import FOREST_COLOURS, ForestRow, forest  # noqa: E402
+
+
+def _forest(rows=None, *, ratio=False, name="forest_ex2"):
+    rows = rows or [ForestRow("Roe, 2018", -4.0, -7.5, -0.5), ForestRow("Poe, 2022", -2.0, -4.0, 0.0),
+                    ForestRow("Pooled (random effects)", -2.5, -4.2, -0.8, pooled=True)]
+    return forest(rows, name=name, measure="odds ratio" if ratio else "mean difference", null=1.0 if ratio else 0.0,
+                  ratio=ratio, caption="Invented estimates", xlabel="Mean difference: an invented score")
+
+
+def test_a_forest_plot_is_the_same_svg_every_time_with_prefixed_ids_and_no_date():
+    svg = _forest().svg
+    assert svg == _forest().svg
+    assert svg.startswith("<svg ") and "<dc:date>" not in svg and "Matplotlib v" not in svg
+    ids = set(re.findall(r'\bid="([^"]+)"', svg))
+    assert ids and all(i.startswith("plot-forest-ex2-") for i in ids)
+    assert not set(re.findall(r'\bid="([^"]+)"', _forest(name="forest_ex1").svg)) & ids
+
+
+def test_a_forest_plot_draws_estimates_the_pooled_diamond_and_the_line_of_no_effect():
+    svg = _forest().svg
+    assert FOREST_COLOURS["estimate"].lower() in svg.lower() and FOREST_COLOURS["pooled"].lower() in svg.lower()
+    assert FOREST_COLOURS["null"].lower() in svg.lower()
+    assert "Roe, 2018" in svg and "Pooled (random effects)" in svg
+    without = _forest([ForestRow("Roe, 2018", -4.0, -7.5, -0.5)]).svg
+    assert FOREST_COLOURS["pooled"].lower() not in without.lower()
+
+
+def test_ratios_get_a_log_axis_with_plain_tick_labels():
+    svg = _forest([ForestRow("Doe, 2020", 2.5, 1.2, 5.1)], ratio=True).svg
+    linear = _forest([ForestRow("Doe, 2020", 2.5, 1.2, 5.1)]).svg
+    assert svg != linear
+    assert re.findall(r"<text[^>]*>([^<]*)</text>", svg)[:3] == ["1", "2", "5"]  # plain ticks, not 10⁰
+
+
+def test_user_text_in_a_forest_plot_is_text_not_markup_or_mathematics():
+    svg = _forest([ForestRow("<script>alert(1)</script> $x$", 1.0, 0.0, 2.0)]).svg
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert "$x$" in svg  # no mathtext

@@ -223,3 +223,73 @@ def test_empty_selection_says_so(review):
     assert "No findings match these parameters." in html(report.evidence_table(empty))
     assert "No findings of primary studies to plot." in html(report.plot(empty, "direction_by_design"))
     assert "It leaves out 3 works and 4 findings" in words(html(report.summary(empty)))
+
+
+# --- effect estimates ---------------------------------------------------------------------------
+
+from .report_fixtures import add_effects  # noqa: E402
+
+
+@pytest.fixture
+def effects_review(review_project):
+    import livingreview
+
+    add_effects(review_project)
+    return livingreview.load(review_project.root, sources=review_project.sources)
+
+
+def _block(markup: str, anchor: str) -> str:
+    start = markup.index(f'id="{anchor}"')
+    end = markup.find('<div class="lr-effects-prediction"', start + 1)
+    return markup[start:end if end > 0 else len(markup)]
+
+
+def test_effects_draw_each_prediction_with_its_table_and_pooled_result(effects_review):
+    section = report.effects(effects_review.select(HYPOTHESIS_ID))
+    assert repr(section) == "Effect estimates: 3 estimates, 1 pooled"
+    markup = html(section)
+    ex2 = _block(markup, "effects-EX2")
+    assert ex2.count("<svg") == 1 and 'id="figure-forest-ex2"' in ex2
+    assert '<a class="cite" href="#ref-roe2018">Roe, 2018</a>' in ex2 and 'href="#finding-roe2018-f1"' in ex2
+    assert "-7.5 to -0.5" in words(ex2) and "drug 20, placebo 20 (40 in all)" in words(ex2)
+    # roe2018 -4 [-7.5, -0.5] and poe2022 -2 [-4, 0]: inverse-variance weights 1/1.75² and 1/1² (in units of 1/1.96²)
+    w1, w2 = 1 / 3.5**2, 1 / 2.0**2
+    fixed = (w1 * -4.0 + w2 * -2.0) / (w1 + w2)
+    assert f"mean difference {fixed:.2f} (95% CI" in words(ex2)
+    assert "I² = 0%" in words(ex2)
+
+
+def test_a_single_estimate_is_drawn_but_not_pooled_and_a_blogs_number_is_never_drawn(effects_review):
+    ex1 = _block(html(report.effects(effects_review.select(HYPOTHESIS_ID))), "effects-EX1")
+    assert "Not pooled: one estimate." in words(ex1)
+    svg = ex1[ex1.index("<svg"):ex1.index("</svg>")]
+    assert "Doe &amp; Roe, 2020" in svg and "Example Health Blog" not in svg
+    table = ex1[ex1.index("<table"):ex1.index("</table>")]
+    assert "exampleblog2021" not in table
+    assert "Not drawn" in words(ex1) and "#ref-exampleblog2021" in ex1
+
+
+def test_the_pem_report_keeps_one_estimate_for_ex2_and_says_so(effects_review):
+    ex2 = _block(html(report.effects(effects_review.select(HYPOTHESIS_ID, pem_required_only=True))), "effects-EX2")
+    assert "roe2018" not in ex2 and "Not pooled: one estimate." in words(ex2)
+
+
+def test_a_prediction_without_estimates_gets_a_sentence_and_no_figure(sel):
+    markup = html(report.effects(sel))
+    for anchor in ("effects-EX1", "effects-EX2"):
+        block = _block(markup, anchor)
+        assert "<svg" not in block and "<table" not in block
+    assert "No work in this report states an effect estimate for this prediction." in words(_block(markup, "effects-EX2"))
+    assert "No primary study in this report states" not in words(_block(markup, "effects-EX2"))
+
+
+def test_effects_html_is_the_same_every_time_and_escapes_the_outcome(review_project, effects_review):
+    import livingreview
+
+    first = html(report.effects(effects_review.select(HYPOTHESIS_ID)))
+    assert first == html(report.effects(livingreview.load(review_project.root).select(HYPOTHESIS_ID)))
+    review_project.edit("reviews/notes/poe2022.yml", "outcome: fatigue score (invented scale)",
+                        "outcome: 'fatigue <b>score</b> & $x$'")
+    markup = html(report.effects(livingreview.load(review_project.root).select(HYPOTHESIS_ID)))
+    assert "<b>score</b>" not in markup and "fatigue &lt;b&gt;score&lt;/b&gt; &amp; $x$" in markup
+    assert "Not pooled: estimates are of different outcomes" in words(markup)

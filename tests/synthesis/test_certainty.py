@@ -314,3 +314,13 @@ def test_evidence_for_a_work_without_a_note_is_a_caller_bug(rules):
     notes = by_key(make_note("doe2020", findings=[("f1", "P1", "supports")]))
     with pytest.raises(EvidenceMismatch, match="'doe2020'"):
         rate(make_hypothesis(), evidence(notes), {}, rules)
+
+
+def test_a_recorded_interval_that_includes_no_effect_is_imprecise(rules):
+    wide = finding("f1", "P1", "contradicts", estimate={"measure": "mean difference", "value": -1.0, "ci": [-2.5, 0.5],
+                                                        "n": {"drug": 200, "placebo": 200}, "outcome": "fatigue score"})
+    narrow = finding("f1", "P1", "supports", estimate={"measure": "odds ratio", "value": 2.0, "ci": [1.4, 2.9],
+                                                       "n": {"total": 400}, "outcome": "response"})
+    assert rate_one(rules, make_note("doe2020", design="rct", findings=[wide])).reasons == [
+        Change("imprecision", 1, "Interval: doe2020#f1.")]
+    assert rate_one(rules, make_note("doe2020", design="rct", findings=[narrow])).reasons == []

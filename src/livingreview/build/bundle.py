@@ -1,4 +1,4 @@
-"""The data bundle of a report: evidence and open questions as CSV and JSON.
+"""The data bundle of a report: evidence, open questions and effect estimates as CSV and JSON.
 
 Written in-process from the Selection (never scraped from the executed notebook), so the
 data and the report are made from the same selection. Byte-stable: fixed column order,
@@ -11,7 +11,7 @@ The schema is documented column by column in docs/DATA.md.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -20,18 +20,26 @@ from .. import fingerprint
 from .. import review
 from ..errors import LivingReviewError
 from ..synthesis import export
+from ..synthesis.effects import NotPooled, Pooled, by_prediction
 from .plan import Target
 
 EVIDENCE_SCHEMA = "livingreview/evidence@1"
 QUESTIONS_SCHEMA = "livingreview/open-questions@1"
+EFFECTS_SCHEMA = "livingreview/effects@1"
 
 #: column order of evidence.csv (and the keys of each evidence.json row): the selection's evidence columns
 EVIDENCE_COLUMNS = review.EVIDENCE_COLUMNS
 #: column order of open-questions.csv: the selection's question columns
 QUESTION_COLUMNS = review.SELECTION_QUESTION_COLUMNS
 
+#: column order of effects.csv (and the keys of each effects.json row); docs/DATA.md describes them
+EFFECT_COLUMNS: tuple[str, ...] = (
+    "row", "prediction", "key", "finding_id", "source_type", "design", "drawn", "measure", "outcome", "value",
+    "ci_low", "ci_high", "ci_level", "p", "n", "total_n", "spans_no_effect", "studies", "tau2", "i2", "q", "reason",
+)
+
 #: the files a bundle is made of
-FILES = ("evidence.csv", "evidence.json", "open-questions.csv", "open-questions.json")
+FILES = ("evidence.csv", "evidence.json", "open-questions.csv", "open-questions.json", "effects.csv", "effects.json")
 #: what joins the items of a list value in a CSV cell
 LIST_SEPARATOR = "; "
 
@@ -46,6 +54,7 @@ class Bundle:
 
     evidence: list[dict]
     questions: list[dict]
+    effects: list[dict] = field(default_factory=list)
 
 
 def plain(value):
@@ -109,13 +118,51 @@ def make_bundle(selection) -> Bundle:
     return Bundle(
         evidence=rows(selection.evidence, EVIDENCE_COLUMNS, sort_by=("key", "finding_id", "hypothesis")),
         questions=rows(selection.questions, QUESTION_COLUMNS, sort_by=("question_id",)),
+        effects=effect_rows(selection),
     )
 
 
+def effect_rows(selection) -> list[dict]:
+    """One row per estimate the selection's findings state (``row: estimate``; ``drawn`` false for the
+    sources the report lists but never draws), then per prediction the pooled results
+    (``pooled-random``, ``pooled-fixed``) or why there are none (``not-pooled``); predictions in the
+    hypothesis's order, estimates by key and finding."""
+    out = []
+    for group in by_prediction(selection.notes, selection.hypothesis):
+        estimates = sorted((*group.estimates, *group.set_aside), key=lambda s: (_natural(s.key), _natural(s.finding_id)))
+        drawn = {(s.key, s.finding_id) for s in group.estimates}
+        for s in estimates:
+            e = s.estimate
+            out.append(_effect_row(
+                "estimate", group.prediction, key=s.key, finding_id=s.finding_id, source_type=s.source_type,
+                design=s.design, drawn=(s.key, s.finding_id) in drawn, measure=e.measure, outcome=e.outcome, value=e.value,
+                ci_low=e.ci_low, ci_high=e.ci_high, ci_level=e.ci_level if e.ci else None, p=e.p,
+                n=LIST_SEPARATOR.join(f"{arm}: {n}" for arm, n in e.n.items()) if e.n else None, total_n=e.total_n,
+                spans_no_effect=e.spans_no_effect))
+        result = group.result
+        if isinstance(result, Pooled):
+            for model, summary in (("random", result.random), ("fixed", result.fixed)):
+                out.append(_effect_row(
+                    f"pooled-{model}", group.prediction, key=list(result.keys), measure=result.measure,
+                    outcome=result.outcome, value=summary.value, ci_low=summary.ci_low, ci_high=summary.ci_high,
+                    ci_level=result.ci_level, studies=result.k, tau2=result.tau2, i2=result.i2, q=result.q,
+                    spans_no_effect=summary.ci_low <= group.estimates[0].estimate.spec.null <= summary.ci_high))
+        elif isinstance(result, NotPooled):
+            out.append(_effect_row("not-pooled", group.prediction, key=[s.key for s in group.estimates],
+                                   studies=len(group.estimates), reason=result.reason))
+    return out
+
+
+def _effect_row(row: str, prediction, **values) -> dict:
+    return {c: None for c in EFFECT_COLUMNS} | {"row": row, "prediction": prediction, "drawn": None} | values
+
+
 def write_bundle(folder: Path, target: Target, bundle: Bundle) -> None:
-    """Write evidence.csv/.json and open-questions.csv/.json into *folder* (a staging folder)."""
+    """Write evidence.csv/.json, open-questions.csv/.json and effects.csv/.json into *folder* (a staging folder)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "evidence.csv").write_bytes(to_csv(bundle.evidence, EVIDENCE_COLUMNS))
     (folder / "evidence.json").write_bytes(to_json(EVIDENCE_SCHEMA, target, bundle.evidence))
     (folder / "open-questions.csv").write_bytes(to_csv(bundle.questions, QUESTION_COLUMNS))
     (folder / "open-questions.json").write_bytes(to_json(QUESTIONS_SCHEMA, target, bundle.questions))
+    (folder / "effects.csv").write_bytes(to_csv(bundle.effects, EFFECT_COLUMNS))
+    (folder / "effects.json").write_bytes(to_json(EFFECTS_SCHEMA, target, bundle.effects))

@@ -25,7 +25,7 @@ DIRECTIONS: tuple[str, ...] = Direction.__args__  # supports, contradicts, mixed
 #: the links of a report, in order: (file, label)
 LINKS = (("report.html", "HTML"), ("report.pdf", "PDF"), ("evidence.csv", "evidence CSV"),
          ("evidence.json", "evidence JSON"), ("open-questions.csv", "questions CSV"),
-         ("open-questions.json", "questions JSON"))
+         ("open-questions.json", "questions JSON"), ("effects.csv", "effects CSV"), ("effects.json", "effects JSON"))
 
 
 class SectionSkipped(Exception):

@@ -7,11 +7,14 @@ ids exist, PEM agrees with criteria) live in :mod:`livingreview.notes.validate`.
 
 from __future__ import annotations
 
-from typing import Literal
+import math
+from dataclasses import dataclass
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, model_validator
 
 from ..bib.identifiers import CITATION_KEY
+from ..schema_errors import FieldProblem
 
 ID = r"^[a-z0-9][a-z0-9-]*$"
 KEY = CITATION_KEY.pattern
@@ -37,6 +40,67 @@ Criteria = Literal["Fukuda", "CCC", "ICC", "IOM", "Oxford", "other", "not stated
 Pem = Literal["required", "not-required", "unknown"]
 Direction = Literal["supports", "contradicts", "mixed", "neutral"]
 Kind = Literal["observed", "inferred"]
+
+
+MeasureName = Literal[
+    "mean difference", "standardized mean difference", "risk difference",
+    "odds ratio", "risk ratio", "hazard ratio", "correlation",
+]
+#: a number as a note writes it (a whole number is read as a float; true/false, text, .nan and .inf are refused)
+Number = Annotated[StrictFloat, Field(allow_inf_nan=False)]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What an effect measure means: its value for "no effect", the scale it is pooled on, its words."""
+
+    name: str
+    #: the value that means no effect (0 for differences and correlations, 1 for ratios)
+    null: float
+    #: ``difference`` (pooled as it is), ``ratio`` (pooled on the log scale), ``correlation`` (via Fisher's z)
+    scale: Literal["difference", "ratio", "correlation"]
+
+    @property
+    def ratio(self) -> bool:
+        return self.scale == "ratio"
+
+    def to_scale(self, value: float) -> float:
+        """*value* on the scale estimates of this measure are pooled on."""
+        if self.scale == "ratio":
+            return math.log(value)
+        if self.scale == "correlation":
+            return math.atanh(value)
+        return value
+
+    def from_scale(self, value: float) -> float:
+        """A value on the pooling scale back as this measure."""
+        if self.scale == "ratio":
+            return math.exp(value)
+        if self.scale == "correlation":
+            return math.tanh(value)
+        return value
+
+    def allows(self, value: float) -> bool:
+        """Whether *value* can be an estimate of this measure (ratios are positive, correlations within ±1)."""
+        if self.scale == "ratio":
+            return value > 0
+        if self.scale == "correlation":
+            return -1 < value < 1
+        return True
+
+
+#: every measure an estimate may use, by name
+MEASURES: dict[str, Measure] = {
+    "mean difference": Measure("mean difference", 0.0, "difference"),
+    "standardized mean difference": Measure("standardized mean difference", 0.0, "difference"),
+    "risk difference": Measure("risk difference", 0.0, "difference"),
+    "odds ratio": Measure("odds ratio", 1.0, "ratio"),
+    "risk ratio": Measure("risk ratio", 1.0, "ratio"),
+    "hazard ratio": Measure("hazard ratio", 1.0, "ratio"),
+    "correlation": Measure("correlation", 0.0, "correlation"),
+}
+#: the name of the total in an estimate's ``n`` (otherwise its keys are the arms)
+TOTAL = "total"
 
 
 class _Strict(BaseModel):
@@ -95,6 +159,83 @@ class Stated(_Strict):
     numbers: list[StrictStr] = Field(default_factory=list, description="numbers as written, e.g. '65%'")
 
 
+def _number(value: float) -> str:
+    """A number as a message shows it: as the note wrote it (``-1.2``, ``3``)."""
+    return f"{value:g}"
+
+
+class Estimate(_Strict):
+    """The effect estimate a source states for a finding, with what it was measured on."""
+
+    measure: MeasureName
+    value: Number = Field(description="the point estimate as stated")
+    ci: list[Number] | None = Field(default=None, description="the confidence interval as stated: [low, high]")
+    ci_level: Number = Field(default=95.0, ge=50, lt=100,
+                             description="the interval's level in per cent, e.g. 90 (default 95)")
+    p: StrictStr | None = Field(default=None, min_length=1,
+                                description="the p value as written, in quotes: '0.03', '< 0.001'")
+    n: dict[StrictStr, Annotated[StrictInt, Field(ge=0)]] | None = Field(
+        default=None, description="participants per arm as stated, e.g. {drug: 16, placebo: 15}, or {total: 31}")
+    outcome: StrictStr = Field(min_length=1, description="what was measured, e.g. 'fatigue score (FIQ)'")
+
+    @property
+    def spec(self) -> Measure:
+        """The measure's meaning: its null value and pooling scale."""
+        return MEASURES[self.measure]
+
+    @property
+    def ci_low(self) -> float | None:
+        return self.ci[0] if self.ci else None
+
+    @property
+    def ci_high(self) -> float | None:
+        return self.ci[1] if self.ci else None
+
+    @property
+    def spans_no_effect(self) -> bool | None:
+        """True when the confidence interval holds the measure's null value (0, or 1 for ratios);
+        None when no interval is stated."""
+        if not self.ci:
+            return None
+        return self.ci[0] <= self.spec.null <= self.ci[1]
+
+    @property
+    def total_n(self) -> int | None:
+        """The participants the estimate stands on: the stated total, else the arms added up; None when not stated."""
+        if not self.n:
+            return None
+        return self.n[TOTAL] if TOTAL in self.n else sum(self.n.values())
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        spec = self.spec
+        if not spec.allows(self.value):
+            raise FieldProblem("value", f"{_allowed(spec)}; the value is {_number(self.value)}")
+        if self.ci is not None:
+            if len(self.ci) != 2:
+                raise FieldProblem("ci", f"a confidence interval is two numbers, [low, high]; {len(self.ci)} are given")
+            low, high = self.ci
+            if low > high:
+                raise FieldProblem("ci", f"the lower limit {_number(low)} is above the upper limit {_number(high)}",
+                                   "write the interval as [low, high]")
+            for limit in (low, high):
+                if not spec.allows(limit):
+                    raise FieldProblem("ci", f"{_allowed(spec)}; the interval has {_number(limit)}")
+            if not low <= self.value <= high:
+                raise FieldProblem("value", f"the value {_number(self.value)} is outside its confidence interval "
+                                   f"[{_number(low)}, {_number(high)}]", "check the value and the interval against the source")
+        if self.n is not None and not self.n:
+            raise FieldProblem("n", "no arm is named", "write the participants per arm, e.g. {drug: 16, placebo: 15}, "
+                               "or {total: 31}")
+        return self
+
+
+def _allowed(spec: Measure) -> str:
+    if spec.ratio:
+        return f"{'an' if spec.name[0] in 'aeiou' else 'a'} {spec.name} is positive"
+    return "a correlation is between -1 and 1"
+
+
 class Finding(_Strict):
     id: StrictStr = Field(pattern=r"^f[0-9]+$")
     statement: StrictStr = Field(min_length=1, description="the finding in the note author's words")
@@ -108,6 +249,7 @@ class Finding(_Strict):
     paraphrases: StrictStr | None = Field(default=None, pattern=FINDING_REF,
                                           description="'<key>#<finding id>' of the primary finding this reports")
     stated: Stated | None = None
+    estimate: Estimate | None = Field(default=None, description="the effect estimate the source states, if it does")
     addresses: list[StrictStr] = Field(default_factory=list, description="ids of open questions this answers")
 
     @model_validator(mode="after")

@@ -99,7 +99,9 @@ quick_summary:
 why_it_matters:
 # each finding: id (f1, f2, ...), statement, hypothesis, prediction, direction
 # ({_choices(model.Direction)}), kind ({_choices(model.Kind)}), then either
-# quote (verbatim from source_text) with locator, or extracted_from
+# quote (verbatim from source_text) with locator, or extracted_from; optionally the estimate
+# the source states: estimate: measure (mean difference, odds ratio, ...), value,
+# ci: [low, high], p: '0.03' (as written), n: {{arm: participants}}, outcome
 findings: []
 remaining_questions: []  # each: id (q-...), text
 does_not_prove: ""

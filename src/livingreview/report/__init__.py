@@ -14,6 +14,7 @@ from .plots import UnknownPlot
 from .sections import (
     certainty,
     claim_drift,
+    effects,
     evidence_table,
     how_to_cite,
     hypothesis,
@@ -33,6 +34,7 @@ __all__ = [
     "UnknownPlot",
     "certainty",
     "claim_drift",
+    "effects",
     "evidence_table",
     "how_to_cite",
     "hypothesis",

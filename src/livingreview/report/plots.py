@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter, NullLocator
 
 from ..errors import LivingReviewError
 from .tables import blank
@@ -145,3 +145,62 @@ def draw(evidence: pd.DataFrame, name: str) -> Plot:
         fig, table = function(evidence)
         svg = svg_text(fig, name)
     return Plot(name=name, caption=caption, svg=svg, data=table)
+
+
+#: the colours of a forest plot: estimates, the pooled diamond, the line of no effect
+FOREST_COLOURS = {"estimate": "#0072B2", "pooled": "#D55E00", "null": "#555555"}
+
+
+@dataclass(frozen=True)
+class ForestRow:
+    """One line of a forest plot: a label, a point and (when stated) its interval."""
+
+    label: str
+    value: float
+    ci_low: float | None = None
+    ci_high: float | None = None
+    pooled: bool = False
+
+
+def forest(rows: list[ForestRow], *, name: str, measure: str, null: float, ratio: bool, caption: str,
+           xlabel: str) -> Plot:
+    """A forest plot (inline SVG) of *rows*, top to bottom: a square and a line per estimate, a diamond
+    for a pooled row, a dashed vertical line at *null*; a log x-axis for ratio measures."""
+    with matplotlib.rc_context({**_RC, "text.parse_math": False}):  # a $ in a label is text, not mathematics
+        fig = Figure(figsize=(6.4, 1.1 + 0.34 * len(rows)), layout="constrained")
+        ax = fig.add_subplot()
+        for y, row in enumerate(rows):
+            if row.pooled:
+                low, high = row.ci_low, row.ci_high
+                ax.fill([low, row.value, high, row.value], [y, y - 0.28, y, y + 0.28],
+                        color=FOREST_COLOURS["pooled"], linewidth=0)
+                continue
+            if row.ci_low is not None:
+                ax.plot([row.ci_low, row.ci_high], [y, y], color=FOREST_COLOURS["estimate"], linewidth=1.4,
+                        solid_capstyle="butt")
+            ax.plot([row.value], [y], marker="s", markersize=6, color=FOREST_COLOURS["estimate"], linestyle="none")
+        ax.axvline(null, color=FOREST_COLOURS["null"], linewidth=0.9, linestyle=(0, (4, 3)))
+        ax.set_yticks(range(len(rows)), [row.label for row in rows])
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        limits = [v for row in rows for v in (row.value, row.ci_low, row.ci_high) if v is not None] + [null]
+        low, high = min(limits), max(limits)
+        if ratio:
+            ax.set_xscale("log")
+            pad = (high / low) ** 0.08 if high > low else 1.5
+            ax.set_xlim(low / pad, high * pad)
+            ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+            ax.xaxis.set_minor_locator(NullLocator())
+            ax.xaxis.set_minor_formatter(NullFormatter())
+        else:
+            pad = (high - low) * 0.08 or 0.5
+            ax.set_xlim(low - pad, high + pad)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        ax.set_xlabel(xlabel)
+        svg = svg_text(fig, name)
+    data = pd.DataFrame([{"value": r.value, "ci_low": r.ci_low, "ci_high": r.ci_high} for r in rows],
+                        index=[r.label for r in rows])
+    return Plot(name=name, caption=caption, svg=svg, data=data)

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from .. import filters
 from ..bib.cite import anchor, format_references
+from ..synthesis.effects import METHOD
 from . import plots
 from .certainty_view import certainty_view, level_class
 from .citation import ReportCitation, citation_key
 from .context import config_of, describe_parameters, project_of, variant_of
 from .drift_view import discrepancies, drift_rows
+from .effects_view import effects_view
 from .markup import Section, render, trusted
 from .methods_view import methods_view
 from .provenance import provenance_of
@@ -146,6 +148,18 @@ def claim_drift(selection) -> Section:
     rows, notes = drift_rows(selection), discrepancies(selection)
     text = f"Claim drift: {_counted(len(rows), 'difference')}, {_counted(len(notes), 'annotated source')}"
     return render("claim_drift.html.j2", text=text, rows=rows, notes=notes, **_citing(selection))
+
+
+def effects(selection) -> Section:
+    """Per prediction: a forest plot of the estimates primary studies state (log axis for ratios), the
+    numbers beneath it, and the pooled result (DerSimonian–Laird random effects) or why there is none."""
+    citing = _citing(selection)
+    blocks = effects_view(selection, citing["labels"])
+    svgs = {figure.anchor: trusted(figure.plot.svg) for block in blocks for figure in block.figures}
+    drawn = sum(len(block.rows) for block in blocks)
+    pooled = sum(block.pooled is not None for block in blocks)
+    text = f"Effect estimates: {_counted(drawn, 'estimate')}, {pooled} pooled"
+    return render("effects.html.j2", text=text, blocks=blocks, svgs=svgs, method=METHOD, **citing)
 
 
 def methods(selection) -> Section:
