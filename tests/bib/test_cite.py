@@ -51,11 +51,11 @@ def test_apa_journal_article_review_and_web_page(bib):
 def test_vancouver_journal_article_review_and_web_page_in_order_of_citation(bib):
     refs = format_references(bib, KEYS, "vancouver")
     assert [(r.key, r.label, r.text) for r in refs] == [
-        ("garcia2019", "[1]",
+        ("garcia2019", "García et al., 2019 [1]",
          "1. García A, Smith B, Lee C. Imaginary mechanisms of fatigue: A narrative review. Examples Review. 2019;4:101–9."),
-        ("examplesite2021", "[2]",
+        ("examplesite2021", "An Example Web Page, 2021 [2]",
          "2. Example Site [Internet]. 2021 [cited 2024 Jan 2]. An example web page. Available from: https://example.org/page"),
-        ("doe2020", "[3]",
+        ("doe2020", "Doe & Roe, 2020 [3]",
          "3. Doe JA, Roe R. Fatigue in fictional patients: A cohort study. Journal of Examples. 2020;12(3):45–67. "
          "doi:10.5555/example.2020.001"),
     ]
