@@ -2,6 +2,10 @@
 
 HTML: nbconvert's :class:`~nbconvert.HTMLExporter` with the ``report`` template (code
 and prompts hidden, CSS inlined, a table of contents from the headings, no network assets).
+Citations in the Markdown prose (``[@key]``, :mod:`livingreview.bib.prose`) are replaced, before the
+Markdown is converted, by the in-text citations the report's registry made
+(:func:`livingreview.report.citations.prose_citations`, the same registry the kernel's reference list
+and tables read); their characters are written as character references so Markdown reads none as markup.
 PDF: WeasyPrint from the same HTML with the print stylesheet; it may fetch nothing but
 ``data:`` URLs (its fetcher's protocol allow-list), so printing never reaches the network.
 """
@@ -9,12 +13,15 @@ PDF: WeasyPrint from the same HTML with the print stylesheet; it may fetch nothi
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Mapping
 
 import nbformat
 from nbconvert import HTMLExporter
-from nbconvert.preprocessors import TagRemovePreprocessor
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 
 from .. import __version__
+from ..bib import prose
 from ..errors import LivingReviewError
 from ..pages import TEMPLATES, stylesheet
 from .toc import headings, toc_html
@@ -28,11 +35,43 @@ class RenderError(LivingReviewError):
     """The notebook could not be rendered (a bug in a template or an unreadable notebook)."""
 
 
-#: cells with this tag are left out of the rendered report (e.g. notes on using the notebook)
+#: cells with this tag are left out of the rendered report (e.g. notes on using the notebook); the loader
+#: leaves them out of what a reader meets (``livingreview.notebooks.REMOVE_TAG``, which rendering may not import)
 REMOVE_TAG = "remove-cell"
 
 
-def _exporter() -> HTMLExporter:
+
+
+#: a tag (left as it is) or a character Markdown could read as markup (written as a character reference)
+_MARKDOWN_SIGNIFICANT = re.compile(r"(<[^>]*>)|([\\`*_\[\]{}()#+\-.!|~$:@])")
+
+
+def _inert(markup: str) -> str:
+    """*markup* (escaped HTML) that Markdown passes through as it is."""
+    return _MARKDOWN_SIGNIFICANT.sub(lambda m: m.group(1) or "&#" + str(ord(m.group(2))) + ";", markup)
+
+
+class CitationPreprocessor(Preprocessor):
+    """Puts each citation of a Markdown cell's prose in place as its in-text HTML (*citations*: the citation
+    as written -> its HTML); a citation the registry did not make is a :class:`RenderError`."""
+
+    def __init__(self, citations: Mapping[str, str], **kwargs):
+        super().__init__(**kwargs)
+        self.citations = citations
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "markdown":
+            cell.source = prose.substitute(cell.source, lambda citation: self._html(citation, index))
+        return cell, resources
+
+    def _html(self, citation: prose.Citation, index: int) -> str:
+        if citation.source not in self.citations:
+            raise RenderError(f"cell {index + 1} cites {citation.source}, which the report's citations do not hold "
+                              "(the notebook is not the one the review was loaded with)")
+        return _inert(self.citations[citation.source])
+
+
+def _exporter(citations: Mapping[str, str]) -> HTMLExporter:
     exporter = HTMLExporter(
         template_name=TEMPLATE,
         extra_template_basedirs=[str(TEMPLATES)],
@@ -43,16 +82,20 @@ def _exporter() -> HTMLExporter:
         anchor_link_text="¶",
     )
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
+    exporter.register_preprocessor(CitationPreprocessor(citations), enabled=True)
     return exporter
 
 
-def render_html(executed_nb: nbformat.NotebookNode, *, title: str) -> str:
-    """The executed notebook as one self-contained HTML page titled *title* (code hidden)."""
+def render_html(executed_nb: nbformat.NotebookNode, *, title: str, citations: Mapping[str, str] | None = None) -> str:
+    """The executed notebook as one self-contained HTML page titled *title* (code hidden); *citations*:
+    the in-text HTML of each citation its prose makes (:func:`livingreview.report.citations.prose_citations`)."""
     resources = {
         "livingreview": {"title": title, "css": stylesheet("report"), "version": __version__, "toc_marker": _TOC_MARKER},
     }
     try:
-        body, _ = _exporter().from_notebook_node(executed_nb, resources=resources)
+        body, _ = _exporter(citations or {}).from_notebook_node(executed_nb, resources=resources)
+    except RenderError:
+        raise
     except Exception as exc:  # nbconvert raises many types; name the failure, keep the cause
         raise RenderError(f"could not render the notebook to HTML: {exc}") from exc
     main = body[body.index('<main class="lr-main"'):]
