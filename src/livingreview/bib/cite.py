@@ -131,7 +131,7 @@ class References:
         style_id = _style_id(self.style)
         opening, closing = _citation_affixes(style_id)
         position = {item.key: i for i, item in enumerate(self.items)}
-        cites = sorted(citation.cites, key=lambda c: position[c.key]) if len(citation.cites) > 1 else citation.cites
+        cites = self._sorted(citation.cites, position) if len(citation.cites) > 1 else citation.cites
         parts = []
         for item in cites:
             reference = self.items[position[item.key]]
@@ -150,8 +150,21 @@ class References:
         return fragment("citation.html.j2", keys=" ".join(citation.keys), opening=trusted(opening),
                         closing=trusted(closing), delimiter=trusted(_citation_delimiter(style_id)), parts=parts)
 
-    def _part(self, index: int, item: prose.Cite) -> str:
-        """One work's part of an in-text citation (without the citation's brackets), from citeproc-py."""
+    def _sorted(self, cites: Sequence[prose.Cite], position: Mapping[str, int]) -> list[prose.Cite]:
+        """*cites* in the order the style sorts a citation's works (citeproc-py's own sort: by the
+        bibliography's order, then by the citation's ``cs:sort``)."""
+        processor = self._processor()
+        items = [CitationItem(_cite_id(position[c.key]), **self._options(c)) for c in cites]
+        processor.register(Citation(items))
+        ordered = sorted(items, key=lambda item: processor.keys.index(item.key))
+        layout = _citation_layout(_style_id(self.style))
+        if layout.getparent().sort is not None:
+            ordered = layout.getparent().sort.sort(ordered, layout)
+        return [cites[next(i for i, item in enumerate(items) if item is chosen)] for chosen in ordered]
+
+    @staticmethod
+    def _options(item: prose.Cite) -> dict[str, Any]:
+        """A work's prefix, suffix and locator as citeproc-py takes them (escaped)."""
         options: dict[str, Any] = {}
         if item.prefix:
             options["prefix"] = html.escape(item.prefix, quote=False) + " "
@@ -160,8 +173,12 @@ class References:
             options["suffix"] = suffix if suffix[:1] in ",;:.) " else " " + suffix
         if item.locator:
             options["locator"] = Locator(item.locator[0], html.escape(item.locator[1], quote=False))
+        return options
+
+    def _part(self, index: int, item: prose.Cite) -> str:
+        """One work's part of an in-text citation (without the citation's brackets), from citeproc-py."""
         processor = self._processor()
-        citation = Citation([CitationItem(_cite_id(index), **options)])
+        citation = Citation([CitationItem(_cite_id(index), **self._options(item))])
         processor.register(citation)
         rendered = _tidy(str(processor.cite(citation, lambda missing: None)))
         opening, closing = _citation_affixes(_style_id(self.style))
