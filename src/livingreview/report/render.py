@@ -5,13 +5,14 @@ and prompts hidden, CSS inlined, a table of contents from the headings, no netwo
 Citations in the Markdown prose (``[@key]``, :mod:`livingreview.bib.prose`) are replaced, before the
 Markdown is converted, by the in-text citations the report's registry made
 (:func:`livingreview.report.citations.prose_citations`, the same registry the kernel's reference list
-and tables read); their characters are written as character references so Markdown reads none as markup.
+and tables read): in place once the Markdown is converted (in a heading, as plain text).
 PDF: WeasyPrint from the same HTML with the print stylesheet; it may fetch nothing but
 ``data:`` URLs (its fetcher's protocol allow-list), so printing never reaches the network.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Mapping
@@ -39,39 +40,43 @@ class RenderError(LivingReviewError):
 #: leaves them out of what a reader meets (``livingreview.notebooks.REMOVE_TAG``, which rendering may not import)
 REMOVE_TAG = "remove-cell"
 
-
-
-
-#: a tag (left as it is) or a character Markdown could read as markup (written as a character reference)
-_MARKDOWN_SIGNIFICANT = re.compile(r"(<[^>]*>)|([\\`*_\[\]{}()#+\-.!|~$:@])")
-
-
-def _inert(markup: str) -> str:
-    """*markup* (escaped HTML) that Markdown passes through as it is."""
-    return _MARKDOWN_SIGNIFICANT.sub(lambda m: m.group(1) or "&#" + str(ord(m.group(2))) + ";", markup)
+_TAG = re.compile(r"<[^>]*>")
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 
 
 class CitationPreprocessor(Preprocessor):
-    """Puts each citation of a Markdown cell's prose in place as its in-text HTML (*citations*: the citation
-    as written -> its HTML); a citation the registry did not make is a :class:`RenderError`."""
+    """Marks the place of each citation of a Markdown cell's prose (*citations*: the citation as written
+    -> its in-text HTML) with a token that Markdown leaves as it is; :func:`render_html` puts the HTML
+    there once the Markdown is converted (nbconvert's Markdown renderer rebuilds inline HTML tag by tag,
+    which would empty the citation's link). In a heading, whose text also makes its id, the citation is
+    its plain text. A citation the registry did not make is a :class:`RenderError`."""
 
     def __init__(self, citations: Mapping[str, str], **kwargs):
         super().__init__(**kwargs)
         self.citations = citations
+        self.placed: dict[str, str] = {}
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "markdown":
-            cell.source = prose.substitute(cell.source, lambda citation: self._html(citation, index))
+            source = cell.source
+            cell.source = prose.substitute(source, lambda citation: self._place(citation, source, cell.get("id")))
         return cell, resources
 
-    def _html(self, citation: prose.Citation, index: int) -> str:
+    def _place(self, citation: prose.Citation, source: str, cell_id) -> str:
         if citation.source not in self.citations:
-            raise RenderError(f"cell {index + 1} cites {citation.source}, which the report's citations do not hold "
+            raise RenderError(f"the cell with id {cell_id} cites {citation.source}, which the report's citations do not hold "
                               "(the notebook is not the one the review was loaded with)")
-        return _inert(self.citations[citation.source])
+        markup = self.citations[citation.source]
+        line = source[source.rfind("\n", 0, citation.start) + 1:citation.start]
+        if _HEADING.match(line):
+            return _MARKDOWN_PUNCTUATION.sub(r"\\\1", html.unescape(_TAG.sub("", markup)))
+        token = "LRCITATION" + str(len(self.placed)) + "Z"
+        self.placed[token] = markup
+        return token
 
 
-def _exporter(citations: Mapping[str, str]) -> HTMLExporter:
+def _exporter(citing: CitationPreprocessor) -> HTMLExporter:
     exporter = HTMLExporter(
         template_name=TEMPLATE,
         extra_template_basedirs=[str(TEMPLATES)],
@@ -82,7 +87,7 @@ def _exporter(citations: Mapping[str, str]) -> HTMLExporter:
         anchor_link_text="¶",
     )
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags={REMOVE_TAG}), enabled=True)
-    exporter.register_preprocessor(CitationPreprocessor(citations), enabled=True)
+    exporter.register_preprocessor(citing, enabled=True)
     return exporter
 
 
@@ -93,7 +98,10 @@ def render_html(executed_nb: nbformat.NotebookNode, *, title: str, citations: Ma
         "livingreview": {"title": title, "css": stylesheet("report"), "version": __version__, "toc_marker": _TOC_MARKER},
     }
     try:
-        body, _ = _exporter(citations or {}).from_notebook_node(executed_nb, resources=resources)
+        citing = CitationPreprocessor(citations or {})
+        body, _ = _exporter(citing).from_notebook_node(executed_nb, resources=resources)
+        for token, markup in citing.placed.items():
+            body = body.replace(token, markup, 1)
     except RenderError:
         raise
     except Exception as exc:  # nbconvert raises many types; name the failure, keep the cause
