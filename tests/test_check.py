@@ -131,3 +131,23 @@ def test_the_command_line(tiny_project, capsys):
     tiny_project.edit(DOE, "design: case-control", "design: case-contro")
     assert main(["--root", str(tiny_project.root), "check", "--format", "json"]) == 2
     assert json.loads(capsys.readouterr().out)["summary"]["errors"] == 1
+
+
+def _cite_in_the_notebook(tiny, text: str) -> None:
+    nb = json.loads((tiny.root / "notebooks/example-fatigue.ipynb").read_text(encoding="utf-8"))
+    nb["cells"].insert(1, {"cell_type": "markdown", "id": "background", "metadata": {}, "source": text})
+    tiny.write("notebooks/example-fatigue.ipynb", json.dumps(nb, indent=1))
+
+
+def test_an_unknown_key_in_a_notebook_s_prose_names_the_notebook_and_cell(tiny_project):
+    _cite_in_the_notebook(tiny_project, "Shown before [@doe2020; @doe2021, p. 3]; mail jane@example.org.")
+    code, text = _run(tiny_project, sources=tiny_project.sources)
+    assert code == 2
+    assert [line for line in text.splitlines() if "doe2021" in line] == [
+        "notebooks/example-fatigue.ipynb: error NBK007 [doe2021.source] cell 2 (id background): the citation "
+        "[@doe2020; @doe2021, p. 3] cites 'doe2021', which has no bibliography entry — did you mean 'doe2020'?"]
+
+
+def test_known_keys_and_escaped_at_signs_in_the_prose_are_clean(tiny_project):
+    _cite_in_the_notebook(tiny_project, "As @roe2018 found [@doe2020, p. 3]. Write \\@nobody or nobody@example.org.")
+    assert _run(tiny_project, sources=tiny_project.sources)[0] == 0

@@ -4,6 +4,8 @@ changes too. This is the property the data-aware cache rests on; a gap is a stal
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from report.report_fixtures import add_effects, add_search_log, extend
 
@@ -11,6 +13,7 @@ import livingreview
 from livingreview import report
 from livingreview.build import cache
 from livingreview.build.plan import make_plan
+from livingreview.report.citations import prose_citations
 
 pytestmark = pytest.mark.slow
 
@@ -68,16 +71,22 @@ MUTATIONS = [
      "outcome: fatigue score (another invented scale)"),
     ("a dropped note's estimate", "reviews/notes/roe2018.yml", "ci: [-7.5, -0.5]", "ci: [-7.5, -1.5]"),
     ("a secondary source's estimate", "reviews/notes/exampleblog2021.yml", "value: 5.0", "value: 6.0"),
+    ("a work only the prose cites: its entry", "bib/references.bib", "A background book", "A background handbook"),
+    ("the prose's citation", "notebooks/example-fatigue.ipynb", "[@poe2015]", "[@poe2015, p. 2]"),
 ]
+
+#: a work no note describes, cited only by the notebook's prose
+PROSE_BIB = "\n@book{poe2015,\n  author = {Poe, Edgar},\n  title = {A background book},\n  publisher = {Example Press},\n  year = {2015},\n}\n"
 
 
 def sections(sel) -> dict[str, str]:
-    """Every section a report notebook can show, rendered from *sel* as HTML."""
+    """Every section a report notebook can show, rendered from *sel* as HTML (and the prose's citations)."""
     out = {name: getattr(report, name)(sel) for name in (
         "title", "hypothesis", "evidence_table", "open_questions", "certainty", "claim_drift", "references",
         "provenance", "how_to_cite", "summary", "predictions", "methods", "effects")}
     out |= {f"plot {name}": report.plot(sel, name) for name in ("direction_by_design", "timeline")}
-    return {name: section._repr_html_() for name, section in out.items()}
+    shown = {name: section._repr_html_() for name, section in out.items()}
+    return shown | {"prose": repr(sorted(prose_citations(sel).items()))}
 
 
 def state(project) -> dict[str, tuple[str, dict[str, str]]]:
@@ -97,6 +106,11 @@ def reviewed(tiny_project, monkeypatch):
     extend(tiny_project)
     add_search_log(tiny_project)
     add_effects(tiny_project)
+    tiny_project.write("bib/references.bib", (tiny_project.root / "bib/references.bib").read_text() + PROSE_BIB)
+    nb = json.loads((tiny_project.root / "notebooks/example-fatigue.ipynb").read_text())
+    nb["cells"].insert(1, {"cell_type": "markdown", "id": "background", "metadata": {},
+                           "source": "Background in [@poe2015]."})
+    tiny_project.write("notebooks/example-fatigue.ipynb", json.dumps(nb, indent=1))
     return tiny_project
 
 

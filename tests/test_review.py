@@ -276,3 +276,20 @@ def test_the_builds_snapshot_gives_the_same_review_without_loading_again(tiny_pr
     tiny_project.edit("reviews/notes/roe2018.yml", "quick_summary: An invented trial.", "quick_summary: Edited on disk.")
     monkeypatch.setenv(SNAPSHOT_VARIABLE, str(path))
     assert livingreview.load(tiny_project.root).notes["roe2018"].quick_summary == "An invented trial."
+
+
+def test_a_selection_knows_the_works_its_notebook_s_prose_cites(tiny_project):
+    import json
+
+    import livingreview
+
+    nb = json.loads((tiny_project.root / "notebooks/example-fatigue.ipynb").read_text(encoding="utf-8"))
+    nb["cells"].insert(1, {"cell_type": "markdown", "id": "intro", "metadata": {}, "source": "As @roe2018 found."})
+    nb["cells"].insert(1, {"cell_type": "markdown", "id": "usage", "metadata": {"tags": ["remove-cell"]},
+                           "source": "Cite with [@nobody1999]."})  # left out of the report: not read for citations
+    tiny_project.write("notebooks/example-fatigue.ipynb", json.dumps(nb))
+    review = livingreview.load(tiny_project.root, sources=tiny_project.sources)
+    sel = review.select("example-fatigue", conditions="ME/CFS")
+    assert "roe2018" not in sel.notes and "roe2018" in sel.keys
+    assert sel.document.cited == ["roe2018"]
+    assert [p.cell for p in sel.document.parts] == ["cell 1 (id parameters)", "cell 3 (id intro)", "cell 4 (id body)"]

@@ -5,7 +5,8 @@
 A :class:`Context` reads each input on first use and keeps it with its diagnostics: the build
 configuration, the bibliography, hypotheses and notes (each with its file and the SHA-256 of the
 bytes read), quote verification, the certainty rules, the search log and screening record with the
-PRISMA counts derived from them, the report notebooks' cells and the review-wide files' digests. A
+PRISMA counts derived from them, the report notebooks' cells (what a reader meets in them, in order:
+:class:`Document`) and the review-wide files' digests. A
 validator is a function ``(Context) -> list[Diagnostic]``; :data:`REVIEW_CHECKS` is what a review must
 pass to load. After loading, nothing reads a file: reports are made from what the context holds.
 """
@@ -21,17 +22,58 @@ from pathlib import Path
 from typing import Any
 
 from . import fingerprint
-from .diagnostics import Diagnostic
+from .bib import prose
+from .diagnostics import Diagnostic, closest, error
 from .errors import InputError
 from .notes import quotes
 from .notes.load import Collection, load_hypotheses, load_notes
 from .notes.model import Hypothesis, Note
-from .notebooks import cell_tags, notebook_cells, notebook_path, source_text
+from .notebooks import REMOVE_TAG, cell_name, cell_tags, notebook_cells, notebook_path, report_calls, source_text
 from .notes.validate import validate
 from .project import REVIEW_FILES, BuildConfig, Project
 
 #: the digest recorded for an input that is named but absent
 ABSENT = fingerprint.ABSENT
+
+
+@dataclass(frozen=True)
+class Part:
+    """What a reader meets in one cell of a report notebook: the citations of its prose (a Markdown
+    cell) or the report sections it shows (a code cell, ``report.<section>(...)``), in order."""
+
+    cell: str  #: ``cell 5 (id about)``
+    citations: tuple[prose.Citation, ...] = ()
+    calls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A report notebook as its reader meets it: the cells the report shows, in order."""
+
+    file: str  #: project-relative
+    parts: tuple[Part, ...] = ()
+
+    @property
+    def cited(self) -> list[str]:
+        """The keys its prose cites, in order of first citation."""
+        return list(dict.fromkeys(key for part in self.parts for citation in part.citations for key in citation.keys))
+
+
+def document(cells: Sequence, file: str) -> Document:
+    """The :class:`Document` of a notebook's *cells* (malformed cells, which the build contract names, are skipped)."""
+    parts = []
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, dict) or REMOVE_TAG in cell_tags(cell):
+            continue
+        source = cell.get("source", "")
+        if not isinstance(source, (str, list)) or not all(isinstance(s, str) for s in source):
+            continue
+        text = source_text(source)
+        if cell.get("cell_type") == "markdown":
+            parts.append(Part(cell_name(index, cell), citations=tuple(prose.find(text))))
+        elif cell.get("cell_type") == "code":
+            parts.append(Part(cell_name(index, cell), calls=report_calls(text)))
+    return Document(file, tuple(parts))
 
 
 @dataclass
@@ -108,6 +150,25 @@ class Context:
         return out
 
     @cached_property
+    def _notebooks(self) -> dict[str, tuple[str, list | None]]:
+        """``{hypothesis id: (project-relative path, cells)}``; cells None where the notebook is missing or
+        does not read (the matrix check names it)."""
+        out = {}
+        for hid in sorted(self.hypotheses):
+            path = notebook_path(self.project, hid)
+            try:
+                cells = notebook_cells(path) if path.exists() or path.is_symlink() else None
+            except (OSError, ValueError, InputError):
+                cells = None
+            out[hid] = (self.project.rel(path), cells)
+        return out
+
+    @cached_property
+    def documents(self) -> dict[str, Document]:
+        """Each readable report notebook as its reader meets it, by hypothesis id."""
+        return {hid: document(cells, name) for hid, (name, cells) in self._notebooks.items() if isinstance(cells, list)}
+
+    @cached_property
     def inputs(self) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
         """``(files, digests)``: the file each hypothesis, note and report notebook was read from, by kind and
         id (``files["notes"]["doe2020"] == "reviews/notes/doe2020.yml"``), and each file's SHA-256 (of its
@@ -115,12 +176,11 @@ class Context:
         files = {"hypotheses": {k: v.file for k, v in self.hypotheses.items()},
                  "notes": {k: v.file for k, v in self.notes.items()}, "notebooks": {}}
         digests = {v.file: v.sha256 for c in (self.hypotheses, self.notes) for v in c.values() if v.sha256}
-        for hid in sorted(self.hypotheses):
-            path = notebook_path(self.project, hid)
-            name = files["notebooks"][hid] = self.project.rel(path)
-            try:
-                digests[name] = notebook_digest(path)
-            except (OSError, ValueError, InputError):  # missing or refused: the matrix check names it
+        for hid, (name, cells) in self._notebooks.items():
+            files["notebooks"][hid] = name
+            try:  # missing or refused: the matrix check names it
+                digests[name] = cells_digest(cells) if isinstance(cells, list) else ABSENT
+            except (AttributeError, TypeError):  # malformed cells: the build contract names them
                 digests[name] = ABSENT
         return files, {**digests, **self.file_digests}
 
@@ -177,6 +237,21 @@ def check_references(ctx: Context) -> list[Diagnostic]:
     return validate(ctx.bibliography, ctx.hypotheses, ctx.notes)
 
 
+def check_notebook_citations(ctx: Context) -> list[Diagnostic]:
+    """Every key the report notebooks' prose cites has a bibliography entry (named by notebook and cell)."""
+    found = []
+    for doc in ctx.documents.values():
+        for part in doc.parts:
+            for citation in part.citations:
+                for key in dict.fromkeys(k for k in citation.keys if k not in ctx.bibliography):
+                    found.append(error(
+                        "NBK007", doc.file, None, f"{part.cell}: the citation {citation.source} cites '{key}', "
+                        "which has no bibliography entry", key=key, field="source",
+                        hint=closest(key, ctx.bibliography) or "add the entry to a bib/*.bib file (e.g. with "
+                        "`livingreview import`), or write \\@ for an @ that is not a citation"))
+    return found
+
+
 def check_quotes(ctx: Context) -> list[Diagnostic]:
     return ctx.quotes.diagnostics
 
@@ -203,13 +278,17 @@ def check_screening(ctx: Context) -> list[Diagnostic]:
 
 #: what a review must pass to load (``livingreview.load``, in a kernel as in the build)
 REVIEW_CHECKS: list[Check] = [check_config, check_bibliography, check_hypotheses, check_notes, check_references,
-                              check_quotes, check_synthesis, check_screening]
+                              check_notebook_citations, check_quotes, check_synthesis, check_screening]
 
 
 def notebook_digest(path: Path) -> str:
     """Hash of a notebook's cell types, sources and tags; outputs and other metadata do not count."""
-    cells = [(c.get("cell_type"), source_text(c.get("source", "")), sorted(cell_tags(c))) for c in notebook_cells(path)]
-    return fingerprint.sha256_json(cells)
+    return cells_digest(notebook_cells(path))
+
+
+def cells_digest(cells: Sequence) -> str:
+    """:func:`notebook_digest` of cells already read."""
+    return fingerprint.sha256_json([(c.get("cell_type"), source_text(c.get("source", "")), sorted(cell_tags(c))) for c in cells])
 
 
 @contextmanager

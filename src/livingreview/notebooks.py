@@ -6,11 +6,16 @@ a whole no-op build; the build and the loader only need cell types, sources and 
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
 from .errors import ConfigError
 from .project import Project
+
+
+#: cells with this tag are left out of the rendered report (e.g. notes on using the notebook)
+REMOVE_TAG = "remove-cell"
 
 
 def notebook_path(project: Project, hypothesis_id: str) -> Path:
@@ -50,3 +55,21 @@ def cell_tags(cell: dict) -> list[str]:
 def source_text(source) -> str:
     """A cell's source as one string (nbformat stores it as a string or a list of lines)."""
     return source if isinstance(source, str) else "".join(source)
+
+
+def cell_name(index: int, cell: dict) -> str:
+    """``cell 3 (id abc)``: the number counts from 1, as JupyterLab shows cells."""
+    cell_id = cell.get("id") if isinstance(cell, dict) else None
+    return f"cell {index + 1}" + (f" (id {cell_id})" if isinstance(cell_id, str) else "")
+
+
+def report_calls(source: str) -> tuple[str, ...]:
+    """The report sections a code cell shows, in order: ``report.evidence_table(sel)`` -> ``evidence_table``
+    (a cell that is not valid Python shows none)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ()
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+             and isinstance(node.func.value, ast.Name) and node.func.value.id == "report"]
+    return tuple(call.func.attr for call in sorted(calls, key=lambda c: (c.lineno, c.col_offset)))

@@ -22,7 +22,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from . import filters
-from .loader import collect
+from .loader import Document, collect
 from .diagnostics import Diagnostic, closest, error
 from .errors import InputError, ReviewInvalid
 from .schema_errors import schema_diagnostics
@@ -89,6 +89,7 @@ def load(root: Path | str | Project | None = None, *, sources: Path | str | None
         flow_counts=ctx.flow_counts,
         files=files,
         digests=digests,
+        documents=ctx.documents,
     )
 
 
@@ -135,6 +136,8 @@ class Review:
     files: dict[str, dict[str, str]] = field(default_factory=dict)
     #: SHA-256 of every input file loaded, by project-relative path (notebooks: of their cells)
     digests: dict[str, str] = field(default_factory=dict)
+    #: each hypothesis's report notebook as its reader meets it: the prose's citations, the sections shown
+    documents: dict[str, Document] = field(default_factory=dict)
 
     def findings(self) -> pd.DataFrame:
         """All findings, one row each, :data:`EVIDENCE_COLUMNS`, sorted by (prediction, key, finding)."""
@@ -231,9 +234,15 @@ class Selection:
     evidence: pd.DataFrame
     questions: pd.DataFrame
     dropped: dict[str, Any]
+    #: the works the report cites: the kept works, the hypothesis's proposers and the works its notebook's prose cites
     keys: list[str]
     #: every work bearing on the hypothesis, kept or dropped (the counts of what was left out read them all)
     considered: list[str] = field(default_factory=list)
+
+    @property
+    def document(self) -> Document | None:
+        """The report notebook as its reader meets it (None when the hypothesis has none that reads)."""
+        return self.review.documents.get(self.hypothesis.id)
 
     @cached_property
     def drifts(self) -> list:
@@ -286,9 +295,11 @@ class Selection:
                 dropped["by"][reason] = (works + 1, findings + bearing)
         table = review._findings
         evidence = table[(table["hypothesis"] == hid) & table["key"].isin(list(kept))].reset_index(drop=True)
+        document = review.documents.get(hid)
+        prose = document.cited if document is not None else []
         return cls(review=review, hypothesis=hypothesis, parameters=parameters, notes=kept, evidence=evidence,
                    questions=_selected_questions(review.question_register, hid, kept), dropped=dropped,
-                   keys=sorted(set(kept) | set(hypothesis.proposed_by)), considered=sorted(considered))
+                   keys=sorted(set(kept) | set(hypothesis.proposed_by) | set(prose)), considered=sorted(considered))
 
 
 #: how a problem with a notebook's parameters names its place

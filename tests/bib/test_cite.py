@@ -51,11 +51,11 @@ def test_apa_journal_article_review_and_web_page(bib):
 def test_vancouver_journal_article_review_and_web_page_in_order_of_citation(bib):
     refs = format_references(bib, KEYS, "vancouver")
     assert [(r.key, r.label, r.text) for r in refs] == [
-        ("garcia2019", "[1]",
+        ("garcia2019", "García et al., 2019 [1]",
          "1. García A, Smith B, Lee C. Imaginary mechanisms of fatigue: A narrative review. Examples Review. 2019;4:101–9."),
-        ("examplesite2021", "[2]",
+        ("examplesite2021", "An Example Web Page, 2021 [2]",
          "2. Example Site [Internet]. 2021 [cited 2024 Jan 2]. An example web page. Available from: https://example.org/page"),
-        ("doe2020", "[3]",
+        ("doe2020", "Doe & Roe, 2020 [3]",
          "3. Doe JA, Roe R. Fatigue in fictional patients: A cohort study. Journal of Examples. 2020;12(3):45–67. "
          "doi:10.5555/example.2020.001"),
     ]
@@ -163,3 +163,82 @@ def test_latex_math_in_a_title_is_shown_as_text(load_fixture):
     bib, _ = load_fixture("accents.bib")
     text = format_references(bib, ["berg2021"]).items[0].text
     assert "The DNA of α-fatigue in Café Øresund: 50% of A & B." in text
+
+
+# -- against what the CSL style itself produces (citeproc-py with the style file) ----------------------------
+
+
+def _citeproc(bib, keys, style, citations):
+    """citeproc-py alone, with the style file: *keys* registered in order, then each of *citations*
+    (lists of (key, options)) cited; (the bibliography's entries, each citation), as HTML."""
+    import json
+
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    items = [json.loads(json.dumps(cite.to_csl(bib[key], key.lower()))) for key in keys]
+    processor = CitationStylesBibliography(cite._style(STYLES[style]), CiteProcJSON(items), formatter.html)
+    for key in keys:
+        processor.register(Citation([CitationItem(key)]))
+    made = []
+    for group in citations:
+        citation = Citation([CitationItem(key, **options) for key, options in group])
+        processor.register(citation)
+        made.append(str(processor.cite(citation, lambda missing: None)))
+    return [str(entry) for entry in processor.bibliography()], made
+
+
+def _text(markup):
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def test_vancouver_entries_are_the_style_s_numbered_once_in_the_order_asked_for(bib):
+    keys = ["doe2020", "garcia2019", "examplesite2021"]
+    refs = format_references(bib, keys, "vancouver")
+    entries, _ = _citeproc(bib, keys, "vancouver", [])
+    # the style writes "1.Doe"; the adapter adds the space NLM asks for, and nothing else
+    assert [r.text for r in refs] == [_text(e).replace(".", ". ", 1) for e in entries]
+    assert [r.text.split(".")[0] for r in refs] == ["1", "2", "3"]
+    assert [r.number for r in refs] == [1, 2, 3] and not any(re.match(r"\d+\. \d+\.", r.text) for r in refs)
+
+
+@pytest.mark.parametrize("style", ["apa", "vancouver", "harvard"])
+def test_in_text_citations_are_the_style_s(bib, style):
+    from citeproc import Locator
+
+    from livingreview.bib.prose import find
+
+    keys = ["garcia2019", "doe2020"]  # the order of citation
+    refs = format_references(bib, keys, style)
+    _, expected = _citeproc(bib, [r.key for r in refs], style, [
+        [("doe2020", {})],
+        [("doe2020", {"locator": Locator("page", "3")})],
+        [("doe2020", {"prefix": "see "}), ("garcia2019", {})],  # citeproc-py sorts them as the style says
+    ])
+    made = [str(refs.cite(find(text)[0])) for text in ("[@doe2020]", "[@doe2020, p. 3]", "[see @doe2020; @garcia2019]")]
+    assert [_text(m) for m in made] == [_text(e) for e in expected]
+    assert all(m.count('<a class="cite" href="#ref-') == n for m, n in zip(made, (1, 1, 2)))
+
+
+def test_narrative_citations_name_the_authors_in_the_text(bib):
+    from livingreview.bib.prose import find
+
+    cited = {style: _text(str(format_references(bib, ["garcia2019", "doe2020"], style).cite(find("@doe2020 [p. 3]")[0])))
+             for style in ("apa", "vancouver", "harvard")}
+    assert cited == {"apa": "Doe and Roe (2020, p. 3)", "vancouver": "Doe and Roe (2)", "harvard": "Doe and Roe (2020, p. 3)"}
+
+
+def test_a_citation_of_a_work_not_among_the_references_is_refused(bib):
+    from livingreview.bib.prose import find
+
+    with pytest.raises(InputError, match="not among the formatted references"):
+        format_references(bib, ["doe2020"], "apa").cite(find("[@garcia2019]")[0])
+
+
+def test_prose_text_in_a_citation_is_escaped(bib):
+    from livingreview.bib.prose import find
+
+    made = str(format_references(bib, ["doe2020"]).cite(find("[<i>see</i> @doe2020, p. <b>3</b>]")[0]))
+    assert "<i>" not in made and "<b>" not in made and "&lt;i&gt;see&lt;/i&gt;" in made and "&lt;b&gt;3&lt;/b&gt;" in made

@@ -102,3 +102,18 @@ def test_an_unreadable_notebook_is_named_with_the_line_where_its_json_breaks(fre
         plan(fresh)
     [problem] = caught.value.diagnostics
     assert (problem.file, problem.code, problem.line, problem.message) == ("notebooks/alpha.ipynb", "BLD003", line, message)
+
+
+def test_an_unknown_key_in_a_notebook_s_prose_fails_before_any_kernel_naming_notebook_and_cell(fresh, no_kernels, capsys):
+    from livingreview.cli import main
+
+    path = fresh.root / "notebooks" / "beta.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(2, nbformat.v4.new_markdown_cell("As [@doe2020] and [@nobody1999] found.", id="background"))
+    nbformat.write(nb, path)
+    assert main(["--root", str(fresh.root), "build", "--no-pdf"]) == 2
+    err = capsys.readouterr().err
+    assert ("notebooks/beta.ipynb: error NBK007 [nobody1999.source] cell 3 (id background): the citation "
+            "[@nobody1999] cites 'nobody1999', which has no bibliography entry") in err
+    assert "Traceback" not in err
+    assert not (fresh.root / "outputs").exists()

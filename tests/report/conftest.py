@@ -8,6 +8,10 @@ import livingreview
 
 from .report_fixtures import HYPOTHESIS_ID, extend
 
+#: the test notebook is the report notebook of the test review, which the tests write into a temporary
+#: project (test_render, test_citations); nbval, which runs the notebooks it finds, would run it here
+collect_ignore = ["fixtures/citing.ipynb"]
+
 
 @pytest.fixture
 def review_project(tiny_project, monkeypatch):

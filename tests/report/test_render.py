@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import nbformat
 import pytest
+from IPython.core.formatters import DisplayFormatter
 
+import livingreview
+from livingreview import report
+from livingreview.report.citations import prose_citations
 from livingreview.report.render import RenderError, render_html, render_pdf
 
 from .report_fixtures import executed_notebook
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -121,3 +128,95 @@ def test_pdf_logs_no_notes_on_css_it_ignores_but_keeps_other_warnings(page, capl
         render_pdf(page)
         logging.getLogger("weasyprint").warning("Other problem")
     assert [r.getMessage() for r in caplog.records] == ["Other problem"]
+
+
+# -- citations in the prose -------------------------------------------------------------------------------
+
+CITING = Path(__file__).parent / "fixtures" / "citing.ipynb"
+
+
+def citing_report(project, style: str) -> str:
+    """The test notebook (tests/report/fixtures/citing.ipynb) as the report of the test review in *style*:
+    loaded as the review's notebook, its code cells' outputs made by the report functions, rendered."""
+    nb = nbformat.read(CITING, as_version=4)
+    project.write("notebooks/example-fatigue.ipynb", nbformat.writes(nb))
+    sel = livingreview.load(project.root, sources=project.sources).select("example-fatigue", citation_style=style)
+    formatter = DisplayFormatter()
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.startswith("report."):
+            data, _ = formatter.format(getattr(report, cell.source.split(".")[1].split("(")[0])(sel))
+            cell.outputs = [nbformat.v4.new_output("display_data", data=data)]
+    return render_html(nb, title="t", citations=prose_citations(sel))
+
+
+def prose_of(page: str) -> str:
+    start = page.index('id="Background"')
+    return page[start:page.index("</p>", start)]
+
+
+def test_a_notebook_citing_a_work_renders_the_formatted_citation_in_apa(review_project):
+    prose = prose_of(citing_report(review_project, "apa"))
+    assert ('trial <span class="citation" data-cites="roe2018">(<a class="cite" href="#ref-roe2018">'
+            'Roe, 2018, p. 3</a>)</span>;') in prose
+    assert '<a class="cite" href="#ref-doe2020">Doe and Roe (2020)</a></span> then compared' in prose
+    assert "jane@example.org" in prose and "[@" not in prose
+
+
+def test_a_notebook_citing_a_work_renders_the_formatted_citation_in_vancouver(review_project):
+    page = citing_report(review_project, "vancouver")
+    prose = prose_of(page)
+    assert 'trial <span class="citation" data-cites="roe2018">(<a class="cite" href="#ref-roe2018">1</a>)</span>;' in prose
+    assert '<a class="cite" href="#ref-doe2020">Doe and Roe (2)</a>' in prose
+    # the prose's numbers are the reference list's and the tables'
+    assert re.search(r'<li id="ref-roe2018">1\. Roe R\. An example trial\.', page)
+    assert '<a class="cite" href="#ref-doe2020">Doe &amp; Roe, 2020 [2]</a>' in page
+
+
+def test_citations_in_the_prose_render_byte_identical(review_project):
+    assert citing_report(review_project, "vancouver") == citing_report(review_project, "vancouver")
+
+
+def test_the_citation_s_html_is_put_in_as_made_and_markdown_reads_none_of_it():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# About [@x]\n\nAs [@x, *not* <b>bold</b>] said *twice*.", id="prose")]
+    made = '<span class="citation" data-cites="x">(<a class="cite" href="#ref-x">O_Brien *et* &lt;b&gt;, 2020</a>)</span>'
+    page = render_html(nb, title="t", citations={"[@x]": made, "[@x, *not* <b>bold</b>]": made})
+    assert "<p>As " + made + " said <em>twice</em>.</p>" in page
+    # in a heading, whose text makes its id and the table of contents' entry, the citation is plain text
+    assert '<h1 id="About-(O_Brien-*et*-%3Cb%3E,-2020)">About (O_Brien *et* &lt;b&gt;, 2020)<a' in page
+    assert "LRCITATION" not in page
+
+
+def test_a_citation_the_registry_did_not_make_is_a_render_error():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("As [@nobody2000] said.", id="prose")]
+    with pytest.raises(RenderError, match=r"the cell with id prose cites \[@nobody2000\]"):
+        render_html(nb, title="t")
+
+
+def test_a_notebook_citing_miller2014_renders_it_in_apa_and_vancouver():
+    """The first review's own bibliography (bib/references.bib), its notebooks left as they are."""
+    from livingreview.bib.cite import format_references
+    from livingreview.bib.load import load_project_bibliography
+    from livingreview.bib.prose import find
+    from livingreview.project import Project
+    from livingreview.report.citations import cited_html
+
+    bibliography, _ = load_project_bibliography(Project(ROOT))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("Fatigue was linked to the striatum [@miller2014].", id="prose")]
+    shown = {}
+    for style in ("apa", "vancouver"):
+        refs = format_references(bibliography, ["miller2014"], style)
+        page = render_html(nb, title="t", citations=cited_html(refs, find(nb.cells[0].source)))
+        start = page.index("Fatigue was linked")
+        shown[style] = re.sub(r"<[^>]+>", "", page[start:page.index("</p>", start)])
+    assert shown["apa"] == "Fatigue was linked to the striatum (Miller et al., 2014)."
+    assert shown["vancouver"] == "Fatigue was linked to the striatum (1)."
+
+
+def test_the_renderer_and_the_loader_leave_out_the_same_cells():
+    from livingreview import notebooks
+    from livingreview.report import render
+
+    assert render.REMOVE_TAG == notebooks.REMOVE_TAG

@@ -158,7 +158,7 @@ def test_references_are_formatted_and_anchored(sel):
 def test_the_selection_s_citation_style_numbers_the_citations(review):
     vancouver = review.select(HYPOTHESIS_ID, citation_style="vancouver")
     table = html(report.evidence_table(vancouver))
-    assert '<a class="cite" href="#ref-doe2020">[1]</a>' in table
+    assert '<a class="cite" href="#ref-doe2020">Doe &amp; Roe, 2020 [1]</a>' in table
     assert "Reference style: Vancouver." in html(report.references(vancouver))
     assert "Reference style: APA." in html(report.references(review.select(HYPOTHESIS_ID)))
 

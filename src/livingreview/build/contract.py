@@ -21,16 +21,10 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from ..diagnostics import Diagnostic, closest, error, warning
-from ..notebooks import source_text
+from ..notebooks import cell_name, source_text
 from ..project import ReportParameters
 
 TAG = "parameters"
-
-
-def cell_name(index: int, cell: dict) -> str:
-    """``cell 3 (id abc)``: the number counts from 1, as JupyterLab shows cells."""
-    cell_id = cell.get("id") if isinstance(cell, dict) else None
-    return f"cell {index + 1}" + (f" (id {cell_id})" if isinstance(cell_id, str) else "")
 
 
 def malformed(cells: Sequence) -> list[tuple[int, str]]:

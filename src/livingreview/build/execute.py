@@ -23,10 +23,10 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,6 +55,9 @@ class Job:
     pdf: bool
     limits: Limits = Limits()
     strict: bool = False
+    #: the in-text HTML of each citation of the notebook's prose, from the report's registry of citations
+    #: (:func:`livingreview.report.citations.prose_citations`, made from the review the kernel is given)
+    citations: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -235,7 +238,7 @@ def build_one(job: Job, root: Path) -> Outcome:
     nb = strip_papermill(nb)
     nbformat.write(nb, job.folder / NOTEBOOK)
     try:
-        html = render_html(nb, title=job.target.title)
+        html = render_html(nb, title=job.target.title, citations=job.citations)
     except Exception as exc:  # noqa: BLE001 - reported per report, as above
         return Outcome(name, failure=_render_failed(name, notebook, exc))
     traces = machine_traces({NOTEBOOK: nbformat.writes(nb), HTML: html}, machine_markers(root))

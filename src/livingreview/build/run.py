@@ -194,6 +194,8 @@ SNAPSHOT = "review.pickle"
 def execute_reports(review, options: BuildOptions, todo: list[Planned], staging: publish.Staging,
                     jobs: int) -> list[execute.Outcome]:
     """Write each report's data and the review's snapshot, then execute and render each notebook, all into staging."""
+    from ..report.citations import prose_citations  # the report package loads IPython: only when reports are built
+
     project = review.project
     for p in todo:
         bundle.write_bundle(staging / p.name, p.target, p.bundle)
@@ -204,7 +206,8 @@ def execute_reports(review, options: BuildOptions, todo: list[Planned], staging:
     env = execute.kernel_environment(project.root, source_date_epoch=fingerprint.source_date_epoch(project.root),
                                      sources=options.sources, snapshot=snapshot)
     limits = project.config.limits
-    return execute.run_jobs([execute.Job(p.target, staging / p.name, options.pdf, limits, options.strict) for p in todo],
+    return execute.run_jobs([execute.Job(p.target, staging / p.name, options.pdf, limits, options.strict,
+                                         prose_citations(review.select(p.target.parameters))) for p in todo],
                             root=project.root, workers=jobs, env=env)
 
 

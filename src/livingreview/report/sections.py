@@ -11,9 +11,9 @@ style) included: a notebook cell is ``report.evidence_table(sel)``.
 from __future__ import annotations
 
 from .. import filters
-from ..bib.cite import anchor, format_references
+from ..bib.cite import anchor
 from ..synthesis.effects import METHOD
-from . import plots
+from . import citations, plots
 from .certainty_view import certainty_view, level_class
 from .citation import ReportCitation, citation_key
 from .context import config_of, describe_parameters, project_of, variant_of
@@ -28,14 +28,14 @@ from .vocabulary import (DESIGNS, DIRECTIONS, KIND, PEM, PROVENANCE, PROVENANCE_
 
 
 def _references(selection):
-    return format_references(selection.review.bibliography, list(selection.keys), selection.parameters.citation_style)
+    """The report's one registry of citations (:mod:`.citations`): in order of first citation in a numeric style."""
+    return citations.references(selection)
 
 
 def _citing(selection) -> dict:
     """Template values for sections that cite: in-text labels, reference anchors, vocabularies."""
-    labels = {item.key: item.label for item in _references(selection).items}
     return {
-        "labels": labels,
+        "labels": citations.labels(selection),
         "anchors": {key: anchor(key) for key in selection.keys},
         "DESIGNS": DESIGNS,
         "DIRECTIONS": DIRECTIONS,
