@@ -230,7 +230,11 @@ def _describe(loc: tuple, errs: list[dict], data: Any, model: type[BaseModel]) -
     where = field_path(loc, data)
     value = err.get("input")
     if kind == "extra_forbidden":
-        known = list(_model_at(model, loc[:-1]).model_fields)
+        parent = _model_at(model, loc[:-1])
+        computed = getattr(parent, "COMPUTED", {})
+        if name in computed:
+            return f"'{name}' is computed, never typed", computed[name]
+        known = list(parent.model_fields)
         return f"unknown field '{name}'", closest(name, known) or f"known fields: {', '.join(known)}"
     if kind == "missing":
         return f"'{where}' is missing", _field_hint(model, loc)
