@@ -24,6 +24,7 @@ from .sections import (
     provenance,
     references,
     report_citation,
+    risk_of_bias,
     summary,
     title,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "provenance",
     "references",
     "report_citation",
+    "risk_of_bias",
     "summary",
     "title",
 ]
