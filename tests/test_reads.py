@@ -63,6 +63,11 @@ MUTATIONS = [
     ("the review's title", "reviews/build.yml", "title: An example living review", "title: The example living review"),
     ("the PEM variant's title", "reviews/build.yml", "title: Only studies requiring PEM", "title: PEM required"),
     ("the authors", "reviews/build.yml", "authors: [Jane Doe, Richard Roe]", "authors: [Jane Doe]"),
+    ("the risk-of-bias tool of a design", "reviews/risk-of-bias.yml", "  rct: rob2 ", "  rct: rob2-crossover "),
+    ("a note's risk-of-bias judgement", "reviews/notes/roe2018.yml", "      judgement: low\n      fact: Double-blind",
+     "      judgement: high\n      fact: Double-blind"),
+    ("a kept note's risk-of-bias basis", "reviews/notes/doe2020.yml", "All 22 participants were analysed.",
+     "All 22 participants were analysed, none lost."),
 ]
 
 
@@ -70,8 +75,9 @@ def sections(sel) -> dict[str, str]:
     """Every section a report notebook can show, rendered from *sel* as HTML."""
     out = {name: getattr(report, name)(sel) for name in (
         "title", "hypothesis", "evidence_table", "open_questions", "certainty", "claim_drift", "references",
-        "provenance", "how_to_cite", "summary", "predictions", "methods")}
-    out |= {f"plot {name}": report.plot(sel, name) for name in ("direction_by_design", "timeline")}
+        "provenance", "how_to_cite", "summary", "predictions", "methods", "risk_of_bias")}
+    out |= {f"plot {name}": report.plot(sel, name)
+            for name in ("direction_by_design", "timeline", "risk_of_bias", "risk_of_bias_summary")}
     return {name: section._repr_html_() for name, section in out.items()}
 
 

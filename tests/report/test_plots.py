@@ -68,3 +68,15 @@ def test_crosstab_keeps_the_given_order_and_every_direction(evidence):
 def test_unknown_plot_is_an_error_naming_the_choices(evidence):
     with pytest.raises(UnknownPlot, match="choose one of: direction_by_design, timeline"):
         draw(evidence, "bubbles")
+
+
+def test_risk_of_bias_styles_differ_by_symbol_for_each_concern():
+    from livingreview.report.plots import JUDGEMENT_STYLE
+    from livingreview.synthesis.rob_tools import TOOLS
+
+    for tool in TOOLS.values():
+        by_concern = {}
+        for judgement in tool.scale:
+            by_concern.setdefault(tool.concern[judgement], set()).add(JUDGEMENT_STYLE[judgement][0])
+        symbols = [s for group in by_concern.values() for s in group]
+        assert len(symbols) == len(set(symbols)) >= len(by_concern)  # distinct symbols: readable in greyscale
