@@ -1,7 +1,8 @@
 """A tiny, valid, fictional project in ``tmp_path``, for any test that needs a whole review.
 
 ``tiny_project`` gives a :class:`TinyProject`: one hypothesis, two notes (one quoting its source
-text), a two-entry bibliography, the project's own certainty rules and a sources folder. Every work is invented ("Journal of
+text; both with a risk-of-bias block), a two-entry bibliography, the project's own certainty rules and
+risk-of-bias tools by design, and a sources folder. Every work is invented ("Journal of
 Examples"); change a file with ``write`` or ``edit`` to make the case a test needs.
 """
 
@@ -18,6 +19,8 @@ from livingreview.project import Project
 
 #: the rules file the real review uses (rules, not review content: every project needs one)
 CERTAINTY = Path(__file__).resolve().parents[1] / "reviews" / "certainty.yml"
+#: the real review's choice of risk-of-bias tool by design (method, not review content)
+RISK_OF_BIAS = Path(__file__).resolve().parents[1] / "reviews" / "risk-of-bias.yml"
 
 BUILD_YML = """\
 title: An example living review
@@ -93,6 +96,36 @@ remaining_questions:
   - id: q-example-cause
     text: Does the marker come before fatigue or after it?
 does_not_prove: A case-control study shows a difference, not its direction.
+risk_of_bias:
+  tool: robins-e
+  domains:
+    D1:
+      judgement: high
+      fact: No adjustment for any confounder is reported.
+      extracted_from: Doe 2020, methods
+    D2:
+      judgement: low
+      fact: The marker was measured in one laboratory for all participants.
+      extracted_from: Doe 2020, methods
+    D3:
+      judgement: some concerns
+      fact: Controls were recruited from the authors' own staff.
+      extracted_from: Doe 2020, methods
+    D4:
+      judgement: low
+      fact: No treatment was given between sampling and assessment.
+      extracted_from: Doe 2020, methods
+    D5:
+      judgement: low
+      fact: All 22 participants were analysed.
+      extracted_from: Doe 2020, results
+    D6:
+      judgement: no information
+      note: The record does not say whether assessors knew who was a patient.
+    D7:
+      judgement: low
+      fact: The one outcome named in the methods is the one reported.
+      extracted_from: Doe 2020, results
 """
 
 ROE2018 = """\
@@ -114,6 +147,26 @@ findings:
     direction: mixed
     kind: observed
     extracted_from: Roe 2018, Journal of Examples, results
+risk_of_bias:
+  domains:
+    D1:
+      judgement: some concerns
+      fact: Randomised; the method of allocation is not described.
+      extracted_from: Roe 2018, Journal of Examples, methods
+    D2:
+      judgement: low
+      fact: Double-blind and placebo-controlled.
+      extracted_from: Roe 2018, Journal of Examples, methods
+    D3:
+      judgement: low
+      fact: Outcome data for all 40 patients.
+      extracted_from: Roe 2018, Journal of Examples, results
+    D4:
+      judgement: low
+      fact: Fatigue was self-rated by blinded participants.
+      extracted_from: Roe 2018, Journal of Examples, methods
+    D5:
+      judgement: no information
 """
 
 #: the hypothesis's report notebook: a parameters cell that keeps the contract, and one call
@@ -168,6 +221,7 @@ def tiny_project(tmp_path: Path) -> TinyProject:
     tiny = TinyProject(tmp_path / "review", tmp_path / "sources")
     tiny.write("reviews/build.yml", BUILD_YML)
     tiny.write("reviews/certainty.yml", CERTAINTY.read_text(encoding="utf-8"))
+    tiny.write("reviews/risk-of-bias.yml", RISK_OF_BIAS.read_text(encoding="utf-8"))
     tiny.write("bib/references.bib", BIB)
     tiny.write("reviews/hypotheses/example-fatigue.yml", HYPOTHESIS)
     tiny.write("reviews/notes/doe2020.yml", DOE2020)

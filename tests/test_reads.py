@@ -73,6 +73,11 @@ MUTATIONS = [
     ("a secondary source's estimate", "reviews/notes/exampleblog2021.yml", "value: 5.0", "value: 6.0"),
     ("a work only the prose cites: its entry", "bib/references.bib", "A background book", "A background handbook"),
     ("the prose's citation", "notebooks/example-fatigue.ipynb", "[@poe2015]", "[@poe2015, p. 2]"),
+    ("the risk-of-bias tool of a design", "reviews/risk-of-bias.yml", "  rct: rob2 ", "  rct: rob2-crossover "),
+    ("a note's risk-of-bias judgement", "reviews/notes/roe2018.yml", "      judgement: low\n      fact: Double-blind",
+     "      judgement: high\n      fact: Double-blind"),
+    ("a kept note's risk-of-bias basis", "reviews/notes/doe2020.yml", "All 22 participants were analysed.",
+     "All 22 participants were analysed, none lost."),
 ]
 
 #: a work no note describes, cited only by the notebook's prose
@@ -83,8 +88,9 @@ def sections(sel) -> dict[str, str]:
     """Every section a report notebook can show, rendered from *sel* as HTML (and the prose's citations)."""
     out = {name: getattr(report, name)(sel) for name in (
         "title", "hypothesis", "evidence_table", "open_questions", "certainty", "claim_drift", "references",
-        "provenance", "how_to_cite", "summary", "predictions", "methods", "effects")}
-    out |= {f"plot {name}": report.plot(sel, name) for name in ("direction_by_design", "timeline")}
+        "provenance", "how_to_cite", "summary", "predictions", "methods", "effects", "risk_of_bias")}
+    out |= {f"plot {name}": report.plot(sel, name)
+            for name in ("direction_by_design", "timeline", "risk_of_bias", "risk_of_bias_summary")}
     shown = {name: section._repr_html_() for name, section in out.items()}
     return shown | {"prose": repr(sorted(prose_citations(sel).items()))}
 

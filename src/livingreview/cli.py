@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 import traceback
+import typing
 from pathlib import Path
 
 from . import __version__
@@ -67,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Create a note for the bibliography entry KEY with its fields prefilled and its sections empty.")
     p.add_argument("key", help="citation key of an entry in bib/*.bib")
     p.add_argument("--force", action="store_true", help="overwrite an existing note (it is never overwritten otherwise)")
+    from .notes.model import Design
+
+    p.add_argument("--design", choices=typing.get_args(Design), default=None,
+                   help="the study design as the source states it; the note then gets the risk_of_bias block of the "
+                        "tool reviews/risk-of-bias.yml gives that design, every domain 'no information' until judged")
 
     p = sub.add_parser("import", help="append RIS or CSL-JSON records to a bib/ file as BibTeX, refusing duplicates",
                        description="Convert RIS (.ris) or CSL-JSON (.json, e.g. Zotero's export) to BibTeX entries and append them "
@@ -97,8 +103,10 @@ def main(argv: list[str] | None = None) -> int:
                                                    strict=args.strict, previous=args.previous))
         if args.command == "new":
             from .notes.scaffold import new_note
+            from .synthesis.rob_designs import load_choice
 
-            path = new_note(project, args.key, force=args.force)
+            tool = load_choice(project).tool_for(args.design) if args.design else None
+            path = new_note(project, args.key, force=args.force, design=args.design, tool=tool)
             print(f"wrote {project.rel(path)}: fill in its sections, then run `livingreview check`")
             return 0
         if args.command == "import":

@@ -5,7 +5,7 @@
 A :class:`Context` reads each input on first use and keeps it with its diagnostics: the build
 configuration, the bibliography, hypotheses and notes (each with its file and the SHA-256 of the
 bytes read), quote verification, the certainty rules, the search log and screening record with the
-PRISMA counts derived from them, the report notebooks' cells (what a reader meets in them, in order:
+PRISMA counts derived from them, the risk-of-bias tool of each design, the report notebooks' cells (what a reader meets in them, in order:
 :class:`Document`) and the review-wide files' digests. A
 validator is a function ``(Context) -> list[Diagnostic]``; :data:`REVIEW_CHECKS` is what a review must
 pass to load. After loading, nothing reads a file: reports are made from what the context holds.
@@ -120,6 +120,18 @@ class Context:
             return None, list(exc.diagnostics)
 
     rules = property(lambda self: self._rules[0])
+
+    @cached_property
+    def _rob_choice(self):
+        """(the risk-of-bias tool of each design, diagnostics), from ``reviews/risk-of-bias.yml``."""
+        from .synthesis.rob_designs import ChoiceInvalid, load_choice
+
+        try:
+            return load_choice(self.project), []
+        except ChoiceInvalid as exc:
+            return None, list(exc.diagnostics)
+
+    rob_choice = property(lambda self: self._rob_choice[0])
 
     @cached_property
     def _screening(self):
@@ -263,6 +275,13 @@ def check_synthesis(ctx: Context) -> list[Diagnostic]:
     return synthesis_checks(ctx)
 
 
+def check_risk_of_bias(ctx: Context) -> list[Diagnostic]:
+    """reviews/risk-of-bias.yml and each note's risk_of_bias block (see livingreview.synthesis.rob_checks)."""
+    from .synthesis.rob_checks import check_risk_of_bias as rob_checks
+
+    return rob_checks(ctx)
+
+
 def check_screening(ctx: Context) -> list[Diagnostic]:
     """reviews/search.yml and reviews/screening.csv (see livingreview.method.screening)."""
     from .method import screening
@@ -278,7 +297,7 @@ def check_screening(ctx: Context) -> list[Diagnostic]:
 
 #: what a review must pass to load (``livingreview.load``, in a kernel as in the build)
 REVIEW_CHECKS: list[Check] = [check_config, check_bibliography, check_hypotheses, check_notes, check_references,
-                              check_notebook_citations, check_quotes, check_synthesis, check_screening]
+                              check_notebook_citations, check_quotes, check_synthesis, check_risk_of_bias, check_screening]
 
 
 def notebook_digest(path: Path) -> str:

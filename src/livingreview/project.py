@@ -24,8 +24,9 @@ from .schema_errors import schema_diagnostics
 CONFIG = Path("reviews") / "build.yml"
 #: where the notes are: one ``<citation key>.yml`` per work
 NOTES = Path("reviews") / "notes"
-#: the review-wide files every report reads (the certainty rules, the search log, the screening record)
-REVIEW_FILES = ("reviews/certainty.yml", "reviews/search.yml", "reviews/screening.csv")
+#: the review-wide files every report reads (the certainty rules, the risk-of-bias tools by design, the search
+#: log, the screening record)
+REVIEW_FILES = ("reviews/certainty.yml", "reviews/risk-of-bias.yml", "reviews/search.yml", "reviews/screening.csv")
 
 Condition = Literal["all", "ME/CFS", "MS", "FM", "FND"]
 CitationStyle = Literal["apa", "vancouver", "harvard"]

@@ -5,7 +5,7 @@ so nothing here opens a file.
 A report on hypothesis *H* with a selection reads:
 
 * the review-wide inputs: the build settings (``reviews/build.yml``, without its limits), the
-  certainty rules, the search log and the screening record, and the flow-diagram numbers derived
+  certainty rules, the risk-of-bias tool of each design, the search log and the screening record, and the flow-diagram numbers derived
   from them over the whole review;
 * its hypothesis file and its notebook (by cells);
 * the note of **every work bearing on H**, kept or left out: the summary counts what the filters
@@ -13,8 +13,9 @@ A report on hypothesis *H* with a selection reads:
 * the notes on both sides of every claim-drift difference it shows, and the notes its kept
   secondary sources report or paraphrase;
 * the bibliography entry of every work it cites or considered;
-* derived values: what the filters left out, and the selection's rows (which carry each quote's
-  verification status and each question's status in the review-wide register).
+* derived values: what the filters left out, the selection's rows (which carry each quote's
+  verification status and each question's status in the review-wide register), and the kept works'
+  risk-of-bias assessments with the verification status of their quotes.
 """
 
 from __future__ import annotations
@@ -55,6 +56,20 @@ def _settings(config, parameters) -> dict:
     return {"title": config.title, "authors": config.authors, "citation": config.citation, "variants": variants}
 
 
+def _risk_of_bias(selection) -> dict:
+    """The kept works' assessments (computed from their notes and the tools by design) and the status of
+    each risk-of-bias quote (from the quote record or the source texts)."""
+    review = selection.review
+    out = {}
+    for key in sorted(selection.notes):
+        assessment = review.risk_of_bias.get(key)
+        if assessment is not None:
+            statuses = {d.domain: getattr(review.quote_status.get((key, f"risk_of_bias.{d.domain}")), "status", None)
+                        for d in assessment.domains if d.basis_kind == "quote"}
+            out[key] = {"assessment": dataclasses.asdict(assessment), "quotes": statuses}
+    return out
+
+
 def report_inputs(selection) -> dict[str, str]:
     """``{name: sha256}`` of everything the report of *selection* reads, sorted by name.
 
@@ -79,6 +94,7 @@ def report_inputs(selection) -> dict[str, str]:
     inputs["flow diagram counts"] = fingerprint.sha256_json(dataclasses.asdict(counts)) if counts is not None else ABSENT
     inputs["works left out"] = fingerprint.sha256_json(selection.dropped)
     inputs["selection data"] = _rows_hash(selection.evidence, selection.questions)
+    inputs["risk of bias data"] = fingerprint.sha256_json(_risk_of_bias(selection))
     return dict(sorted(inputs.items()))
 
 

@@ -31,6 +31,8 @@ from .notes.pem import derive
 from .notes.quotes import QuoteCheck
 from .project import BuildConfig, Project, ReportParameters
 from .synthesis.questions import register
+from .synthesis.rob_designs import ToolChoice
+from .synthesis.risk_of_bias import Assessment, assess_all
 
 #: the evidence table's columns, in order
 EVIDENCE_COLUMNS: tuple[str, ...] = (
@@ -84,6 +86,8 @@ def load(root: Path | str | Project | None = None, *, sources: Path | str | None
         quote_status=dict(sorted(ctx.quotes.checks.items())),
         diagnostics=diagnostics,
         rules=ctx.rules,
+        rob_tools=ctx.rob_choice,
+        risk_of_bias=assess_all({k: v.value for k, v in ctx.notes.items()}, ctx.rob_choice),
         search_log=ctx.search_log,
         screening_rows=ctx._screening[1] or [],
         flow_counts=ctx.flow_counts,
@@ -129,6 +133,10 @@ class Review:
     quote_status: dict[tuple[str, str], QuoteCheck] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)  # warnings only (errors raise)
     rules: Any = None  # the certainty rules (reviews/certainty.yml)
+    #: the risk-of-bias tool of each design (reviews/risk-of-bias.yml; absent: no design is assessed)
+    rob_tools: ToolChoice = field(default_factory=ToolChoice.none)
+    #: key -> the risk-of-bias :class:`~livingreview.synthesis.risk_of_bias.Assessment` of every assessed note
+    risk_of_bias: dict[str, Assessment] = field(default_factory=dict)
     search_log: Any = None  # reviews/search.yml (None: the review keeps no search log)
     screening_rows: list = field(default_factory=list)  # reviews/screening.csv, row by row
     flow_counts: Any = None  # the PRISMA 2020 numbers from the screening record (None: no record)

@@ -103,7 +103,11 @@ def _describe(loc: tuple, errs: list[dict], data: Any, model: type[BaseModel],
     where = field_path(loc, data)
     value = err.get("input")
     if kind == "extra_forbidden":
-        known = _names(_model_at(model, loc[:-1]))
+        parent = _model_at(model, loc[:-1])
+        computed = getattr(parent, "COMPUTED", {})  # fields a model works out itself: {name: hint}
+        if name in computed:
+            return f"'{name}' is computed, never typed", computed[name]
+        known = _names(parent)
         return f"unknown {noun} '{name}'", closest(name, known) or f"known fields: {', '.join(known)}"
     if kind == "missing":
         return f"'{where}' is missing", _field_hint(model, loc)

@@ -233,3 +233,46 @@ def test_the_record_of_a_note_that_failed_to_load_is_kept(tiny_project):
 
 def test_quote_hash_is_of_the_normalised_quote():
     assert quote_sha256("it’s  “so”") == quote_sha256("it's \"so\"") == hashlib.sha256(b"it's \"so\"").hexdigest()
+
+
+# -- quotes in a risk-of-bias block ------------------------------------------------------------
+
+ROB_D1 = """    D1:
+      judgement: high
+      fact: No adjustment for any confounder is reported.
+      extracted_from: Doe 2020, methods
+"""
+
+
+def _quote_d1(tiny, quote: str) -> None:
+    tiny.edit(DOE, ROB_D1, f"    D1:\n      judgement: high\n      quote: {quote}\n      locator: paragraph 1\n")
+
+
+def test_a_risk_of_bias_quote_is_verified_and_recorded_beside_the_findings(tiny_project):
+    _quote_d1(tiny_project, "an invented study")
+    report = _verify(tiny_project)
+    assert _formatted(report) == []
+    assert report.checks[("doe2020", "risk_of_bias.D1")] == QuoteCheck("verified", "doe2020.txt", span=(20, 37))
+    write_record(tiny_project.project, report.record)
+    quotes = _record(tiny_project)["quotes"]
+    assert sorted(quotes) == ["doe2020#f1", "doe2020#risk_of_bias.D1"]
+    assert quotes["doe2020#f1"]["span"] == [57, 107]  # the findings' entries are as before
+    # without the sources, the record keeps it verified while it is unchanged
+    assert _verify(tiny_project, sources=None).checks[("doe2020", "risk_of_bias.D1")].recorded
+
+
+def test_a_risk_of_bias_quote_not_in_the_source_fails_at_its_domain(tiny_project):
+    _quote_d1(tiny_project, "an imagined study")
+    report = _verify(tiny_project)
+    assert report.checks[("doe2020", "risk_of_bias.D1")].status == "failed"
+    assert [line.split(";")[0] for line in _formatted(report)] == [
+        f"{DOE}:36: error QUOTE004 [doe2020.risk_of_bias.domains.D1.quote] quote not found in doe2020.txt"]
+    unverified = _verify(tiny_project, sources=None)
+    assert [d.code for d in unverified.diagnostics] == ["QUOTE005", "QUOTE005"]
+
+
+def test_a_risk_of_bias_quote_needs_a_source_text(tiny_project):
+    tiny_project.edit("reviews/notes/roe2018.yml", "      fact: Double-blind and placebo-controlled.\n      extracted_from: "
+                      "Roe 2018, Journal of Examples, methods\n", "      quote: Double-blind\n      locator: abstract\n")
+    notes, problems = load_notes(tiny_project.project)
+    assert [d.message for d in problems] == ["risk-of-bias quotes need 'source_text' (the file the quotes come from)"]

@@ -89,3 +89,32 @@ def test_an_unknown_key_suggests_the_nearest_one(tiny):
     assert [d.format() for d in exc.value.diagnostics] == [
         "bib: error NOTE020 [lee2091] 'lee2091' is not in the bibliography — did you mean 'lee2019'?"]
     assert not (tiny.root / "reviews/notes/lee2091.yml").exists()
+
+
+def test_a_design_with_a_tool_gets_its_risk_of_bias_block(tiny, capsys):
+    from livingreview import check
+    from livingreview.cli import main
+
+    assert main(["--root", str(tiny.root), "new", "lee2019", "--design", "crossover-rct"]) == 0
+    text = (tiny.root / NOTE).read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert "design: crossover-rct" in lines and max(len(line) for line in lines) <= 100
+    assert "    DS:  # Bias arising from period and carryover effects" in lines
+    block = text[text.index("risk_of_bias:"):]
+    assert block.count("judgement: no information") == 6 and "fill in its basis" in text
+    for old, new in [("\nsource_type:\n", "\nsource_type: primary\n"), ("conditions: []", "conditions: [FM]"),
+                     ("\ncriteria: []", "\ncriteria: [other]"), ("\nquick_summary:\n", "\nquick_summary: An example.\n"),
+                     ("\nwhy_it_matters:\n", "\nwhy_it_matters: An example.\n")]:
+        tiny.edit(NOTE, old, new)
+    notes, problems = load_notes(tiny.project)
+    assert problems == [] and sorted(notes["lee2019"].value.risk_of_bias.domains) == ["D1", "D2", "D3", "D4", "D5", "DS"]
+    _, found = check.collect(tiny.project)
+    assert [d.code for d in found if d.file == NOTE and d.code.startswith("ROB")] == []
+
+
+def test_a_design_without_a_tool_gets_no_block(tiny):
+    from livingreview.cli import main
+
+    assert main(["--root", str(tiny.root), "new", "lee2019", "--design", "opinion"]) == 0
+    text = (tiny.root / NOTE).read_text(encoding="utf-8")
+    assert "design: opinion" in text.splitlines() and "risk_of_bias" not in text

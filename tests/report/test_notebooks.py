@@ -14,7 +14,7 @@ from livingreview.project import ReportParameters
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SECTIONS = ["title", "hypothesis", "methods", "summary", "summary_of_findings", "evidence_table", "claim_drift", "predictions",
-            "certainty", "effects",
+            "risk_of_bias", "certainty", "effects",
             "plot", "open_questions", "references", "provenance", "how_to_cite"]
 
 

@@ -111,3 +111,15 @@ def test_user_text_in_a_forest_plot_is_text_not_markup_or_mathematics():
     svg = _forest([ForestRow("<script>alert(1)</script> $x$", 1.0, 0.0, 2.0)]).svg
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert "$x$" in svg  # no mathtext
+
+
+def test_risk_of_bias_styles_differ_by_symbol_for_each_concern():
+    from livingreview.report.plots import JUDGEMENT_STYLE
+    from livingreview.synthesis.rob_tools import TOOLS
+
+    for tool in TOOLS.values():
+        by_concern = {}
+        for judgement in tool.scale:
+            by_concern.setdefault(tool.concern[judgement], set()).add(JUDGEMENT_STYLE[judgement][0])
+        symbols = [s for group in by_concern.values() for s in group]
+        assert len(symbols) == len(set(symbols)) >= len(by_concern)  # distinct symbols: readable in greyscale

@@ -184,8 +184,9 @@ def test_provenance_lists_input_hashes_and_parameters(sel):
         "bib/references.bib#doe2020", "bib/references.bib#exampleblog2021", "bib/references.bib#roe2018",
         "flow diagram counts", "notebooks/example-fatigue.ipynb", "reviews/build.yml", "reviews/certainty.yml",
         "reviews/hypotheses/example-fatigue.yml", "reviews/notes/doe2020.yml", "reviews/notes/exampleblog2021.yml",
-        "reviews/notes/roe2018.yml", "reviews/screening.csv", "reviews/search.yml", "selection data", "works left out"]
-    assert len(re.findall(r'<code class="lr-hash">[0-9a-f]{64}</code>', out)) == 12
+        "reviews/notes/roe2018.yml", "reviews/risk-of-bias.yml", "reviews/screening.csv", "reviews/search.yml",
+        "risk of bias data", "selection data", "works left out"]
+    assert len(re.findall(r'<code class="lr-hash">[0-9a-f]{64}</code>', out)) == 14
     note = sel.review.project.root / "reviews" / "notes" / "doe2020.yml"
     assert hashlib.sha256(note.read_bytes()).hexdigest() in out  # a reader can check a file with sha256sum
     assert ("citation_style=apa, conditions=all, hypothesis=example-fatigue, pem_required_only=False, "
@@ -209,7 +210,7 @@ def test_plot_section_inlines_an_svg_with_a_caption(sel):
 
 
 def test_unknown_plot_names_the_choices(sel):
-    with pytest.raises(report.UnknownPlot, match="unknown plot 'pie'; choose one of: direction_by_design, timeline"):
+    with pytest.raises(report.UnknownPlot, match="unknown plot 'pie'; choose one of: direction_by_design, risk_of_bias, risk_of_bias_summary, timeline"):
         report.plot(sel, "pie")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, model_validator
 
@@ -263,6 +263,34 @@ class Finding(_Strict):
         return self
 
 
+class RobDomain(_Strict):
+    """One domain's judgement in a note's risk-of-bias block, with its basis: an extracted fact naming
+    its record, or a verbatim quote from the note's source text with a locator. Which judgements the
+    tool allows, and that each one but "no information" has exactly one basis, is checked with the
+    tool (:mod:`livingreview.synthesis.rob_checks`)."""
+
+    judgement: StrictStr = Field(min_length=1, description="on the tool's scale, e.g. 'low', 'some concerns'")
+    fact: StrictStr | None = Field(default=None, min_length=1, description="an extracted fact (with 'extracted_from')")
+    extracted_from: StrictStr | None = Field(default=None, min_length=1, description="the record the fact is from")
+    quote: StrictStr | None = Field(default=None, min_length=1, max_length=300,
+                                    description="verbatim from the note's source text (with 'locator')")
+    locator: StrictStr | None = Field(default=None, min_length=1, description="where the quote is, e.g. 'abstract'")
+    note: StrictStr | None = Field(default=None, description="the assessor's remark, e.g. why there is no information")
+
+
+class RiskOfBias(_Strict):
+    """A note's risk-of-bias block: the tool (optional: derived from the design through
+    ``reviews/risk-of-bias.yml``) and the judgement of each domain. The overall judgement is computed."""
+
+    #: fields that are computed, never typed: the hint a note that types one gets
+    COMPUTED: ClassVar[dict[str, str]] = {
+        "overall": "the overall judgement is computed from the domains by the tool's published algorithm; remove it",
+    }
+
+    tool: StrictStr | None = Field(default=None, description="optional; derived from the design, an error if it disagrees")
+    domains: dict[StrictStr, RobDomain] = Field(default_factory=dict, description="domain id (D1, D2, ...) -> judgement")
+
+
 class Note(_Strict):
     key: StrictStr = Field(pattern=KEY, description="citation key; the file is reviews/notes/<key>.yml")
     source_type: SourceType
@@ -280,6 +308,7 @@ class Note(_Strict):
     does_not_prove: StrictStr = ""
     discrepancies: list[StrictStr] = Field(default_factory=list,
                                            description="where this source's claims differ from the work it reports")
+    risk_of_bias: RiskOfBias | None = Field(default=None, description="per-domain judgements with their basis")
     synthetic: StrictBool = Field(default=False, description="true only in generated benchmark data")
 
     @property
@@ -294,4 +323,6 @@ class Note(_Strict):
             raise ValueError(f"finding ids must be unique in a note: {', '.join(dupes)}")
         if any(f.quote for f in self.findings) and not self.source_text:
             raise ValueError("findings with quotes need 'source_text' (the file the quotes come from)")
+        if self.risk_of_bias and any(d.quote for d in self.risk_of_bias.domains.values()) and not self.source_text:
+            raise ValueError("risk-of-bias quotes need 'source_text' (the file the quotes come from)")
         return self

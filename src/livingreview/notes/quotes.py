@@ -5,7 +5,9 @@ and line breaks, typographic versus straight quotes and apostrophes (‘ ’ “
 dashes versus the hyphen. Case, words and all other punctuation must be exact.
 
 Each quoted finding ends up ``verified``, ``unverified`` (no source text to check against, and
-no matching record) or ``failed``; a finding without a quote is ``extracted``.
+no matching record) or ``failed``; a finding without a quote is ``extracted``. Quotes in a note's
+``risk_of_bias`` block are verified the same way, under the id ``risk_of_bias.<domain>`` (record id
+``<key>#risk_of_bias.<domain>``; a finding's record id stays ``<key>#<finding id>``).
 
 ``livingreview check --sources DIR`` writes ``reviews/quote-record.json``: per finding, the source
 file, its SHA-256, the quote's character span in it and the SHA-256 of the normalised quote.
@@ -42,7 +44,7 @@ from .. import atomic, textfile
 from ..diagnostics import Diagnostic, error, warning
 from ..project import Project
 from .load import Collection, Loaded
-from .model import Finding, Note
+from .model import Note
 
 RECORD = Path("reviews") / "quote-record.json"
 ABOUT = ("Written by `livingreview check --sources DIR`: the tool's record of which source text "
@@ -246,38 +248,60 @@ def verify_quotes(project: Project, notes: Collection[Note], sources: Path | Non
     return report
 
 
+@dataclass(frozen=True)
+class Quoted:
+    """One quote of a note: a finding's (``id`` ``f1``) or a risk-of-bias domain's (``risk_of_bias.D2``),
+    with where it is in the note (``loc``)."""
+
+    id: str
+    quote: str
+    loc: tuple
+
+
+#: the id of a risk-of-bias domain's quote in the checks and (after ``<key>#``) in the record
+ROB_PREFIX = "risk_of_bias."
+
+
+def quoted_items(note: Note) -> list[Quoted]:
+    """The note's quotes: its findings' in order, then its risk-of-bias block's, by domain."""
+    out = [Quoted(f.id, f.quote, ("findings", i, "quote")) for i, f in enumerate(note.findings) if f.quote is not None]
+    block = note.risk_of_bias
+    if block is not None:
+        out += [Quoted(ROB_PREFIX + d, entry.quote, ("risk_of_bias", "domains", d, "quote"))
+                for d, entry in block.domains.items() if entry.quote is not None]
+    return out
+
+
 def _verify_note(note: Loaded[Note], old: dict[str, RecordEntry], report: QuoteReport, sources: Path | None,
                  texts: dict[str, Source | _Unread], scope: textfile.Scope) -> None:
     key, name = note.value.key, note.value.source_text
-    quoted = []
-    for i, finding in enumerate(note.value.findings):
+    for finding in note.value.findings:
         if finding.quote is None:
             report.checks[(key, finding.id)] = QuoteCheck("extracted")
-        else:
-            quoted.append((i, finding))
+    quoted = quoted_items(note.value)
     if not quoted:
         return
     if not is_plain_name(name):
         report.diagnostics.append(error("QUOTE001", note.file, note.line("source_text"),
                                         f"source_text '{name}' is not a plain file name", key=key, field="source_text",
                                         hint="give the file's name only (no folders, no '..'); the texts are looked up in --sources"))
-        for _, finding in quoted:
-            report.checks[(key, finding.id)] = QuoteCheck("unverified", name)
+        for item in quoted:
+            report.checks[(key, item.id)] = QuoteCheck("unverified", name)
         return
     source = _source(note, name, sources, texts, report, scope) if sources is not None else None
     if source is None:
-        for i, finding in quoted:
-            _from_record(note, i, finding, old, report)
+        for item in quoted:
+            _from_record(note, item, old, report)
         return
     changed = []
-    for i, finding in quoted:
-        entry = old.get(record_id(key, finding.id))
+    for item in quoted:
+        entry = old.get(record_id(key, item.id))
         if entry is not None and entry.source == name and entry.source_sha256 != source.sha256:
-            changed.append(finding.id)
-            report.record[record_id(key, finding.id)] = entry
-            report.checks[(key, finding.id)] = QuoteCheck("failed", name)
+            changed.append(item.id)
+            report.record[record_id(key, item.id)] = entry
+            report.checks[(key, item.id)] = QuoteCheck("failed", name)
         else:
-            _against_source(note, i, finding, source, report)
+            _against_source(note, item, source, report)
     if changed:
         report.diagnostics.append(error(
             "QUOTE003", note.file, note.line("source_text"),
@@ -329,32 +353,32 @@ def _read_source(path: Path, scope: textfile.Scope) -> Source | _Unread:
         return _Unread()
 
 
-def _against_source(note: Loaded[Note], i: int, finding: Finding, source: Source, report: QuoteReport) -> None:
+def _against_source(note: Loaded[Note], item: Quoted, source: Source, report: QuoteReport) -> None:
     key, name = note.value.key, note.value.source_text
-    span = source.find(finding.quote)
+    span = source.find(item.quote)
     if span is not None:
-        report.checks[(key, finding.id)] = QuoteCheck("verified", name, span=span)
-        report.record[record_id(key, finding.id)] = RecordEntry(
-            source=name, source_sha256=source.sha256, span=span, quote_sha256=quote_sha256(finding.quote))
+        report.checks[(key, item.id)] = QuoteCheck("verified", name, span=span)
+        report.record[record_id(key, item.id)] = RecordEntry(
+            source=name, source_sha256=source.sha256, span=span, quote_sha256=quote_sha256(item.quote))
         return
-    similarity, passage = source.nearest(finding.quote)
-    report.checks[(key, finding.id)] = QuoteCheck("failed", name, similarity=round(similarity, 3), nearest=passage)
+    similarity, passage = source.nearest(item.quote)
+    report.checks[(key, item.id)] = QuoteCheck("failed", name, similarity=round(similarity, 3), nearest=passage)
     report.diagnostics.append(error(
-        "QUOTE004", note.file, note.line("findings", i, "quote"),
+        "QUOTE004", note.file, note.line(*item.loc),
         f"quote not found in {name}; nearest passage ({similarity:.0%} similar): \"{passage}\"", key=key,
-        field=note.field("findings", i, "quote"),
+        field=note.field(*item.loc),
         hint="copy the words exactly as the source has them (only whitespace, quote marks and dashes may differ)"))
 
 
-def _from_record(note: Loaded[Note], i: int, finding: Finding, old: dict[str, RecordEntry], report: QuoteReport) -> None:
+def _from_record(note: Loaded[Note], item: Quoted, old: dict[str, RecordEntry], report: QuoteReport) -> None:
     key, name = note.value.key, note.value.source_text
-    rid = record_id(key, finding.id)
+    rid = record_id(key, item.id)
     entry = old.get(rid)
-    if entry is not None and entry.source == name and entry.quote_sha256 == quote_sha256(finding.quote):
-        report.checks[(key, finding.id)] = QuoteCheck("verified", name, recorded=True, span=entry.span)
+    if entry is not None and entry.source == name and entry.quote_sha256 == quote_sha256(item.quote):
+        report.checks[(key, item.id)] = QuoteCheck("verified", name, recorded=True, span=entry.span)
         report.record[rid] = entry
         return
-    report.checks[(key, finding.id)] = QuoteCheck("unverified", name)
+    report.checks[(key, item.id)] = QuoteCheck("unverified", name)
     state = "changed since it was verified" if entry is not None else "has not been verified"
-    report.diagnostics.append(warning("QUOTE005", note.file, note.line("findings", i, "quote"), f"the quote {state}",
-                                      key=key, field=note.field("findings", i, "quote"), hint=_RERUN))
+    report.diagnostics.append(warning("QUOTE005", note.file, note.line(*item.loc), f"the quote {state}",
+                                      key=key, field=note.field(*item.loc), hint=_RERUN))

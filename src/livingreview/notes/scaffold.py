@@ -35,8 +35,10 @@ class NoteExists(InputError):
     """The note already exists and ``force`` was not given."""
 
 
-def new_note(project: Project, key: str, force: bool = False) -> Path:
-    """Write the template note for bibliography entry *key*; return its path."""
+def new_note(project: Project, key: str, force: bool = False, design: str | None = None, tool=None) -> Path:
+    """Write the template note for bibliography entry *key*; return its path. With *design* the note
+    states it, and with *tool* (the risk-of-bias tool the review gives that design, a
+    :class:`~livingreview.synthesis.rob_tools.Tool`) it gets that tool's ``risk_of_bias`` block."""
     from ..bib.load import load_project_bibliography
 
     bibliography, _ = load_project_bibliography(project)  # its problems are `check`'s to report
@@ -50,7 +52,7 @@ def new_note(project: Project, key: str, force: bool = False) -> Path:
     if path.exists() and not force:
         raise NoteExists([error("NOTE021", project.rel(path), None, "the note already exists", key=key,
                                 hint="edit it, or pass --force to replace it with an empty template")])
-    atomic.write_text(path, template(bibliography[key]))
+    atomic.write_text(path, template(bibliography[key], design=design, tool=tool))
     return path
 
 
@@ -64,8 +66,26 @@ def _comment(text: object) -> str:
     return re.sub(r"\s+", " ", str(text)).strip()
 
 
-def template(entry) -> str:
-    """The note's text for *entry* (a bibliography ``Entry``)."""
+def risk_of_bias_block(tool) -> str:
+    """The ``risk_of_bias`` block of *tool*: every domain ``no information`` until judged from the source."""
+    lines = [f"# risk of bias, judged with {_comment(tool.name)}",
+             "# (the tool reviews/risk-of-bias.yml gives the design). The overall judgement is computed",
+             f"# from the domains, never typed. Judge each domain ({_choices_of(tool.scale)})",
+             "# and fill in its basis: `fact` with `extracted_from` (the record), or a verbatim `quote`",
+             "# from source_text with `locator`. Leave `no information` where the source does not say.",
+             "risk_of_bias:", "  domains:"]
+    for domain in tool.domains:
+        lines += [f"    {domain.id}:  # {_comment(domain.name)}", "      judgement: no information"]
+    return "\n".join(lines) + "\n"
+
+
+def _choices_of(values) -> str:
+    return " | ".join(values)
+
+
+def template(entry, design: str | None = None, tool=None) -> str:
+    """The note's text for *entry* (a bibliography ``Entry``); with *design* stated and *tool*'s
+    risk-of-bias block (see :func:`new_note`)."""
     about = [f"# Note on: {_comment(entry.title or '(no title)')}"]
     authors = entry.authors
     byline = [("; ".join(authors[:3]) + ("; et al." if len(authors) > 3 else "")) if authors else None, entry.year]
@@ -82,7 +102,7 @@ key: {entry.key}
 # {_choices(model.SourceType)}
 source_type:{f" {source_type}" if source_type else ""}
 # {_choices(model.Design)}
-design:
+design:{f" {design}" if design else ""}
 population:
   # {_choices(model.ConditionName, "  ")}
   conditions: []
@@ -106,7 +126,7 @@ findings: []
 remaining_questions: []  # each: id (q-...), text
 does_not_prove: ""
 discrepancies: []
-"""
+""" + (risk_of_bias_block(tool) if tool is not None else "")
 
 
 def _implied_source_type(entry) -> str | None:

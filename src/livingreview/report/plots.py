@@ -204,3 +204,148 @@ def forest(rows: list[ForestRow], *, name: str, measure: str, null: float, ratio
     data = pd.DataFrame([{"value": r.value, "ci_low": r.ci_low, "ci_high": r.ci_high} for r in rows],
                         index=[r.label for r in rows])
     return Plot(name=name, caption=caption, svg=svg, data=data)
+
+
+# -- risk of bias (robvis-style) -----------------------------------------------------------------
+
+#: each judgement's symbol and colour: the symbol carries the meaning in greyscale, the colours are
+#: Okabe–Ito (distinguishable with colour-vision deficiency); judgements of one concern look alike
+JUDGEMENT_STYLE: dict[str, tuple[str, str, str]] = {  # judgement -> (symbol, colour, symbol colour)
+    "low": ("+", "#009E73", "#000000"),
+    "some concerns": ("−", "#E69F00", "#000000"),
+    "moderate": ("−", "#E69F00", "#000000"),
+    "high": ("×", "#D55E00", "#000000"),
+    "serious": ("×", "#D55E00", "#000000"),
+    "critical": ("!", "#000000", "#FFFFFF"),
+    "very high": ("!", "#000000", "#FFFFFF"),
+    "no information": ("?", "#56B4E9", "#000000"),
+}
+OVERALL = "Overall"
+
+
+def _style(judgement: str) -> tuple[str, str, str]:
+    return JUDGEMENT_STYLE.get(judgement, ("?", "#8C8C8C", "#000000"))
+
+
+def _judgement_legend(fig: Figure, judgements: list[str]) -> None:
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], linestyle="none", marker="o", markersize=11, markerfacecolor=_style(j)[1],
+                      markeredgecolor="#555555", label=f"{_style(j)[0]}  {j}") for j in judgements]
+    fig.legend(handles=handles, loc="outside lower center", ncols=min(len(handles), 5), fontsize=8,
+               title="Judgement (symbol and colour)", title_fontsize=8)
+
+
+def _used(tables, with_overall: bool = True) -> list[str]:
+    """The judgements the figure shows, in the order of the tools' scales."""
+    from ..synthesis.rob_tools import TOOLS
+
+    present = {c.judgement for t in tables for r in t.assessed for c in r.cells}
+    if with_overall:
+        present |= {r.overall for t in tables for r in t.assessed}
+    return [j for j in _scale_order(TOOLS.values()) if j in present]
+
+
+def _scale_order(tools) -> list[str]:
+    """The judgements of *tools*, least concern first as each tool orders them, "no information" last."""
+    order = list(dict.fromkeys(j for tool in tools for j in tool.scale if j != "no information"))
+    return order + ["no information"]
+
+
+def traffic_light(tables, labels) -> tuple[Figure, pd.DataFrame]:
+    """Studies × domains, one panel per tool: each judgement a coloured disc with its symbol."""
+    panels = [t for t in tables if t.assessed]
+    heights = [len(t.assessed) + 1.2 for t in panels]
+    fig = Figure(figsize=(6.4, 1.3 + 0.38 * sum(heights)), layout="constrained")
+    axes = fig.subplots(len(panels), 1, squeeze=False, height_ratios=heights)[:, 0]
+    domain_order: list[str] = []
+    records = []
+    for ax, table in zip(axes, panels):
+        columns = [d for d, _ in table.domains] + [OVERALL]
+        domain_order += [d for d in columns[:-1] if d not in domain_order]
+        for y, row in enumerate(table.assessed):
+            values = [c.judgement for c in row.cells] + [row.overall]
+            for x, judgement in enumerate(values):
+                symbol, colour, ink = _style(judgement)
+                ax.scatter([x], [y], s=260, c=colour, edgecolors="#555555", linewidths=0.6, zorder=2)
+                ax.text(x, y, symbol, ha="center", va="center_baseline", color=ink, fontsize=10, fontweight="bold",
+                        zorder=3)
+            record = {"Study": labels.get(row.key, row.key), "Tool": table.tool}
+            record |= {c.domain: c.judgement for c in row.cells}
+            records.append({**record, OVERALL: row.overall})
+        ax.set_xlim(-0.6, len(columns) - 0.4)
+        ax.set_ylim(len(table.assessed) - 0.4, -0.6)
+        ax.set_xticks(range(len(columns)), columns)
+        ax.xaxis.tick_top()
+        ax.set_yticks(range(len(table.assessed)), [labels.get(r.key, r.key) for r in table.assessed])
+        ax.axvline(len(columns) - 1.5, color="#bbbbbb", linewidth=0.6)
+        ax.set_title(_tool_label(table.name), loc="left", fontsize=9)
+        for side in ("top", "right", "bottom", "left"):
+            ax.spines[side].set_visible(False)
+        ax.tick_params(length=0)
+    _judgement_legend(fig, _used(panels))
+    frame = pd.DataFrame(records, columns=["Study", "Tool", *domain_order, OVERALL]).fillna("")
+    return fig, frame.set_index("Study")
+
+
+def rob_summary(tables) -> tuple[Figure, pd.DataFrame]:
+    """Per tool, per domain (and overall): the share of assessed studies at each judgement. Not weighted:
+    each study counts once. The segments follow the tool's scale (least concern first); the numbers
+    beneath are the counts."""
+    panels = [t for t in tables if t.assessed]
+    heights = [len(t.domains) + 2.2 for t in panels]
+    fig = Figure(figsize=(6.4, 1.3 + 0.3 * sum(heights)), layout="constrained")
+    axes = fig.subplots(len(panels), 1, squeeze=False, height_ratios=heights)[:, 0]
+    from ..synthesis.rob_tools import TOOLS
+
+    counts_rows = {}
+    for ax, table in zip(axes, panels):
+        tool = TOOLS[table.tool]
+        names = [f"{d} {name}" for d, name in table.domains] + [OVERALL]
+        values = [[c.judgement for c in row.cells] for row in table.assessed]
+        columns = [[v[i] for v in values] for i in range(len(table.domains))] + [[r.overall for r in table.assessed]]
+        n = len(table.assessed)
+        left = [0.0] * len(columns)
+        for judgement in tool.scale:
+            shares = [100 * col.count(judgement) / n for col in columns]
+            if any(shares):
+                ax.barh(range(len(columns)), shares, 0.7, left=left, color=_style(judgement)[1], edgecolor="#555555",
+                        linewidth=0.4, label=judgement)
+            left = [a + b for a, b in zip(left, shares)]
+        for i, name in enumerate(names):
+            counts_rows[f"{table.tool} {name.split(' ')[0] if name != OVERALL else OVERALL}"] = {
+                j: columns[i].count(j) for j in tool.scale}
+        ax.set_yticks(range(len(columns)), [_short(name) for name in names])
+        ax.invert_yaxis()
+        ax.set_xlim(0, 100)
+        ax.set_xlabel(f"Share of studies (%), {n} assessed, unweighted")
+        ax.set_title(_tool_label(table.name), loc="left", fontsize=9)
+    _judgement_legend(fig, _used(panels))
+    judgements = _scale_order(TOOLS[t.tool] for t in panels)
+    frame = pd.DataFrame.from_dict(counts_rows, orient="index", columns=judgements).fillna(0).astype(int)
+    return fig, frame
+
+
+def _tool_label(name: str) -> str:
+    """A tool's name as a panel title: the part before its colon ("RoB 2", "ROBINS-I")."""
+    return name.split(":", 1)[0]
+
+
+def _short(name: str, width: int = 40) -> str:
+    return name if len(name) <= width else name[:width - 1].rstrip() + "…"
+
+
+ROB_PLOTS: dict[str, tuple[Callable, str]] = {
+    "risk_of_bias": (traffic_light, "Risk of bias by study and domain (traffic-light plot)"),
+    "risk_of_bias_summary": (rob_summary, "Share of assessed studies at each risk-of-bias judgement, by domain "
+                                          "(unweighted: each study counts once)"),
+}
+
+
+def draw_rob(tables, labels, name: str) -> Plot:
+    """Draw risk-of-bias plot *name* (one of :data:`ROB_PLOTS`) for the rows of :func:`..rob_view.rob_tables`."""
+    function, caption = ROB_PLOTS[name]
+    with matplotlib.rc_context(_RC):
+        fig, table = function(tables, labels) if name == "risk_of_bias" else function(tables)
+        svg = svg_text(fig, name)
+    return Plot(name=name, caption=caption, svg=svg, data=table)

@@ -22,6 +22,7 @@ from .effects_view import effects_view
 from .markup import Section, render, trusted
 from .methods_view import methods_view
 from .provenance import provenance_of
+from .rob_view import rob_tables
 from .tables import dropped_reasons, evidence_rows, listed, prediction_status, summary_counts
 from .vocabulary import (DESIGNS, DIRECTIONS, KIND, PEM, PROVENANCE, PROVENANCE_MEANING, QUESTION_STATUS,
                          QUESTION_STATUS_MEANING, SOURCE_TYPES, STYLES)
@@ -171,7 +172,21 @@ def methods(selection) -> Section:
 
 
 def plot(selection, name: str) -> Section:
-    """A figure (inline SVG) with its caption and the counts it shows: ``direction_by_design`` or ``timeline``."""
+    """A figure (inline SVG) with its caption and the numbers it shows: ``direction_by_design``, ``timeline``,
+    ``risk_of_bias`` (traffic lights: studies × domains, one panel per tool) or ``risk_of_bias_summary``
+    (the share of studies at each judgement, per domain, unweighted)."""
+    anchor = "figure-" + name.replace("_", "-")
+    if name not in plots.PLOTS and name not in plots.ROB_PLOTS:
+        raise plots.UnknownPlot(f"unknown plot '{name}'; choose one of: {', '.join(sorted(plots.PLOTS | plots.ROB_PLOTS))}")
+    if name in plots.ROB_PLOTS:
+        tables = rob_tables(selection)
+        caption = plots.ROB_PLOTS[name][1]
+        if not any(t.assessed for t in tables):
+            return render("figure.html.j2", text=caption, figure={"caption": caption}, svg="", empty=True,
+                          empty_text="No study in this report has a risk-of-bias assessment to plot.", anchor=anchor)
+        figure = plots.draw_rob(tables, _citing(selection)["labels"], name)
+        return render("figure.html.j2", text=figure.caption, figure=figure, svg=trusted(figure.svg), empty=False,
+                      empty_text="", anchor=anchor)
     figure = plots.draw(selection.primary, name)
     return render(
         "figure.html.j2",
@@ -179,8 +194,21 @@ def plot(selection, name: str) -> Section:
         figure=figure,
         svg=trusted(figure.svg),
         empty=len(selection.primary) == 0,
-        anchor="figure-" + name.replace("_", "-"),
+        empty_text="No findings of primary studies to plot.",
+        anchor=anchor,
     )
+
+
+def risk_of_bias(selection) -> Section:
+    """Per tool, the report's studies of a design it assesses: each domain's judgement with its basis (a
+    quote with its locator, or the record a fact was extracted from) and the overall judgement computed by
+    the tool's algorithm; a primary study without an assessment is listed as not assessed."""
+    tables = rob_tables(selection)
+    assessed = sum(len(t.assessed) for t in tables)
+    missing = sum(len(t.rows) - len(t.assessed) for t in tables)
+    text = f"Risk of bias: {assessed} {'study' if assessed == 1 else 'studies'} assessed, {missing} not assessed"
+    return render("risk_of_bias.html.j2", text=text, tables=tables, assessed=assessed, missing=missing,
+                  choice_file="reviews/risk-of-bias.yml", **_citing(selection))
 
 
 def references(selection) -> Section:
