@@ -11,7 +11,7 @@ The schema is documented column by column in docs/DATA.md.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -20,12 +20,18 @@ from .. import fingerprint
 from .. import review
 from ..errors import LivingReviewError
 from ..synthesis import export
+from ..report.certainty_view import overall_rule
+from ..report.rob_view import rob_tables
+from ..synthesis.certainty import FRAME_COLUMNS, OVERALL
 from ..synthesis.effects import NotPooled, Pooled, by_prediction
 from .plan import Target
 
 EVIDENCE_SCHEMA = "livingreview/evidence@1"
 QUESTIONS_SCHEMA = "livingreview/open-questions@1"
 EFFECTS_SCHEMA = "livingreview/effects@1"
+CERTAINTY_SCHEMA = "livingreview/certainty@1"
+RISK_OF_BIAS_SCHEMA = "livingreview/risk-of-bias@1"
+DRIFT_SCHEMA = "livingreview/claim-drift@1"
 
 #: column order of evidence.csv (and the keys of each evidence.json row): the selection's evidence columns
 EVIDENCE_COLUMNS = review.EVIDENCE_COLUMNS
@@ -38,8 +44,39 @@ EFFECT_COLUMNS: tuple[str, ...] = (
     "ci_low", "ci_high", "ci_level", "p", "n", "total_n", "spans_no_effect", "studies", "tau2", "i2", "q", "reason",
 )
 
+#: column order of certainty.csv: one row per prediction, then the hypothesis's overall rating
+CERTAINTY_COLUMNS: tuple[str, ...] = tuple(FRAME_COLUMNS)
+#: column order of risk-of-bias.csv: per study, one row per domain of its tool, then its overall
+RISK_OF_BIAS_COLUMNS: tuple[str, ...] = (
+    "key", "tool", "domain", "domain_name", "judgement", "concern", "basis_kind", "basis", "where", "provenance",
+)
+#: column order of claim-drift.csv: one row per difference between a secondary source and its primary
+DRIFT_COLUMNS: tuple[str, ...] = (
+    "secondary_key", "secondary_finding", "primary_key", "primary_finding", "aspect", "secondary_says", "primary_says",
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of a bundle: its file stem, its JSON schema id, its columns and the Bundle field holding its rows."""
+
+    stem: str
+    schema: str
+    columns: tuple[str, ...]
+    field: str
+
+
+#: the tables of a bundle, in the order they are written and listed
+TABLES: tuple[Table, ...] = (
+    Table("evidence", EVIDENCE_SCHEMA, EVIDENCE_COLUMNS, "evidence"),
+    Table("open-questions", QUESTIONS_SCHEMA, QUESTION_COLUMNS, "questions"),
+    Table("effects", EFFECTS_SCHEMA, EFFECT_COLUMNS, "effects"),
+    Table("certainty", CERTAINTY_SCHEMA, CERTAINTY_COLUMNS, "certainty"),
+    Table("risk-of-bias", RISK_OF_BIAS_SCHEMA, RISK_OF_BIAS_COLUMNS, "risk_of_bias"),
+    Table("claim-drift", DRIFT_SCHEMA, DRIFT_COLUMNS, "drift"),
+)
 #: the files a bundle is made of
-FILES = ("evidence.csv", "evidence.json", "open-questions.csv", "open-questions.json", "effects.csv", "effects.json")
+FILES = tuple(f"{t.stem}.{ext}" for t in TABLES for ext in ("csv", "json"))
 #: what joins the items of a list value in a CSV cell
 LIST_SEPARATOR = "; "
 
@@ -55,6 +92,9 @@ class Bundle:
     evidence: list[dict]
     questions: list[dict]
     effects: list[dict] = field(default_factory=list)
+    certainty: list[dict] = field(default_factory=list)
+    risk_of_bias: list[dict] = field(default_factory=list)
+    drift: list[dict] = field(default_factory=list)
 
 
 def plain(value):
@@ -119,7 +159,41 @@ def make_bundle(selection) -> Bundle:
         evidence=rows(selection.evidence, EVIDENCE_COLUMNS, sort_by=("key", "finding_id", "hypothesis")),
         questions=rows(selection.questions, QUESTION_COLUMNS, sort_by=("question_id",)),
         effects=effect_rows(selection),
+        certainty=certainty_rows(selection),
+        risk_of_bias=risk_of_bias_rows(selection),
+        drift=rows(pd.DataFrame([asdict(d) for d in selection.drifts], columns=list(DRIFT_COLUMNS)), DRIFT_COLUMNS,
+                   sort_by=("secondary_key", "secondary_finding", "primary_key", "aspect")),
     )
+
+
+def certainty_rows(selection) -> list[dict]:
+    """Per prediction, in the hypothesis's order, its rating with direction, statement and reasons;
+    then the row ``prediction: overall`` (the lowest critical prediction; ``works``: the critical ones)."""
+    rating = selection.rating
+    out = [{c: plain(v) for c, v in zip(CERTAINTY_COLUMNS, values)}
+           for values in rating.to_frame()[list(CERTAINTY_COLUMNS)].itertuples(index=False)]
+    overall = {c: None for c in CERTAINTY_COLUMNS} | {
+        "hypothesis": rating.hypothesis_id, "prediction": OVERALL, "level": rating.level, "symbols": rating.symbols,
+        "statement": overall_rule(rating), "works": LIST_SEPARATOR.join(rating.critical)}
+    return out + [overall]
+
+
+def risk_of_bias_rows(selection) -> list[dict]:
+    """Per study of the selection that a tool assesses: one row per domain (its judgement, concern and
+    basis), then ``domain: overall`` with the computed judgement; a study without an assessment has only
+    the overall row, ``not assessed``. Studies by key."""
+    out = []
+    for table in rob_tables(selection):
+        for row in sorted(table.rows, key=lambda r: _natural(r.key)):
+            base = {c: None for c in RISK_OF_BIAS_COLUMNS} | {"key": row.key, "tool": table.tool}
+            if not row.assessed:
+                out.append(base | {"domain": OVERALL, "judgement": "not assessed", "concern": "not assessed"})
+                continue
+            out += [base | {"domain": c.domain, "domain_name": c.name, "judgement": c.judgement, "concern": c.concern,
+                            "basis_kind": c.basis_kind, "basis": c.basis, "where": c.where, "provenance": c.provenance}
+                    for c in row.cells]
+            out.append(base | {"domain": OVERALL, "judgement": row.overall, "concern": row.concern})
+    return sorted(out, key=lambda r: (_natural(r["key"]), r["domain"] == OVERALL))
 
 
 def effect_rows(selection) -> list[dict]:
@@ -158,11 +232,9 @@ def _effect_row(row: str, prediction, **values) -> dict:
 
 
 def write_bundle(folder: Path, target: Target, bundle: Bundle) -> None:
-    """Write evidence.csv/.json, open-questions.csv/.json and effects.csv/.json into *folder* (a staging folder)."""
+    """Write every table of :data:`TABLES` as CSV and JSON into *folder* (a staging folder)."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "evidence.csv").write_bytes(to_csv(bundle.evidence, EVIDENCE_COLUMNS))
-    (folder / "evidence.json").write_bytes(to_json(EVIDENCE_SCHEMA, target, bundle.evidence))
-    (folder / "open-questions.csv").write_bytes(to_csv(bundle.questions, QUESTION_COLUMNS))
-    (folder / "open-questions.json").write_bytes(to_json(QUESTIONS_SCHEMA, target, bundle.questions))
-    (folder / "effects.csv").write_bytes(to_csv(bundle.effects, EFFECT_COLUMNS))
-    (folder / "effects.json").write_bytes(to_json(EFFECTS_SCHEMA, target, bundle.effects))
+    for table in TABLES:
+        records = getattr(bundle, table.field)
+        (folder / f"{table.stem}.csv").write_bytes(to_csv(records, table.columns))
+        (folder / f"{table.stem}.json").write_bytes(to_json(table.schema, target, records))

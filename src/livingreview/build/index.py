@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from markupsafe import Markup
 
 from ..notes.model import Direction
+from .bundle import TABLES
 from ..pages import fragment, page, stylesheet
 from ..project import BuildConfig
 
@@ -23,9 +24,8 @@ Section = tuple[str, Markup]
 
 DIRECTIONS: tuple[str, ...] = Direction.__args__  # supports, contradicts, mixed, neutral
 #: the links of a report, in order: (file, label)
-LINKS = (("report.html", "HTML"), ("report.pdf", "PDF"), ("evidence.csv", "evidence CSV"),
-         ("evidence.json", "evidence JSON"), ("open-questions.csv", "questions CSV"),
-         ("open-questions.json", "questions JSON"), ("effects.csv", "effects CSV"), ("effects.json", "effects JSON"))
+LINKS = (("report.html", "HTML"), ("report.pdf", "PDF"),
+         *((f"{t.stem}.{ext}", f"{t.stem.replace('-', ' ')} {ext.upper()}") for t in TABLES for ext in ("csv", "json")))
 
 
 class SectionSkipped(Exception):
