@@ -255,7 +255,7 @@ def test_a_parameter_value_holding_code_is_refused_by_its_type(tmp_path, monkeyp
     _edit(root / "reviews/build.yml", "pem_required_only: true", f"conditions: {_yaml(code_value)}")
     code, out = _cli("--root", str(root), "build", "--no-pdf")
     assert code == 2
-    assert "reviews/build.yml:15: error CFG001 [conditions] variant 'pem-required': conditions: Input should be" in out
+    assert "reviews/build.yml:15: error CFG001 [conditions] variant 'pem-required': " in out
     assert repr(code_value) in out or code_value in out
     assert not list(tmp_path.rglob("pwned"))
     assert not (root / "outputs" / "example-fatigue").exists()

@@ -34,8 +34,9 @@ def test_first_build_publishes_every_report(built):
     out = built.outputs_dir
     assert build_report(built)["kernels_started"] == 4
     assert sorted(p.name for p in (out / "beta" / "pem").iterdir()) == [
-        "effects.csv", "effects.json", "evidence.csv", "evidence.json", "open-questions.csv", "open-questions.json",
-        "report.html", "report.ipynb"]
+        "certainty.csv", "certainty.json", "claim-drift.csv", "claim-drift.json", "effects.csv", "effects.json",
+        "evidence.csv", "evidence.json", "open-questions.csv", "open-questions.json", "report.html", "report.ipynb",
+        "risk-of-bias.csv", "risk-of-bias.json"]
     nb = nbformat.read(out / "beta" / "pem" / "report.ipynb", as_version=4)
     assert nb.cells[-1].outputs[0]["text"] == "beta 2 findings from doe2020, poe2019\n"
     assert "papermill" not in nb.metadata

@@ -30,14 +30,14 @@ def test_every_domain_that_applies_is_shown_with_its_reason_sentence_escaped(rev
     assert "<script>" not in out
     ex1 = row(out, "certainty-EX1")
     assert re.findall(r'<li data-rule="([a-z_]+)">(.*?) <span class="lr-levels">−1 level</span></li>', ex1) == [
-        ("risk_of_bias", "Risk of bias: doe2020 (not assessed)."),
+        ("risk_of_bias", "Risk of bias: doe2020 (high)."),
         ("indirectness", "Indirect measure: doe2020#f1 (&lt;script&gt;alert(2)&lt;/script&gt; blood, not brain)."),
         ("imprecision", "Imprecision: 22 participants in all (doe2020 n = 22), fewer than 400."),
     ]
     assert levels(ex1) == ["very low"] and '<span class="lr-small">starts at low</span>' in ex1
     ex2 = row(out, "certainty-EX2")
-    assert re.findall(r'<li data-rule="([a-z_]+)">', ex2) == ["risk_of_bias", "imprecision"]
-    assert levels(ex2) == ["low"] and '<span class="lr-small">starts at high</span>' in ex2
+    assert re.findall(r'<li data-rule="([a-z_]+)">', ex2) == ["imprecision"]  # roe2018 is at low risk of bias
+    assert levels(ex2) == ["moderate"] and '<span class="lr-small">starts at high</span>' in ex2
 
 
 def test_each_rating_says_which_way_the_evidence_points(sel):
@@ -69,7 +69,7 @@ def test_the_comparison_with_all_studies_appears_only_in_a_pem_only_report(revie
     table = out[out.index('<table class="lr-certainty-compare">'):]
     assert "All studies → PEM-required only" in out
     rows = [words(r) for r in re.findall(r"<tr[^>]*>\s*<th scope=\"row\".*?</tr>", table, flags=re.S)]
-    assert rows == ["EX1 very low very low same —", "EX2 low no evidence lower roe2018", "Overall very low very low same —"]
+    assert rows == ["EX1 very low very low same —", "EX2 moderate no evidence lower roe2018", "Overall very low very low same —"]
 
 
 def test_a_prediction_without_evidence_says_so(review):

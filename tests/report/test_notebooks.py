@@ -41,9 +41,10 @@ def test_cell_ids_are_fixed_and_meaningful(path):
     assert len(set(ids)) == len(ids)
     assert ids[:4] == ["usage", "parameters", "load", "title"]
     assert {"evidence", "figures-design", "figures-timeline", "references", "provenance", "cite"} <= set(ids)
-    # the synthesis and method sections: methods after the hypothesis, drift after the evidence
-    # table, certainty after the predictions
-    for before, cell_id in (("hypothesis", "methods"), ("evidence", "claim-drift"), ("predictions", "certainty")):
+    # the synthesis and method sections: methods after the hypothesis, the summary of findings after the
+    # counts, drift after the evidence table, risk of bias after the predictions and certainty after it
+    for before, cell_id in (("hypothesis", "methods"), ("summary", "sof-intro"), ("evidence", "claim-drift"),
+                            ("predictions", "risk-of-bias-intro"), ("risk-of-bias-summary", "certainty")):
         assert ids[ids.index(before) + 1] == cell_id, path.stem
 
 

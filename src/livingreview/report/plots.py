@@ -277,7 +277,7 @@ def traffic_light(tables, labels) -> tuple[Figure, pd.DataFrame]:
         ax.set_ylim(len(table.assessed) - 0.4, -0.6)
         ax.set_xticks(range(len(columns)), columns)
         ax.xaxis.tick_top()
-        ax.set_yticks(range(len(table.assessed)), [labels.get(r.key, r.key) for r in table.assessed])
+        ax.set_yticks(range(len(table.assessed)), [_short(labels.get(r.key, r.key), 32) for r in table.assessed])
         ax.axvline(len(columns) - 1.5, color="#bbbbbb", linewidth=0.6)
         ax.set_title(_tool_label(table.name), loc="left", fontsize=9)
         for side in ("top", "right", "bottom", "left"):
