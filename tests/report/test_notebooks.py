@@ -44,7 +44,7 @@ def test_cell_ids_are_fixed_and_meaningful(path):
     # the synthesis and method sections: methods after the hypothesis, the summary of findings after the
     # counts, drift after the evidence table, risk of bias after the predictions and certainty after it
     for before, cell_id in (("hypothesis", "methods"), ("summary", "sof-intro"), ("evidence", "claim-drift"),
-                            ("predictions", "risk-of-bias-intro"), ("risk-of-bias-summary", "certainty")):
+                            ("predictions", "risk-of-bias"), ("risk-of-bias-summary", "certainty")):
         assert ids[ids.index(before) + 1] == cell_id, path.stem
 
 
