@@ -22,8 +22,9 @@ def page(sections=()):
 
 def test_links_only_to_files_that_exist():
     html = page()
-    assert '<a href="alpha/all/report.html">HTML</a> · <a href="alpha/all/evidence.csv">evidence CSV</a>' in html
-    assert '<a href="alpha/pem/report.html">HTML</a> · <a href="alpha/pem/report.pdf">PDF</a></td>' in html
+    assert ('<span class="lr-links"><a href="alpha/all/report.html">HTML</a></span><span class="lr-links">'
+            '<span class="lr-label">CSV</span> <a href="alpha/all/evidence.csv">evidence</a></span></td>') in html
+    assert '<a href="alpha/pem/report.html">HTML</a> · <a href="alpha/pem/report.pdf">PDF</a></span></td>' in html
     assert html.count('<span class="lr-empty">not built</span>') == 2  # beta/all and beta/pem
 
 

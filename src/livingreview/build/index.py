@@ -25,7 +25,7 @@ Section = tuple[str, Markup]
 DIRECTIONS: tuple[str, ...] = Direction.__args__  # supports, contradicts, mixed, neutral
 #: the links of a report, in order: (file, label)
 LINKS = (("report.html", "HTML"), ("report.pdf", "PDF"),
-         *((f"{t.stem}.{ext}", f"{t.stem.replace('-', ' ')} {ext.upper()}") for t in TABLES for ext in ("csv", "json")))
+         *((f"{t.stem}.{ext}", t.stem.replace("-", " ")) for ext in ("csv", "json") for t in TABLES))
 
 
 class SectionSkipped(Exception):
@@ -89,9 +89,15 @@ def overview_variant(config: BuildConfig) -> str:
     return "all" if "all" in names else names[0]
 
 
-def _links(name: str, files: dict[str, str]) -> list[tuple[str, str]]:
-    """``(href, label)`` of each file of report *name* that exists, in :data:`LINKS` order."""
-    return [(f"{name}/{file}", label) for file, label in LINKS if f"{name}/{file}" in files]
+def _links(name: str, files: dict[str, str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """``[(group, [(href, label)])]`` of the files of report *name* that exist, in :data:`LINKS` order:
+    the report (HTML, PDF), then its data as CSV and as JSON."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for file, label in LINKS:
+        if f"{name}/{file}" in files:
+            group = "" if file.startswith("report.") else file.rsplit(".", 1)[1].upper()
+            groups.setdefault(group, []).append((f"{name}/{file}", label))
+    return list(groups.items())
 
 
 def reports_table(config: BuildConfig, hypotheses: dict[str, str], files: dict[str, str]) -> Markup:
