@@ -74,7 +74,7 @@ def test_findings_one_row_each_in_a_stable_order_with_fixed_columns(tiny_project
         "kind": "observed", "statement": "Fatigue fell on the example drug.", "provenance": "extracted", "quote": None,
         "locator": None, "extracted_from": "Roe 2018, Journal of Examples, results", "source_type": "primary",
         "secondary": False, "design": "rct", "randomized": True, "conditions": "MS", "patients": 40, "controls": 0,
-        "criteria": "Fukuda", "pem": "not-required", "year": 2018, "title": "An example trial", "paraphrases": None,
+        "criteria": "Fukuda", "pem": "not-required", "pem_basis": None, "year": 2018, "title": "An example trial", "paraphrases": None,
         "role": "evidence",
     }
     assert {c: str(findings[c].dtype) for c in ("secondary", "randomized", "patients", "controls", "year", "key")} == {

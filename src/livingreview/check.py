@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from .diagnostics import Diagnostic, Severity
 from .loader import REVIEW_CHECKS, Check, Context, collect
 from .notes import quotes
-from .notes.pem import derive
+from .notes.pem import status
 from .project import Project
 
 
@@ -47,7 +47,7 @@ def summary(ctx: Context, diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
         "quotes": {"verified": report.count("verified"), "recorded": sum(c.recorded for c in report.checks.values()),
                    "unverified": report.count("unverified"), "failed": report.count("failed")},
         "extracted": report.count("extracted"),
-        "pem_unknown": sum(derive(n.criteria) == "unknown" for n in notes),
+        "pem_unknown": sum(status(n) == "unknown" for n in notes),
         "errors": sum(d.severity is Severity.ERROR for d in diagnostics),
         "warnings": sum(d.severity is Severity.WARNING for d in diagnostics),
     }

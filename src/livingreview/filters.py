@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .notes.model import Note
-from .notes.pem import derive
+from .notes.pem import status
 from .project import ReportParameters
 
 
@@ -78,7 +78,7 @@ CONDITIONS = Filter(
 PEM = Filter(
     name="pem",
     fields=("pem_required_only",),
-    keeps=lambda note, year, p: derive(note.criteria) == "required",
+    keeps=lambda note, year, p: status(note) == "required",
     drops="diagnostic criteria not shown to require PEM (criteria that do not require it, or not stated)",
     phrase=lambda p: "only studies whose criteria require PEM",
     unfiltered="any diagnostic criteria",

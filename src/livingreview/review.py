@@ -27,10 +27,10 @@ from .diagnostics import Diagnostic, closest, error
 from .errors import InputError, ReviewInvalid
 from .schema_errors import schema_diagnostics
 from .notes.model import RANDOMIZED, SECONDARY, Hypothesis, Note
-from .notes.pem import derive
+from .notes.pem import basis as pem_basis, status as pem_status
 from .notes.quotes import QuoteCheck
 from .project import BuildConfig, Project, ReportParameters
-from .synthesis.questions import register
+from .synthesis.questions import concerns, register
 from .synthesis.rob_designs import ToolChoice
 from .synthesis.risk_of_bias import Assessment, assess_all
 
@@ -38,7 +38,7 @@ from .synthesis.risk_of_bias import Assessment, assess_all
 EVIDENCE_COLUMNS: tuple[str, ...] = (
     "key", "finding_id", "hypothesis", "prediction", "direction", "kind", "statement", "provenance", "quote",
     "locator", "extracted_from", "source_type", "secondary", "design", "randomized", "conditions", "patients",
-    "controls", "criteria", "pem", "year", "title", "paraphrases", "role",
+    "controls", "criteria", "pem", "pem_basis", "year", "title", "paraphrases", "role",
 )
 #: a work's part in the synthesis: a primary study with results of its own (``evidence``: rated and
 #: counted), or ``context`` (secondary sources, reviews, registrations, planned trials: listed, never counted)
@@ -167,7 +167,8 @@ class Review:
             "key": note.key, "source_type": note.source_type, "secondary": note.source_type in SECONDARY,
             "design": note.design, "randomized": note.design in RANDOMIZED,
             "conditions": "; ".join(note.population.conditions), "patients": _count(note.population.patients),
-            "controls": _count(note.population.controls), "criteria": "; ".join(note.criteria), "pem": derive(note.criteria),
+            "controls": _count(note.population.controls), "criteria": "; ".join(note.criteria), "pem": pem_status(note),
+            "pem_basis": pem_basis(note),
             "year": getattr(entry, "year", None), "title": getattr(entry, "title", None),
             "role": self.role(note),
         }
@@ -205,8 +206,8 @@ class Review:
         rows = [{"question_id": q.id, "text": q.text, "hypothesis": h.id, "raised_by": h.id}
                 for h in self.hypotheses.values() for q in h.open_questions]
         for note in self.notes.values():
-            bears_on = "; ".join(sorted({f.hypothesis for f in note.findings}))
-            rows += [{"question_id": q.id, "text": q.text, "hypothesis": bears_on, "raised_by": note.key}
+            rows += [{"question_id": q.id, "text": q.text, "raised_by": note.key,
+                      "hypothesis": "; ".join(sorted(concerns(q, note, self.hypotheses)))}
                      for q in note.remaining_questions]
         rows.sort(key=lambda r: (r["question_id"], r["raised_by"]))
         return _frame(rows, QUESTION_COLUMNS)
@@ -349,6 +350,8 @@ def _selected_questions(questions: pd.DataFrame, hypothesis_id: str, notes: Mapp
     raisers = {hypothesis_id, *notes}
     rows = []
     for question in questions.itertuples(index=False):
+        if hypothesis_id not in question.hypotheses.split("; "):
+            continue  # raised by a kept note, but about another hypothesis
         raised = [r for r in question.raised_by.split("; ") if r in raisers]
         if raised:
             rows.append({"question_id": question.question_id, "text": question.text, "hypothesis": hypothesis_id,

@@ -74,7 +74,7 @@ def test_written_bundle_of_the_tiny_project(fresh, tmp_path):
     assert csv[0] == ",".join(bundle.EVIDENCE_COLUMNS)
     assert csv[2] == ("poe2019,f1,beta,,contradicts,observed,The beta marker was measured in poe2019.,extracted,,,"
                       '"poe2019, Journal of Examples, results",primary,false,case-control,false,ME/CFS,12,10,CCC,'
-                      "required,2019,An example cohort,,evidence")
+                      "required,,2019,An example cohort,,evidence")
     questions = json.loads((tmp_path / "b" / "open-questions.json").read_text(encoding="utf-8"))
     assert questions["schema"] == "livingreview/open-questions@1"
     assert questions["rows"] == [{"hypothesis": "beta", "question_id": "q-beta-dose", "raised_by": "beta",

@@ -165,7 +165,7 @@ def test_a_file_that_is_not_a_mapping_says_so(tiny_project):
     tiny_project.write(NOTE, "")
     tiny_project.write("reviews/notes/roe2018.yml", "- roe2018\n")
     problems = _formatted(load_notes(tiny_project.project)[1])
-    fields = ("key, source_type, design, population, criteria, pem, source_text, reports, tests_questions, quick_summary, "
+    fields = ("key, source_type, design, population, criteria, criteria_any_of, pem_rule, pem, source_text, reports, tests_questions, quick_summary, "
               "why_it_matters, findings, remaining_questions, does_not_prove, discrepancies, risk_of_bias, synthetic")
     assert problems == [
         f"{NOTE}:1: error NOTE001 [doe2020] the file is empty; it must be a mapping of fields ({fields})",

@@ -40,3 +40,33 @@ def test_each_criterion_alone(criterion, status):
 ])
 def test_criteria_combined(criteria, status):
     assert derive(criteria) == status
+
+
+@pytest.mark.parametrize(("criteria", "status"), [
+    (["CCC", "IOM"], "required"),  # every alternative requires PEM
+    (["Fukuda", "CCC"], "not-required"),  # patients meeting only Fukuda got in without PEM
+    (["CCC", "not stated"], "unknown"),
+    (["Fukuda", "Oxford"], "not-required"),
+])
+def test_an_either_or_of_criteria_requires_pem_only_if_every_alternative_does(criteria, status):
+    assert derive(criteria, any_of=True) == status
+
+
+def _note(**extra):
+    from livingreview.notes.model import Note
+
+    return Note(key="doe2020", source_type="primary", design="cross-sectional",
+                population={"conditions": ["ME/CFS"]}, quick_summary="A fictional study.", why_it_matters="Tests.",
+                **extra)
+
+
+def test_an_explicit_inclusion_rule_makes_pem_required_and_says_why():
+    from livingreview.notes.pem import basis, status
+
+    rule = {"fact": "Patients needed post-exertional malaise to enrol.", "extracted_from": "a fictional registry record"}
+    note = _note(criteria=["Fukuda", "CCC"], criteria_any_of=True, pem_rule=rule)
+    assert status(note) == "required"
+    assert basis(note) == ("PEM was an explicit inclusion rule: Patients needed post-exertional malaise to enrol. "
+                           "(extracted from a fictional registry record)")
+    without = _note(criteria=["Fukuda", "CCC"], criteria_any_of=True)
+    assert (status(without), basis(without)) == ("not-required", None)

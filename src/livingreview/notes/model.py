@@ -121,6 +121,8 @@ class Question(_Strict):
 
     id: StrictStr = Field(pattern=r"^q-[a-z0-9-]+$")
     text: StrictStr = Field(min_length=1)
+    hypotheses: list[StrictStr] = Field(default_factory=list, description="in a note: the hypotheses the question is "
+                                        "about (default: those whose open questions list it, else those its findings bear on)")
 
 
 class Hypothesis(_Strict):
@@ -291,12 +293,22 @@ class RiskOfBias(_Strict):
     domains: dict[StrictStr, RobDomain] = Field(default_factory=dict, description="domain id (D1, D2, ...) -> judgement")
 
 
+class PemRule(_Strict):
+    """An explicit inclusion rule requiring post-exertional malaise, with the record that states it."""
+
+    fact: StrictStr = Field(min_length=1, description="the rule, in our words")
+    extracted_from: StrictStr = Field(min_length=1, description="the record that states it")
+
+
 class Note(_Strict):
     key: StrictStr = Field(pattern=KEY, description="citation key; the file is reviews/notes/<key>.yml")
     source_type: SourceType
     design: Design
     population: Population
     criteria: list[Criteria] = Field(min_length=1, description="diagnostic criteria as stated")
+    criteria_any_of: StrictBool = Field(default=False, description="true when patients met any one of the listed "
+                                        "criteria (an either/or), not all of them")
+    pem_rule: PemRule | None = Field(default=None, description="an explicit inclusion rule requiring PEM, with its basis")
     pem: Pem | None = Field(default=None, description="optional; derived from criteria, an error if it disagrees")
     source_text: StrictStr | None = Field(default=None, description="file name of the source text quotes come from")
     reports: list[StrictStr] = Field(default_factory=list, description="keys of primary works a secondary source reports")

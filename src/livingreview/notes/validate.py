@@ -18,6 +18,7 @@ NOTE016  a remaining question id is used elsewhere with a different text
 NOTE017  a typed ``pem`` disagrees with the one derived from ``criteria``
 NOTE018  a secondary source (news, blog, forum, atlas summary) has a randomized design
 NOTE019  ``addresses`` or ``tests_questions`` names a question id that no file raises
+NOTE020  a remaining question names a hypothesis (``hypotheses``) that does not exist
 =======  ==========================================================================================
 
 References to a hypothesis or note whose own file failed to load are not reported again.
@@ -33,7 +34,7 @@ from typing import Any
 from ..diagnostics import Diagnostic, closest, error
 from .load import Collection, Loaded
 from .model import RANDOMIZED, SECONDARY, Hypothesis, Note
-from .pem import derive
+from .pem import status as pem_status
 
 _ADD = "add the entry to a bib/*.bib file (e.g. with `livingreview import`) or correct the key"
 
@@ -44,6 +45,7 @@ def validate(bibliography: Mapping[str, Any], hypotheses: Collection[Hypothesis]
     out += _citations(bibliography, hypotheses, notes)
     out += _hypothesis_links(hypotheses)
     out += _finding_targets(hypotheses, notes)
+    out += _question_hypotheses(hypotheses, notes)
     out += _paraphrases(bibliography, notes)
     out += _questions(hypotheses, notes)
     out += _note_rules(notes)
@@ -122,6 +124,17 @@ def _finding_targets(hypotheses: Collection[Hypothesis], notes: Collection[Note]
                           note.value.key, f"predictions of '{hid}': {', '.join(own)}")
 
 
+def _question_hypotheses(hypotheses: Collection[Hypothesis], notes: Collection[Note]) -> Iterator[Diagnostic]:
+    """Each hypothesis a note's remaining question names exists."""
+    for note in notes.values_sorted():
+        for i, question in enumerate(note.value.remaining_questions):
+            for j, hid in enumerate(question.hypotheses):
+                if hid not in hypotheses and hid not in hypotheses.invalid:
+                    yield _missing("NOTE020", note, ("remaining_questions", i, "hypotheses", j),
+                                   f"hypothesis '{hid}' does not exist", hid, hypotheses, note.value.key,
+                                   f"hypotheses: {', '.join(sorted(hypotheses)) or 'none yet'}")
+
+
 def _paraphrases(bib: Mapping[str, Any], notes: Collection[Note]) -> Iterator[Diagnostic]:
     for note in notes.values_sorted():
         for i, finding in enumerate(note.value.findings):
@@ -173,7 +186,7 @@ def _questions(hypotheses: Collection[Hypothesis], notes: Collection[Note]) -> I
 def _note_rules(notes: Collection[Note]) -> Iterator[Diagnostic]:
     for note in notes.values_sorted():
         value = note.value
-        derived = derive(value.criteria)
+        derived = pem_status(value)
         if value.pem is not None and value.pem != derived:
             criteria = ", ".join(value.criteria)
             yield _at("NOTE017", note, ("pem",), f"pem is '{value.pem}' but the criteria ({criteria}) give '{derived}'",

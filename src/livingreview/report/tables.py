@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from .. import filters
-from ..notes.pem import derive
+from ..notes.pem import status
 from .vocabulary import DESIGNS, DIRECTIONS, PEM, SOURCE_TYPES, ordered
 
 
@@ -84,7 +84,7 @@ def population(patients, controls) -> str:
 
 def pem_status(note) -> str:
     """A work's PEM status: typed in the note or derived from its criteria (validation makes them agree)."""
-    return note.pem or derive(note.criteria)
+    return note.pem or status(note)
 
 
 def count_table(values: Iterable[str], order: Mapping[str, str]) -> list[tuple[str, int]]:
@@ -177,6 +177,7 @@ def evidence_view(record: dict) -> dict:
         "population": population(record.get("patients"), record.get("controls")),
         "criteria": listed(record.get("criteria")),
         "pem": text(record.get("pem"), "unknown"),
+        "pem_basis": text(record.get("pem_basis")) or None,
         "statement": text(record.get("statement")),
         "prediction": text(record.get("prediction")) or None,
         "direction": text(record.get("direction")),

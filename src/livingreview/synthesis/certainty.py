@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..errors import LivingReviewError
 from ..notes.model import RANDOMIZED, Hypothesis, Note, Prediction
-from ..notes.pem import derive
+from ..notes.pem import status as pem_status
 from .rules import Rules
 
 FRAME_COLUMNS = ["hypothesis", "prediction", "critical", "level", "symbols", "direction", "statement", "start",
@@ -298,7 +298,7 @@ def _indirectness(rated: list[_Work], prediction: Prediction, hypothesis: Hypoth
         sentences.append(Template(rule.reason_population).substitute(works=works, conditions="; ".join(hypothesis.conditions)))
     for condition in rule.pem_required_for:
         lacking = [w for w in rated if condition in wanted and condition in w.note.population.conditions
-                   and derive(w.note.criteria) != "required"]
+                   and pem_status(w.note) != "required"]
         if lacking:
             works = ", ".join(f"{w.key} ({'; '.join(w.note.criteria)})" for w in lacking)
             sentences.append(Template(rule.reason_criteria).substitute(condition=condition, works=works))

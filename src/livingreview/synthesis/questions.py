@@ -121,6 +121,15 @@ def _join(values: Iterable[str]) -> str:
     return "; ".join(sorted(values))
 
 
+def concerns(question, note: Note, hypotheses: Mapping[str, Hypothesis]) -> set[str]:
+    """The hypotheses a note's *question* is about: those it names (``hypotheses``), else those whose
+    open questions list its id, else those the note's findings bear on."""
+    if question.hypotheses:
+        return set(question.hypotheses)
+    listed = {hid for hid, h in hypotheses.items() if any(q.id == question.id for q in h.open_questions)}
+    return listed or {f.hypothesis for f in note.findings}
+
+
 def _sources(hypotheses: Mapping[str, Hypothesis], notes: Mapping[str, Note]):
     """(question, raised_by, hypotheses) in a fixed order: hypotheses by id, then notes by key."""
     for hid in sorted(hypotheses):
@@ -128,9 +137,8 @@ def _sources(hypotheses: Mapping[str, Hypothesis], notes: Mapping[str, Note]):
             yield question, hid, {hid}
     for key in sorted(notes):
         note = notes[key]
-        about = {f.hypothesis for f in note.findings}
         for question in note.remaining_questions:
-            yield question, key, about
+            yield question, key, concerns(question, note, hypotheses)
 
 
 def _collect(hypotheses: Mapping[str, Hypothesis], notes: Mapping[str, Note]) -> dict[str, _Entry]:
