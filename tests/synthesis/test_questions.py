@@ -112,3 +112,16 @@ def test_an_empty_review_has_an_empty_register_with_its_columns():
 def test_normalise_ignores_case_spacing_and_final_punctuation():
     assert comparison_form("  Does  X\thelp? ") == comparison_form("does x help") == "does x help"
     assert comparison_form("Does X help?") != comparison_form("Does Y help?")
+
+
+def test_a_notes_question_belongs_to_the_hypotheses_it_is_about():
+    from synthesis_fixtures import finding, make_hypothesis, make_note
+
+    from livingreview.notes.model import Question
+    from livingreview.synthesis.questions import concerns
+
+    hypotheses = {"h-a": make_hypothesis("h-a", questions=[("q-dose", "Which dose?")]), "h-b": make_hypothesis("h-b")}
+    note = make_note("doe2020", findings=[finding("f1", "P1", hypothesis="h-a"), finding("f2", "P1", hypothesis="h-b")])
+    assert concerns(Question(id="q-dose", text="Which dose?"), note, hypotheses) == {"h-a"}  # listed by h-a only
+    assert concerns(Question(id="q-new", text="New?"), note, hypotheses) == {"h-a", "h-b"}  # its findings' hypotheses
+    assert concerns(Question(id="q-new", text="New?", hypotheses=["h-b"]), note, hypotheses) == {"h-b"}  # named
