@@ -81,7 +81,7 @@ def run(project: Project, *, sources: Path | None = None, strict: bool = False, 
     """Check everything; with *sources*, verify quotes against them and rewrite the quote record."""
     out = out or sys.stdout
     ctx, diagnostics = collect(project, sources, CHECKS)
-    if ctx.sources is not None and ctx.sources.is_dir():
+    if ctx.sources is not None and not ctx.sources.missing():
         quotes.write_record(project, ctx.quotes.record)
     code = exit_code(diagnostics, strict)
     facts = summary(ctx, diagnostics)

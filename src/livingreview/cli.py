@@ -15,13 +15,14 @@ from pathlib import Path
 
 from . import __version__
 from .errors import LivingReviewError
+from .sources import Sources
 
 EPILOG = "Exit status: 0 ok, 1 warnings (with --strict), 2 errors in input or a failed build, 3 internal error."
 
 
-def _sources_default() -> Path | None:
-    value = os.environ.get("LIVINGREVIEW_SOURCES")
-    return Path(value) if value else None
+def _sources(values: list[Path] | None) -> Sources | None:
+    """The folders given with --sources, else those of $LIVINGREVIEW_SOURCES (``:``-separated)."""
+    return Sources.of(values) if values else Sources.of(os.environ.get("LIVINGREVIEW_SOURCES") or None)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,19 +36,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    sources_help = "folder of source texts to verify quotes against (default: $LIVINGREVIEW_SOURCES)"
+    sources_help = ("folder of source texts to verify quotes against; repeat for several, searched in order "
+                    "(default: $LIVINGREVIEW_SOURCES, folders separated by ':')")
 
     p = sub.add_parser("check", help="validate bibliography, hypotheses, notes, quotes and screening; print a summary",
                        description="Validate everything the reports are built from and print every problem with file and line.",
                        epilog=EPILOG)
-    p.add_argument("--sources", type=Path, default=_sources_default(), help=sources_help)
+    p.add_argument("--sources", type=Path, action="append", metavar="DIR", help=sources_help)
     p.add_argument("--strict", action="store_true", help="exit 1 when there are warnings but no errors")
     p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
 
     p = sub.add_parser("build", help="execute every report notebook with papermill and render HTML, PDF and data bundles",
                        description="Build the report matrix of reviews/build.yml into outputs/. Unchanged variants are reused "
                                    "(no kernel starts); outputs are published atomically.", epilog=EPILOG)
-    p.add_argument("--sources", type=Path, default=_sources_default(), help=sources_help)
+    p.add_argument("--sources", type=Path, action="append", metavar="DIR", help=sources_help)
     p.add_argument("--force", action="store_true", help="rebuild every variant, ignoring the cache")
     p.add_argument("--explain", action="store_true", help="say per variant why it would be rebuilt or reused, then stop")
     p.add_argument("--jobs", "-j", type=int, default=None, help="variants executed at once (default: number of cores)")
@@ -94,12 +96,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             from .check import run as check
 
-            return check(project, sources=args.sources, strict=args.strict, fmt=args.format)
+            return check(project, sources=_sources(args.sources), strict=args.strict, fmt=args.format)
         if args.command == "build":
             from .build import BuildOptions, run_build
 
             return run_build(project, BuildOptions(force=args.force, explain=args.explain, jobs=args.jobs, only=args.only,
-                                                   sources=args.sources, pdf=args.pdf, outputs=args.outputs,
+                                                   sources=_sources(args.sources), pdf=args.pdf, outputs=args.outputs,
                                                    strict=args.strict, previous=args.previous))
         if args.command == "new":
             from .notes.scaffold import new_note

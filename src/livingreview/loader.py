@@ -31,6 +31,7 @@ from .notes.model import Hypothesis, Note
 from .notebooks import REMOVE_TAG, cell_name, cell_tags, notebook_cells, notebook_path, report_calls, source_text
 from .notes.validate import validate
 from .project import REVIEW_FILES, BuildConfig, Project
+from .sources import Sources
 
 #: the digest recorded for an input that is named but absent
 ABSENT = fingerprint.ABSENT
@@ -81,7 +82,7 @@ class Context:
     """What the checkers share: the project, the sources folder, and each input loaded once."""
 
     project: Project
-    sources: Path | None = None
+    sources: Sources | None = None
 
     @cached_property
     def _config(self) -> tuple[BuildConfig | None, list[Diagnostic]]:
@@ -328,9 +329,9 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def collect(project: Project, sources: Path | None = None, checks: Sequence[Check] | None = None) -> tuple[Context, list[Diagnostic]]:
+def collect(project: Project, sources: Sources | Path | None = None, checks: Sequence[Check] | None = None) -> tuple[Context, list[Diagnostic]]:
     """Run *checks* (default :data:`REVIEW_CHECKS`); return the context and every diagnostic, sorted."""
-    ctx = Context(project, Path(sources) if sources is not None else None)
+    ctx = Context(project, Sources.of(sources))
     found: set[Diagnostic] = set()
     with _cyclic_gc_paused():
         for check in REVIEW_CHECKS if checks is None else checks:

@@ -26,6 +26,7 @@ from .loader import Document, collect
 from .diagnostics import Diagnostic, closest, error
 from .errors import InputError, ReviewInvalid
 from .schema_errors import schema_diagnostics
+from .sources import Sources
 from .notes.model import RANDOMIZED, SECONDARY, Hypothesis, Note
 from .notes.pem import basis as pem_basis, status as pem_status
 from .notes.quotes import QuoteCheck
@@ -67,7 +68,7 @@ def load(root: Path | str | Project | None = None, *, sources: Path | str | None
     ``livingreview check --sources`` does that)."""
     project = root if isinstance(root, Project) else Project.find(root)
     if sources is None:
-        sources = os.environ.get(SOURCES_VARIABLE) or None
+        sources = os.environ.get(SOURCES_VARIABLE) or None  # folders joined by the path separator
     if os.environ.get(SNAPSHOT_VARIABLE):  # a report kernel of a build: the review the build loaded
         review = from_snapshot(Path(os.environ[SNAPSHOT_VARIABLE]), project, sources)
         if review is not None:
@@ -117,8 +118,9 @@ def from_snapshot(path: Path, project: Project, sources: Path | str | None) -> "
     return review if (root, used) == (str(project.root), _sources_key(sources)) else None
 
 
-def _sources_key(sources: Path | str | None) -> str | None:
-    return str(Path(sources).resolve()) if sources else None
+def _sources_key(sources) -> str | None:
+    folders = Sources.of(sources)
+    return folders.key() if folders else None
 
 
 @dataclass(eq=False)

@@ -194,7 +194,7 @@ def test_a_source_missing_from_the_folder_falls_back_to_the_record(tiny_project)
     assert report.checks[("doe2020", "f1")].recorded is True
     assert _formatted(report) == [
         f"{DOE}:9: warning QUOTE002 [doe2020.source_text] source text doe2020.txt is not in {tiny_project.sources}; its "
-        "quotes were checked against the record only — add the file to the sources folder",
+        "quotes were checked against the record only — add the file to a sources folder",
     ]
 
 
@@ -276,3 +276,19 @@ def test_a_risk_of_bias_quote_needs_a_source_text(tiny_project):
                       "Roe 2018, Journal of Examples, methods\n", "      quote: Double-blind\n      locator: abstract\n")
     notes, problems = load_notes(tiny_project.project)
     assert [d.message for d in problems] == ["risk-of-bias quotes need 'source_text' (the file the quotes come from)"]
+
+
+def test_sources_are_several_folders_searched_in_order(tmp_path):
+    from livingreview.sources import Sources
+
+    first, second = tmp_path / "seeds", tmp_path / "excerpts"
+    first.mkdir(), second.mkdir()
+    (first / "a.txt").write_text("first", encoding="utf-8")
+    (second / "a.txt").write_text("second", encoding="utf-8")
+    (second / "b.txt").write_text("only here", encoding="utf-8")
+    folders = Sources.of(f"{first}:{second}")
+    assert folders == (first, second) and Sources.of([first, second]) == folders
+    assert (folders.locate("a.txt"), folders.locate("b.txt")) == (first / "a.txt", second / "b.txt")
+    assert {name: p.read_text() for name, p in folders.files().items()} == {"a.txt": "first", "b.txt": "only here"}
+    assert Sources.of([first, tmp_path / "nowhere"]).missing() == [tmp_path / "nowhere"]
+    assert Sources.of(None) is None and Sources.of("") is None

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import fingerprint, reads
+from ..sources import Sources
 from ..project import Project
 from .plan import Target
 
@@ -66,7 +67,7 @@ def target_inputs(env: Environment, target: Target, selection) -> dict[str, str]
     inputs[f"csl {params.citation_style}"] = csl_hash(params.citation_style)
     if env.sources is not None:
         for name in sorted({n.source_text for n in selection.notes.values() if getattr(n, "source_text", None)}):
-            path = Path(env.sources) / name
+            path = Sources.of(env.sources).locate(name)
             inputs[f"sources {name}"] = fingerprint.sha256_file(path) if path.is_file() else ABSENT
     return dict(sorted(inputs.items()))
 

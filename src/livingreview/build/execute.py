@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..sources import Sources
 from ..errors import BuildFailed
 from ..project import Limits
 from . import engine
@@ -98,7 +99,7 @@ def kernel_environment(root: Path, *, source_date_epoch: str, sources: Path | No
     return {
         "SOURCE_DATE_EPOCH": source_date_epoch,
         "LIVINGREVIEW_ROOT": str(root),
-        "LIVINGREVIEW_SOURCES": str(Path(sources).resolve()) if sources is not None else None,
+        "LIVINGREVIEW_SOURCES": Sources.of(sources).key() if sources is not None else None,
         "LIVINGREVIEW_SNAPSHOT": str(snapshot) if snapshot is not None else None,
     }
 

@@ -12,7 +12,7 @@ class BuildOptions:
     explain: bool = False
     jobs: int | None = None
     only: list[str] = field(default_factory=list)
-    sources: Path | None = None
+    sources: "Sources | Path | None" = None  # folders of source texts (livingreview.sources)
     pdf: bool = True
     outputs: Path | None = None
     strict: bool = False

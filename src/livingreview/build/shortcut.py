@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import fingerprint
+from ..sources import Sources
 from ..atomic import write_text
 from ..project import Project
 from . import manifest, publish
@@ -36,8 +37,8 @@ def tree_fingerprint(project: Project, options: BuildOptions) -> str:
                 inside = not path.is_symlink() or path.resolve().is_relative_to(root)
                 files[rel.as_posix()] = fingerprint.sha256_file(path) if inside else "outside the project"
     sources = {}
-    if options.sources is not None and Path(options.sources).is_dir():
-        sources = {p.name: fingerprint.sha256_file(p) for p in sorted(Path(options.sources).iterdir()) if p.is_file()}
+    if options.sources is not None:
+        sources = {name: fingerprint.sha256_file(path) for name, path in Sources.of(options.sources).files().items()}
     return fingerprint.sha256_json({
         "files": files, "sources": sources, "code": fingerprint.code_hash(), "pdf": options.pdf,
         "packages": fingerprint.package_versions(), "lock": fingerprint.lock_hash(root),

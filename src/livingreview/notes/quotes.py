@@ -43,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from .. import atomic, textfile
 from ..diagnostics import Diagnostic, error, warning
 from ..project import Project
+from ..sources import Sources
 from .load import Collection, Loaded
 from .model import Note
 
@@ -232,16 +233,18 @@ def record_id(key: str, finding_id: str) -> str:
 
 # -- verification -------------------------------------------------------------------------------
 
-def verify_quotes(project: Project, notes: Collection[Note], sources: Path | None = None) -> QuoteReport:
-    """Check every finding's quote; with *sources*, against the texts there, else against the record."""
+def verify_quotes(project: Project, notes: Collection[Note], sources: Sources | Path | None = None) -> QuoteReport:
+    """Check every finding's quote; with *sources* (folders, searched in order), against the texts there,
+    else against the record."""
     old, diagnostics = read_record(project)
     report = QuoteReport(diagnostics=diagnostics)
     # keep what the record says about notes that did not load: a typo elsewhere must not unverify them
     report.record = {k: v for k, v in old.items() if k.split("#", 1)[0] in notes.invalid}
-    if sources is not None and not Path(sources).is_dir():
-        report.diagnostics.append(error("QUOTE008", str(sources), None, "the sources folder does not exist",
+    sources = Sources.of(sources)
+    for folder in sources.missing() if sources else ():
+        report.diagnostics.append(error("QUOTE008", str(folder), None, "the sources folder does not exist",
                                         hint="pass the folder that holds the notes' source_text files"))
-        sources = None
+    sources = sources.existing() if sources else None
     texts: dict[str, Source | _Unread] = {}
     for note in notes.values_sorted():
         _verify_note(note, old, report, sources, texts, project.file_scope)
@@ -319,11 +322,11 @@ class _Unread:
     refused: tuple[Diagnostic, ...] = ()
 
 
-def _source(note: Loaded[Note], name: str, sources: Path, texts: dict[str, Source | _Unread], report: QuoteReport,
+def _source(note: Loaded[Note], name: str, sources: Sources, texts: dict[str, Source | _Unread], report: QuoteReport,
             scope: textfile.Scope) -> Source | None:
     """The source text *name* from *sources* (read once per run), or None with a diagnostic."""
     if name not in texts:
-        texts[name] = _read_source(Path(sources) / name, scope)
+        texts[name] = _read_source(sources.locate(name), scope)
     text = texts[name]
     if isinstance(text, Source):
         return text
@@ -331,7 +334,7 @@ def _source(note: Loaded[Note], name: str, sources: Path, texts: dict[str, Sourc
     if text.missing:
         report.diagnostics.append(warning("QUOTE002", note.file, note.line("source_text"),
                                           f"source text {name} is not in {sources}; its quotes were checked against the record only",
-                                          hint="add the file to the sources folder", **where))
+                                          hint="add the file to a sources folder", **where))
     elif text.refused:
         report.diagnostics += [d for d in text.refused if d not in report.diagnostics]
     else:
