@@ -14,7 +14,7 @@ ROE = "reviews/notes/roe2018.yml"
 RECORD = "reviews/quote-record.json"
 SUMMARY = """\
 2 works, 2 notes, 1 hypothesis
-findings: 3 (2 observed, 1 inferred)
+findings: 3 (2 observed, 1 inferred, 0 unsupported)
 quotes: {quotes}; 2 findings extracted without a quote
 PEM unknown: 0 of 2 notes
 {result}
@@ -77,7 +77,7 @@ def test_json_is_one_document_with_diagnostics_summary_and_exit_code(tiny_projec
     assert [(d["code"], d["file"], d["line"], d["field"], d["severity"]) for d in document["diagnostics"]] == [
         ("QUOTE005", DOE, 19, "findings[f1].quote", "warning"), ("NOTE013", ROE, 15, "findings[f1].prediction", "error")]
     assert document["summary"] == {
-        "works": 2, "notes": 2, "hypotheses": 1, "findings": {"total": 3, "observed": 2, "inferred": 1},
+        "works": 2, "notes": 2, "hypotheses": 1, "findings": {"total": 3, "observed": 2, "inferred": 1, "unsupported": 0},
         "quotes": {"verified": 0, "recorded": 0, "unverified": 1, "failed": 0}, "extracted": 2, "pem_unknown": 0,
         "errors": 1, "warnings": 1,
     }

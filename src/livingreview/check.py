@@ -43,7 +43,8 @@ def summary(ctx: Context, diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
         "notes": len(notes),
         "hypotheses": len(ctx.hypotheses),
         "findings": {"total": len(findings), "observed": sum(f.kind == "observed" for f in findings),
-                     "inferred": sum(f.kind == "inferred" for f in findings)},
+                     "inferred": sum(f.kind == "inferred" for f in findings),
+                     "unsupported": sum(f.kind == "unsupported" for f in findings)},
         "quotes": {"verified": report.count("verified"), "recorded": sum(c.recorded for c in report.checks.values()),
                    "unverified": report.count("unverified"), "failed": report.count("failed")},
         "extracted": report.count("extracted"),
@@ -62,7 +63,7 @@ def format_summary(s: Mapping[str, Any]) -> str:
     recorded = f" ({q['recorded']} by the record)" if q["recorded"] else ""
     return "\n".join([
         f"{_plural(s['works'], 'work')}, {_plural(s['notes'], 'note')}, {_plural(s['hypotheses'], 'hypothesis', 'hypotheses')}",
-        f"findings: {f['total']} ({f['observed']} observed, {f['inferred']} inferred)",
+        f"findings: {f['total']} ({f['observed']} observed, {f['inferred']} inferred, {f['unsupported']} unsupported)",
         f"quotes: {q['verified']} verified{recorded}, {q['unverified']} unverified, {q['failed']} failed; "
         f"{s['extracted']} findings extracted without a quote",
         f"PEM unknown: {s['pem_unknown']} of {_plural(s['notes'], 'note')}",

@@ -88,3 +88,17 @@ def test_a_finding_may_carry_an_estimate():
     assert finding.estimate.spans_no_effect is False
     assert Finding(id="f2", statement="x", hypothesis="h", direction="neutral", kind="observed",
                    extracted_from="r").estimate is None
+
+
+def test_unsupported_is_a_kind_for_secondary_sources_only():
+    from livingreview.notes.model import Note
+
+    def note(source_type):
+        return Note(key="doe2020", source_type=source_type, design="commentary", population={"conditions": ["FM"]},
+                    criteria=["not stated"], quick_summary="A fictional item.", why_it_matters="Tests.",
+                    findings=[{"id": "f1", "statement": "It claims a cure.", "hypothesis": "h-test", "direction": "supports",
+                               "kind": "unsupported", "extracted_from": "a fictional page"}])
+
+    assert note("news").findings[0].kind == "unsupported"
+    with pytest.raises(ValueError, match="'unsupported' is for a secondary source"):
+        note("primary")

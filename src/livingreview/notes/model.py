@@ -39,7 +39,9 @@ RANDOMIZED: frozenset[str] = frozenset({"rct", "crossover-rct"})
 Criteria = Literal["Fukuda", "CCC", "ICC", "IOM", "Oxford", "other", "not stated"]
 Pem = Literal["required", "not-required", "unknown"]
 Direction = Literal["supports", "contradicts", "mixed", "neutral"]
-Kind = Literal["observed", "inferred"]
+#: observed by the source; inferred (an interpretation); unsupported (a secondary source's claim with no
+#: basis it names or that its primary work reports — shown, never evidence)
+Kind = Literal["observed", "inferred", "unsupported"]
 
 
 MeasureName = Literal[
@@ -333,6 +335,10 @@ class Note(_Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"finding ids must be unique in a note: {', '.join(dupes)}")
+        unsupported = [f.id for f in self.findings if f.kind == "unsupported"]
+        if unsupported and not self.is_secondary:
+            raise ValueError(f"'unsupported' is for a secondary source's claim without a basis; {self.key} is a "
+                             f"{self.source_type} source (findings {', '.join(unsupported)}): use observed or inferred")
         if any(f.quote for f in self.findings) and not self.source_text:
             raise ValueError("findings with quotes need 'source_text' (the file the quotes come from)")
         if self.risk_of_bias and any(d.quote for d in self.risk_of_bias.domains.values()) and not self.source_text:

@@ -35,7 +35,7 @@ PEM: dict[str, str] = {
     "unknown": "PEM unknown",
 }
 
-KIND: dict[str, str] = {"observed": "observed", "inferred": "inferred"}
+KIND: dict[str, str] = {"observed": "observed", "inferred": "inferred", "unsupported": "unsupported claim"}
 
 DESIGNS: dict[str, str] = {
     "rct": "randomized controlled trial",
