@@ -79,7 +79,7 @@ def test_the_methods_paragraph_states_the_counted_numbers(screened):
     counts = screening.counts(screened.project)
     text = prisma.methods_paragraph(counts, search.load(screened.project).searches)
     assert text == (
-        "We identified 6 records from 2 searches: Search of the Example Register (4 records; run 2020-05-01) and "
+        "We identified 6 records from 2 sources of records: Search of the Example Register (4 records; run 2020-05-01) and "
         "Reference lists of included works (2 records; date not recorded). After removing 1 duplicate, 5 records "
         "were screened by title and abstract and 1 excluded; 4 full texts were sought, 1 could not be retrieved, "
         "3 were assessed for eligibility and 1 excluded (wrong population: 1). 2 records were included: "
@@ -92,7 +92,7 @@ def test_the_methods_paragraph_follows_the_data(screened):
                    + "koe2015,handsearch,,include,include,,\n")
     counts = screening.counts(screened.project, source_types={"doe2020": "news", "roe2018": "review"})
     text = prisma.methods_paragraph(counts, search.load(screened.project).searches)
-    assert text.startswith("We identified 7 records from 2 searches: ")
+    assert text.startswith("We identified 7 records from 2 sources of records: ")
     assert text.endswith("3 records were included: 1 study (review: 1), 1 secondary source (news: 1) and "
                          "1 record not yet classified (no note). See the flow diagram.")
 
@@ -137,7 +137,7 @@ def test_the_index_section(screened):
     review = livingreview.load(screened.project)
     title, body = prisma.index_section(review.search_log, review.flow_counts, review.screening_rows)
     assert title == "How the studies were found"
-    assert body.startswith("<p>We identified 6 records from 2 searches: ")
+    assert body.startswith("<p>We identified 6 records from 2 sources of records: ")
     assert '<p class="search-note">An invented search log.</p>' in body
     assert "<td>fatigue AND &lt;example&gt;</td>" in body and "<td>not recorded</td>" in body
     assert '<figure class="prisma" id="prisma"><svg ' in body and "<?xml" not in body

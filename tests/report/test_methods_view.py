@@ -12,7 +12,7 @@ from livingreview.report.methods_view import INDEX_PRISMA, methods_view
 from .report_fixtures import HYPOTHESIS_ID, add_search_log, html, words
 
 PARAGRAPH = (
-    "We identified 5 records from 2 searches: Search of the Example Register (3 records; run 2021-03-01) and "
+    "We identified 5 records from 2 sources of records: Search of the Example Register (3 records; run 2021-03-01) and "
     "Example blogs (2 records; date not recorded). After removing 1 duplicate, 4 records were screened by title and "
     "abstract and 0 excluded; 4 full texts were sought, 0 could not be retrieved, 4 were assessed for eligibility "
     "and 1 excluded (not about fatigue: 1). 3 records were included: 2 studies (primary: 2) and 1 secondary source "

@@ -189,7 +189,7 @@ def methods_paragraph(counts: PrismaCounts, searches: Sequence[Search]) -> str:
     if counts.unclassified:
         included.append(f"{_plural(counts.unclassified, 'record')} not yet classified (no note)")
     return (
-        f"We identified {_plural(counts.identified_total, 'record')} from {_plural(len(counts.identified), 'search', 'searches')}: "
+        f"We identified {_plural(counts.identified_total, 'record')} from {_plural(len(counts.identified), 'source of records', 'sources of records')}: "
         f"{_series(sources)}. After removing {_plural(counts.duplicates, 'duplicate')}, "
         f"{_plural(counts.screened, 'record')} {_were(counts.screened)} screened by title and abstract and "
         f"{counts.excluded_screening} excluded; {_plural(counts.sought, 'full text')} {_were(counts.sought)} sought, "
