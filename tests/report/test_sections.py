@@ -291,3 +291,12 @@ def test_effects_html_is_the_same_every_time_and_escapes_the_outcome(review_proj
     markup = html(report.effects(livingreview.load(review_project.root).select(HYPOTHESIS_ID)))
     assert "<b>score</b>" not in markup and "fatigue &lt;b&gt;score&lt;/b&gt; &amp; $x$" in markup
     assert "Not pooled: estimates are of different outcomes" in words(markup)
+
+
+def test_a_pem_only_report_says_why_the_works_it_left_out_do_not_count(review):
+    out = words(html(report.summary(review.select(HYPOTHESIS_ID, pem_required_only=True))))
+    assert ("Of the works left out for their criteria, 1 states criteria that do not require post-exertional "
+            "malaise and 1 states no criteria that show it.") in out
+    empty = words(html(report.summary(review.select(HYPOTHESIS_ID, pem_required_only=True, conditions="MS"))))
+    assert ("this report is empty partly for lack of stated criteria and partly because studies used criteria that "
+            "do not require it.") in empty

@@ -23,7 +23,7 @@ from .markup import Section, render, trusted
 from .methods_view import methods_view
 from .provenance import provenance_of
 from .rob_view import rob_tables
-from .tables import dropped_reasons, evidence_rows, listed, prediction_status, summary_counts
+from .tables import dropped_reasons, evidence_rows, listed, pem_status, prediction_status, summary_counts
 from .vocabulary import (DESIGNS, DIRECTIONS, KIND, PEM, PROVENANCE, PROVENANCE_MEANING, QUESTION_STATUS,
                          QUESTION_STATUS_MEANING, SOURCE_TYPES, STYLES)
 
@@ -94,11 +94,22 @@ def summary(selection) -> Section:
         dropped=selection.dropped,
         reasons=dropped_reasons(selection.dropped),
         filtered=bool(filters.in_effect(selection.parameters)),
+        pem_left_out=_pem_left_out(selection),
         phrases=filters.describe(selection.parameters),
         DESIGNS=DESIGNS,
         PEM=PEM,
         SOURCE_TYPES=SOURCE_TYPES,
     )
+
+
+def _pem_left_out(selection) -> dict[str, int] | None:
+    """In a report that keeps only PEM-required studies: of the works it left out, how many state
+    criteria that do not require PEM and how many state none that shows it (None otherwise)."""
+    if not filters.PEM.active(selection.parameters):
+        return None
+    notes = selection.review.notes
+    left = [pem_status(notes[key]) for key in selection.considered if key not in selection.notes]
+    return {"not-required": left.count("not-required"), "unknown": left.count("unknown")}
 
 
 def evidence_table(selection) -> Section:
