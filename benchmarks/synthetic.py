@@ -118,8 +118,10 @@ def _write(path: Path, text: str) -> None:
 
 
 def notebook(hid: str) -> str:
-    """The template notebook with its parameters cell set to *hid* (the build overrides it anyway)."""
+    """The template notebook with its parameters cell set to *hid* (the build overrides it anyway), without
+    the real review's written synthesis, whose citations name works the synthetic review does not hold."""
     nb = json.loads(TEMPLATE.read_text(encoding="utf-8"))
+    nb["cells"] = [cell for cell in nb["cells"] if cell.get("id") != "synthesis"]
     for cell in nb["cells"]:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
             cell["source"] = [line.replace("neuroinflammation", hid) for line in cell["source"]]

@@ -216,7 +216,7 @@ def test_the_real_review_counts_match_its_screening_rows():
     for row in rows:
         per_search[row["search"]] = per_search.get(row["search"], 0) + 1
     assert [(s.search, s.records) for s in counts.identified] == list(per_search.items())
-    assert counts.identified_total == len(rows) == 20
+    assert counts.identified_total == len(rows) == 49
     assert (counts.duplicates, counts.excluded_screening, counts.not_retrieved, counts.excluded_full_text) == (0, 0, 0, 0)
     assert counts.included == sum(r["full_text"] == "include" for r in rows)
 
