@@ -21,9 +21,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from . import fingerprint
+from . import fingerprint, textfile
 from .bib import prose
-from .diagnostics import Diagnostic, closest, error
+from .diagnostics import Diagnostic, closest, error, warning
 from .errors import InputError
 from .notes import quotes
 from .notes.load import Collection, load_hypotheses, load_notes
@@ -265,6 +265,23 @@ def check_notebook_citations(ctx: Context) -> list[Diagnostic]:
     return found
 
 
+def check_notebook_hypotheses(ctx: Context) -> list[Diagnostic]:
+    """NBK008 (warning) for a report notebook no hypothesis has: the build runs one notebook per
+    hypothesis, ``notebooks/<id>.ipynb``, so this one would never be built. (A hypothesis without its
+    notebook is the matrix check's BLD002.)"""
+    folder = ctx.project.notebooks_dir
+    try:
+        entries = textfile.listing(folder, ".ipynb", ctx.project.file_scope, file=ctx.project.rel(folder))
+    except textfile.FileRefused as exc:
+        return list(exc.diagnostics)
+    known = set(ctx.hypotheses) | set(ctx.hypotheses.invalid)
+    return [warning("NBK008", ctx.project.rel(entry.path), None,
+                    f"no hypothesis has the id '{entry.path.stem}', so this notebook is never built",
+                    key=entry.path.stem, hint=closest(entry.path.stem, known) or f"add reviews/hypotheses/{entry.path.stem}.yml, "
+                                                                                "or remove the notebook")
+            for entry in entries if entry.path.stem not in known]
+
+
 def check_quotes(ctx: Context) -> list[Diagnostic]:
     return ctx.quotes.diagnostics
 
@@ -298,7 +315,7 @@ def check_screening(ctx: Context) -> list[Diagnostic]:
 
 #: what a review must pass to load (``livingreview.load``, in a kernel as in the build)
 REVIEW_CHECKS: list[Check] = [check_config, check_bibliography, check_hypotheses, check_notes, check_references,
-                              check_notebook_citations, check_quotes, check_synthesis, check_risk_of_bias, check_screening]
+                              check_notebook_citations, check_notebook_hypotheses, check_quotes, check_synthesis, check_risk_of_bias, check_screening]
 
 
 def notebook_digest(path: Path) -> str:
