@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--into", type=Path, default=Path("bib/references.bib"), help="bibliography file to append to (default: bib/references.bib)")
     p.add_argument("--format", choices=["ris", "csl-json"], default=None, help="input format (default: from the file extension)")
     p.add_argument("--dry-run", action="store_true", help="print the BibTeX that would be appended; change nothing")
+
+    p = sub.add_parser("kernel", help="register the Jupyter kernel the report notebooks run in",
+                       description="Register the 'livingreview' Jupyter kernel for this Python, so papermill, JupyterLab "
+                                   "and nbval can run the report notebooks. Needs no project.")
+    p.add_argument("action", choices=["install"], help="install: register (or re-register) the kernel")
+    p.add_argument("--user", action="store_true", help="register in your user Jupyter folder instead of this environment")
     return parser
 
 
@@ -90,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "kernel":
+            from .kernel import install
+
+            print(f"registered the Jupyter kernel 'livingreview' in {install(user=args.user)}")
+            return 0
         from .project import Project
 
         project = Project.find(args.root)
