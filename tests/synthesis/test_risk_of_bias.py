@@ -77,3 +77,17 @@ def test_the_design_chooses_the_tool(tiny_project):
     roe = livingreview.load(tiny_project.root).risk_of_bias["roe2018"]
     assert roe.tool == "rob2-crossover"
     assert [(d.domain, d.judgement) for d in roe.domains][:2] == [("D1", "some concerns"), ("DS", "no information")]
+
+
+def test_a_study_whose_record_informs_no_domain_weighs_as_no_information():
+    from livingreview.notes.model import Note
+    from livingreview.synthesis.risk_of_bias import assess
+    from livingreview.synthesis.rob_designs import ToolChoice
+
+    domains = {d: {"judgement": "no information"} for d in ("D1", "D2", "D3", "D4", "D5", "D6", "D7")}
+    note = Note(key="doe2020", source_type="primary", design="case-control", population={"conditions": ["FM"]},
+                criteria=["not stated"], quick_summary="A fictional study.", why_it_matters="Tests.",
+                risk_of_bias={"domains": domains})
+    choice = ToolChoice.model_validate({"tools": {"case-control": "robins-e"}})
+    found = assess(note, choice)
+    assert (found.overall, found.concern) == ("some concerns", "no information")  # the tool's rule; the rating's weight

@@ -69,8 +69,11 @@ def assess(note, tools: ToolChoice) -> Assessment | None:
         judgement = entry.judgement if entry else NO_INFORMATION
         basis, kind = _basis(entry)
         domains.append(DomainJudgement(domain.id, domain.name, judgement, tool.concern[judgement], basis, kind))
+    # where the record informs no domain at all, the certainty rating weighs the study as "no information"
+    # whatever the tool's overall rule makes of it (RoB 2 and ROBINS-E count it as some concerns)
+    uninformed = all(d.judgement == NO_INFORMATION for d in domains)
     return Assessment(key=note.key, tool=tool.id, tool_name=tool.name, domains=tuple(domains), overall=overall,
-                      concern=tool.concern[overall])
+                      concern=NO_INFORMATION if uninformed else tool.concern[overall])
 
 
 def _basis(entry) -> tuple[str | None, str]:
