@@ -45,6 +45,7 @@ class Part:
     cell: str  #: ``cell 5 (id about)``
     citations: tuple[prose.Citation, ...] = ()
     calls: tuple[str, ...] = ()
+    text: str = ""  #: a Markdown cell's prose (for the wording lint)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def document(cells: Sequence, file: str) -> Document:
             continue
         text = source_text(source)
         if cell.get("cell_type") == "markdown":
-            parts.append(Part(cell_name(index, cell), citations=tuple(prose.find(text))))
+            parts.append(Part(cell_name(index, cell), citations=tuple(prose.find(text)), text=text))
         elif cell.get("cell_type") == "code":
             parts.append(Part(cell_name(index, cell), calls=report_calls(text)))
     return Document(file, tuple(parts))

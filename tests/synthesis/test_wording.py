@@ -124,3 +124,19 @@ def test_the_review_passes_the_wording_lint():
     notes, problems = load_notes(project)
     assert problems == [] and notes
     assert [d.format() for d in lint(notes, load_rules(project).wording)] == []
+
+
+def test_the_reviews_prose_is_linted_for_causal_wording_outside_quotes():
+    from livingreview.loader import Document, Part
+    from livingreview.synthesis.wording import lint_prose
+
+    doc = Document("notebooks/h-test.ipynb", (
+        Part("cell 4 (id synthesis)", text="The drug cures fatigue; the article says it \"reverses\" it."),
+        Part("cell 5 (id figures)", calls=("plot",)),
+        Part("cell 6 (id limits)", text="The trial found no difference."),
+    ))
+    from synthesis_fixtures import load_rules_text
+
+    [found] = lint_prose({"h-test": doc}, load_rules_text().wording)
+    assert (found.code, found.file, found.message) == (
+        "LINT003", "notebooks/h-test.ipynb", "cell 4 (id synthesis): causal wording ('cures') in the review's prose")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..sources import Sources
+
 
 @dataclass(frozen=True)
 class BuildOptions:
@@ -12,7 +14,7 @@ class BuildOptions:
     explain: bool = False
     jobs: int | None = None
     only: list[str] = field(default_factory=list)
-    sources: "Sources | Path | None" = None  # folders of source texts (livingreview.sources)
+    sources: Sources | Path | None = None  # folders of source texts, searched in order
     pdf: bool = True
     outputs: Path | None = None
     strict: bool = False

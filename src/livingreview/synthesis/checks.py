@@ -9,6 +9,7 @@ CERT002  error     an indirectness flag names a finding that no note has
 CERT003  error     a publication-bias suspicion or an upgrade names a prediction no hypothesis has
 LINT001  warning   causal wording in a note's own words (see :mod:`.wording`)
 LINT002  error     a non-randomized note with findings has an empty ``does_not_prove``
+LINT003  warning   causal wording in a report notebook's prose (see :mod:`.wording`)
 QUES001  warning   two question ids have the same text; the register lists them as one
 =======  ========  ==========================================================================
 """
@@ -21,7 +22,7 @@ from ..diagnostics import Diagnostic, closest, error, warning
 from ..schema_errors import field_path
 from .questions import register_rows
 from .rules import RULES_FILE, Rules
-from .wording import lint
+from .wording import lint, lint_prose
 
 
 def _value(item):
@@ -79,5 +80,5 @@ def check_synthesis(ctx) -> list[Diagnostic]:
     rules, problems = ctx._rules
     if rules is None:
         return out + problems
-    return (out + lint(ctx.notes, rules.wording) + unknown_flags(rules, ctx.notes)
+    return (out + lint(ctx.notes, rules.wording) + lint_prose(ctx.documents, rules.wording) + unknown_flags(rules, ctx.notes)
             + unknown_predictions(rules, ctx.hypotheses))

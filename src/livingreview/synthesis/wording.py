@@ -5,6 +5,8 @@
   ``why_it_matters`` and ``discrepancies``. Not flagged: notes of a randomized design; verbatim
   quotes (the ``quote`` field) and any text inside quotation marks, which are the source's words;
   ``does_not_prove`` and questions, whose job is to name causes not shown.
+* ``LINT003`` (warning) — a causal verb in a report notebook's prose (a Markdown cell the report
+  shows), outside quotation marks: the review's own synthesis claims no more than its studies show.
 * ``LINT002`` (error) — a note of a non-randomized design that has findings but leaves
   ``does_not_prove`` empty. Observational findings are read as causal unless the note says what
   they do not show, so the review does not build until each such note says it.
@@ -85,6 +87,22 @@ def lint_note(source: NoteSource, pattern: re.Pattern) -> list[Diagnostic]:
             f"does_not_prove is empty; a {note.design} design needs a sentence on what its findings do not show",
             key=note.key, field="does_not_prove",
             hint="e.g. 'An association in a small sample does not show that the mechanism produces fatigue.'"))
+    return out
+
+
+def lint_prose(documents: Mapping[str, Any], wording: Wording) -> list[Diagnostic]:
+    """LINT003 for each shown Markdown cell of a report notebook whose prose uses a causal verb
+    (*documents*: the loader's notebooks as a reader meets them, by hypothesis id)."""
+    pattern = causal_pattern(wording)
+    out = []
+    for hid in sorted(documents):
+        doc = documents[hid]
+        for part in doc.parts:
+            words = causal_words(getattr(part, "text", ""), pattern)
+            if words:
+                listed = ", ".join(f"'{w}'" for w in words)
+                out.append(warning("LINT003", doc.file, None, f"{part.cell}: causal wording ({listed}) in the review's prose",
+                                   key=hid, hint="say what the studies observed, or quote the source in quotation marks"))
     return out
 
 
