@@ -76,6 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the study design as the source states it; the note then gets the risk_of_bias block of the "
                         "tool reviews/risk-of-bias.yml gives that design, every domain 'no information' until judged")
 
+    p = sub.add_parser("schema", help="write JSON Schemas of the notes, hypotheses and build.yml for editors to check them with",
+                       description="Write JSON Schemas (draft 2020-12) of the YAML files people write: note.schema.json "
+                                   "(reviews/notes/*.yml), hypothesis.schema.json (reviews/hypotheses/*.yml) and "
+                                   "build.schema.json (reviews/build.yml). An editor with the YAML language server then "
+                                   "completes and checks a file's fields when its first line names its schema, as "
+                                   "`livingreview new` writes: '# yaml-language-server: $schema=../../schemas/note.schema.json'. "
+                                   "The schemas come from the models `livingreview check` validates with; rules across "
+                                   "files remain check's. Files whose bytes would not change are left untouched.",
+                       epilog=EPILOG)
+    p.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="folder to write the schemas into (default: schemas/ in the project root, which the notes name)")
+
     p = sub.add_parser("import", help="append RIS or CSL-JSON records to a bib/ file as BibTeX, refusing duplicates",
                        description="Convert RIS (.ris) or CSL-JSON (.json, e.g. Zotero's export) to BibTeX entries and append them "
                                    "to a bibliography file, atomically. Duplicates by key or DOI are refused.")
@@ -121,6 +133,12 @@ def main(argv: list[str] | None = None) -> int:
             tool = load_choice(project).tool_for(args.design) if args.design else None
             path = new_note(project, args.key, force=args.force, design=args.design, tool=tool)
             print(f"wrote {project.rel(path)}: fill in its sections, then run `livingreview check`")
+            return 0
+        if args.command == "schema":
+            from .editor_schemas import write_schemas
+
+            for path, changed in write_schemas(args.out or project.schemas_dir):
+                print(f"{'wrote' if changed else 'unchanged'} {project.rel(path)}")
             return 0
         if args.command == "import":
             from .bib.importers import import_file

@@ -27,6 +27,10 @@ NOTES = Path("reviews") / "notes"
 #: the review-wide files every report reads (the certainty rules, the risk-of-bias tools by design, the search
 #: log, the screening record)
 REVIEW_FILES = ("reviews/certainty.yml", "reviews/risk-of-bias.yml", "reviews/search.yml", "reviews/screening.csv")
+#: where ``livingreview schema`` writes the JSON Schemas editors check the YAML files with
+SCHEMAS = Path("schemas")
+#: the schema of a note, which every note ``livingreview new`` writes names
+NOTE_SCHEMA = SCHEMAS / "note.schema.json"
 
 Condition = Literal["all", "ME/CFS", "MS", "FM", "FND"]
 CitationStyle = Literal["apa", "vancouver", "harvard"]
@@ -51,8 +55,16 @@ def _mapping(value: object) -> dict:
     return value  # as read (a yamlio.LineDict), so a bad parameter's diagnostic can name its line
 
 
+def _parameters_schema(schema: dict) -> None:
+    """The JSON Schema of parameter values (for editors): the report parameters but the hypothesis,
+    which the matrix sets (a ``hypothesis`` here would be overridden)."""
+    fields = ReportParameters.model_json_schema()["properties"]
+    schema.update(type="object", additionalProperties=False,
+                  properties={name: field for name, field in fields.items() if name != "hypothesis"})
+
+
 #: parameter values, kept as read; :func:`parameters_for` types them
-Parameters = Annotated[dict, PlainValidator(_mapping)]
+Parameters = Annotated[dict, PlainValidator(_mapping), Field(json_schema_extra=_parameters_schema)]
 
 
 class Variant(BaseModel):
@@ -173,6 +185,7 @@ class Project:
     notebooks_dir = property(lambda self: self.root / "notebooks")
     outputs_dir = property(lambda self: self.root / "outputs")
     config_path = property(lambda self: self.root / CONFIG)
+    schemas_dir = property(lambda self: self.root / SCHEMAS)
 
     def note_path(self, key: str) -> Path:
         """Where the note for citation key *key* is (the file is named by the key)."""

@@ -34,7 +34,8 @@ def test_the_template_names_the_work_and_leaves_the_reading_to_the_author(tiny):
     path = new_note(tiny.project, "lee2019")
     assert path == tiny.root / NOTE
     lines = path.read_text(encoding="utf-8").splitlines()
-    assert lines[:3] == ["# Note on: An Example of fatigue", "# Lee, Ann; Doe, Jane; Roe, Richard; et al., 2019", "#"]
+    assert lines[:4] == ["# yaml-language-server: $schema=../../schemas/note.schema.json",
+                         "# Note on: An Example of fatigue", "# Lee, Ann; Doe, Jane; Roe, Richard; et al., 2019", "#"]
     assert "key: lee2019" in lines and "source_type:" in lines and "findings: []" in lines
     assert max(len(line) for line in lines) <= 100
 
@@ -43,17 +44,17 @@ def test_the_new_note_loads_and_check_names_each_field_to_fill_in(tiny):
     new_note(tiny.project, "lee2019")
     notes, problems = load_notes(tiny.project)
     assert [d.format() for d in sorted(problems)] == [
-        f"{NOTE}:8: error NOTE001 [lee2019.source_type] 'source_type' is empty — one of: primary, review, "
+        f"{NOTE}:10: error NOTE001 [lee2019.source_type] 'source_type' is empty — one of: primary, review, "
         "trial-registration, preprint, news, blog, forum, atlas-summary",
-        f"{NOTE}:11: error NOTE001 [lee2019.design] 'design' is empty — one of: rct, crossover-rct, cohort, case-control, "
+        f"{NOTE}:13: error NOTE001 [lee2019.design] 'design' is empty — one of: rct, crossover-rct, cohort, case-control, "
         "cross-sectional, pilot, uncontrolled-trial, narrative-review, systematic-review, opinion, planned-trial, "
         "commentary, summary, not-stated",
-        f"{NOTE}:14: error NOTE001 [lee2019.population.conditions] 'population.conditions' needs at least one item — one "
+        f"{NOTE}:16: error NOTE001 [lee2019.population.conditions] 'population.conditions' needs at least one item — one "
         "of: ME/CFS, MS, FM, FND, long COVID, Q fever fatigue syndrome, TBI, cancer, other",
-        f"{NOTE}:20: error NOTE001 [lee2019.criteria] 'criteria' needs at least one item — one of: Fukuda, CCC, ICC, IOM, "
+        f"{NOTE}:22: error NOTE001 [lee2019.criteria] 'criteria' needs at least one item — one of: Fukuda, CCC, ICC, IOM, "
         "Oxford, other, not stated",
-        f"{NOTE}:24: error NOTE001 [lee2019.quick_summary] 'quick_summary' is empty",
-        f"{NOTE}:25: error NOTE001 [lee2019.why_it_matters] 'why_it_matters' is empty",
+        f"{NOTE}:26: error NOTE001 [lee2019.quick_summary] 'quick_summary' is empty",
+        f"{NOTE}:27: error NOTE001 [lee2019.why_it_matters] 'why_it_matters' is empty",
     ]
     for old, new in [("\nsource_type:\n", "\nsource_type: primary\n"), ("\ndesign:\n", "\ndesign: cohort\n"),
                      ("conditions: []", "conditions: [FM]"), ("\ncriteria: []", "\ncriteria: [other]"),
@@ -68,7 +69,8 @@ def test_the_new_note_loads_and_check_names_each_field_to_fill_in(tiny):
 def test_an_eprint_marks_a_preprint(tiny):
     text = new_note(tiny.project, "moe2022").read_text(encoding="utf-8")
     assert "\nsource_type: preprint\n" in text
-    assert text.startswith("# Note on: An example preprint\n#\n")
+    assert text.startswith("# yaml-language-server: $schema=../../schemas/note.schema.json\n"
+                           "# Note on: An example preprint\n#\n")
 
 
 def test_an_existing_note_is_never_overwritten_without_force(tiny):
@@ -80,7 +82,7 @@ def test_an_existing_note_is_never_overwritten_without_force(tiny):
         f"{NOTE}: error NOTE021 [lee2019] the note already exists — edit it, or pass --force to replace it with an empty template"]
     assert path.read_text(encoding="utf-8") == "my notes\n"
     new_note(tiny.project, "lee2019", force=True)
-    assert path.read_text(encoding="utf-8").startswith("# Note on: An Example of fatigue\n")
+    assert path.read_text(encoding="utf-8").splitlines()[1] == "# Note on: An Example of fatigue"
 
 
 def test_an_unknown_key_suggests_the_nearest_one(tiny):

@@ -1,8 +1,9 @@
 """``livingreview new KEY``: start ``reviews/notes/<KEY>.yml`` from a bibliography entry.
 
-The note is a commented template: the key is filled in, the entry's title, authors and year are
-shown as comments, every choice list comes from the schema, and everything the note's author must
-read the source for is left empty, so ``livingreview check`` lists what remains to fill in.
+The note is a commented template: its first line names the schema ``livingreview schema`` writes
+(for editors with the YAML language server), the key is filled in, the entry's title, authors and
+year are shown as comments, every choice list comes from the schema, and everything the note's
+author must read the source for is left empty, so ``livingreview check`` lists what remains to fill in.
 An existing note is never overwritten unless asked to (``force``).
 
 =======  ====================================================================
@@ -15,6 +16,7 @@ NOTE021  the note exists and ``force`` was not given
 
 from __future__ import annotations
 
+import posixpath
 import re
 import textwrap
 import typing
@@ -22,9 +24,14 @@ from pathlib import Path
 
 from ..diagnostics import closest, error
 from ..errors import InputError
-from ..project import Project
+from ..project import NOTE_SCHEMA, NOTES, Project
 from .. import atomic
 from . import model
+
+
+#: the note's first line: editors with the YAML language server complete and check its fields with the
+#: schema ``livingreview schema`` writes (the path is relative to the note's folder)
+SCHEMA_LINE = f"# yaml-language-server: $schema={posixpath.relpath(NOTE_SCHEMA.as_posix(), NOTES.as_posix())}"
 
 
 class UnknownKey(InputError):
@@ -86,7 +93,7 @@ def _choices_of(values) -> str:
 def template(entry, design: str | None = None, tool=None) -> str:
     """The note's text for *entry* (a bibliography ``Entry``); with *design* stated and *tool*'s
     risk-of-bias block (see :func:`new_note`)."""
-    about = [f"# Note on: {_comment(entry.title or '(no title)')}"]
+    about = [SCHEMA_LINE, f"# Note on: {_comment(entry.title or '(no title)')}"]
     authors = entry.authors
     byline = [("; ".join(authors[:3]) + ("; et al." if len(authors) > 3 else "")) if authors else None, entry.year]
     if any(byline):
@@ -97,7 +104,8 @@ def template(entry, design: str | None = None, tool=None) -> str:
     return "\n".join(about) + f"""
 #
 # Written by `livingreview new`. Fill in every empty field from the source itself, then run
-# `livingreview check`; it names each field still missing. The schema: livingreview.notes.model.
+# `livingreview check`; it names each field still missing. The schema: livingreview.notes.model;
+# editors read it from the file the first line names, which `livingreview schema` writes.
 key: {entry.key}
 # {_choices(model.SourceType)}
 source_type:{f" {source_type}" if source_type else ""}
