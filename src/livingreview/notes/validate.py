@@ -18,7 +18,7 @@ NOTE016  a remaining question id is used elsewhere with a different text
 NOTE017  a typed ``pem`` disagrees with the one derived from ``criteria``
 NOTE018  a secondary source (news, blog, forum, atlas summary) has a randomized design
 NOTE019  ``addresses`` or ``tests_questions`` names a question id that no file raises
-NOTE020  a remaining question names a hypothesis (``hypotheses``) that does not exist
+NOTE022  a remaining question names a hypothesis (``hypotheses``) that does not exist
 =======  ==========================================================================================
 
 References to a hypothesis or note whose own file failed to load are not reported again.
@@ -130,7 +130,7 @@ def _question_hypotheses(hypotheses: Collection[Hypothesis], notes: Collection[N
         for i, question in enumerate(note.value.remaining_questions):
             for j, hid in enumerate(question.hypotheses):
                 if hid not in hypotheses and hid not in hypotheses.invalid:
-                    yield _missing("NOTE020", note, ("remaining_questions", i, "hypotheses", j),
+                    yield _missing("NOTE022", note, ("remaining_questions", i, "hypotheses", j),
                                    f"hypothesis '{hid}' does not exist", hid, hypotheses, note.value.key,
                                    f"hypotheses: {', '.join(sorted(hypotheses)) or 'none yet'}")
 
