@@ -20,7 +20,7 @@ def test_help_lists_every_real_subcommand(capsys):
 def test_every_subcommand_has_one_line_help():
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
-    assert sorted(sub.choices) == ["build", "check", "import", "kernel", "new", "schema"]
+    assert sorted(sub.choices) == ["add-hypothesis", "build", "check", "import", "kernel", "new", "schema"]
     for action in sub._choices_actions:
         assert action.help and "\n" not in action.help
 

@@ -96,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["ris", "csl-json"], default=None, help="input format (default: from the file extension)")
     p.add_argument("--dry-run", action="store_true", help="print the BibTeX that would be appended; change nothing")
 
+    p = sub.add_parser("add-hypothesis", help="start reviews/hypotheses/ID.yml and its report notebook",
+                       description="Write a commented hypothesis template and notebooks/ID.ipynb from the package's report "
+                                   "notebook (every section, prose to replace). Existing files are never overwritten.")
+    p.add_argument("id", help="the new hypothesis's id: lower-case letters, digits and hyphens")
+    p.add_argument("--title", default=None, help="its title (default: left for you to fill in)")
+
     p = sub.add_parser("kernel", help="register the Jupyter kernel the report notebooks run in",
                        description="Register the 'livingreview' Jupyter kernel for this Python, so papermill, JupyterLab "
                                    "and nbval can run the report notebooks. Needs no project.")
@@ -139,6 +145,13 @@ def main(argv: list[str] | None = None) -> int:
 
             for path, changed in write_schemas(args.out or project.schemas_dir):
                 print(f"{'wrote' if changed else 'unchanged'} {project.rel(path)}")
+            return 0
+        if args.command == "add-hypothesis":
+            from .notes.scaffold_hypothesis import add_hypothesis
+
+            written = add_hypothesis(project, args.id, title=args.title)
+            print(f"wrote {' and '.join(project.rel(p) for p in written)}: fill in the hypothesis, write the notebook's "
+                  "prose, then run `livingreview check`")
             return 0
         if args.command == "import":
             from .bib.importers import import_file
