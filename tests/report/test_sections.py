@@ -300,3 +300,9 @@ def test_a_pem_only_report_says_why_the_works_it_left_out_do_not_count(review):
     empty = words(html(report.summary(review.select(HYPOTHESIS_ID, pem_required_only=True, conditions="MS"))))
     assert ("this report is empty partly for lack of stated criteria and partly because studies used criteria that "
             "do not require it.") in empty
+
+
+def test_a_summary_of_findings_without_evidence_on_a_critical_prediction_says_so(review):
+    out = words(html(report.summary_of_findings(review.select(HYPOTHESIS_ID, conditions="FND"))))
+    assert "Overall: no evidence — no primary study in this report bears on a critical prediction." in out
+    assert "the lowest among" not in out
