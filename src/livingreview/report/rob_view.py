@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..synthesis.risk_of_bias import unassessed
 from ..synthesis.rob_tools import TOOLS
 from .tables import _year
 
@@ -65,7 +66,7 @@ def rob_tables(selection) -> list[ToolRows]:
         assessment = assessments.get(key)
         year = str(_entry_year(review, key) or "")
         if assessment is None:
-            if note.source_type == "primary":
+            if unassessed(note, choice):
                 by_tool.setdefault(tool.id, []).append(Row(key, year, assessed=False))
             continue
         block = note.risk_of_bias.domains

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, closest, error, warning
+from .risk_of_bias import unassessed
 from .rob_designs import CHOICE_FILE, ToolChoice
 from .rob_tools import NO_INFORMATION, TOOLS, Tool
 
@@ -47,7 +48,7 @@ def _check_note(item, choice: ToolChoice) -> Iterator[Diagnostic]:
     tool = choice.tool_for(note.design)
     block = note.risk_of_bias
     if block is None:
-        if tool is not None and note.source_type == "primary":
+        if unassessed(note, choice):
             yield _at(warning, "ROB007", item, ("design",), f"not assessed: the design '{note.design}' is assessed "
                       f"with {tool.id}, and this note has no risk_of_bias block", f"add a risk_of_bias block judging each {tool.id} domain "
                       f"({', '.join(tool.domain_ids)}) from the source")
