@@ -135,12 +135,12 @@ def measure(n_notes: int) -> tuple[list[tuple[str, float]], int, float]:
         (hypotheses, hyp_problems), (notes, note_problems) = loaded
         assert hyp_problems + note_problems == [], (hyp_problems + note_problems)[:3]
         figures.append((f"parse + validate {n_notes} notes and {HYPOTHESES} hypotheses", seconds))
-        seconds, problems = timed(lambda: validate(bib, hypotheses, notes))
+        seconds, problems = timed(lambda: validate(bib, hypotheses, notes, project.vocabulary))
         assert problems == [], problems[:3]
         figures.append(("cross-file rules", seconds))
         seconds, quotes = timed(lambda: verify_quotes(project, notes))
         figures.append((f"quote status from the record ({quotes.count('unverified')} unverified)", seconds))
-        review = Review(project=project, config=None, bibliography=bib,
+        review = Review(project=project, config=None, vocabulary=project.vocabulary, bibliography=bib,
                         hypotheses={k: v.value for k, v in hypotheses.items()}, notes={k: v.value for k, v in notes.items()},
                         quote_status=quotes.checks)
         seconds, table = timed(review.findings)

@@ -19,14 +19,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from livingreview.notes import atomic
+from livingreview import atomic
 from livingreview.notes.model import Hypothesis, Note
-from livingreview.notes.pem import derive
+from livingreview import vocabulary as review_vocabulary
 from livingreview.project import Project
 from livingreview.synthesis import certainty, drift, questions, register_page, wording
 from livingreview.synthesis.rules import load_rules
 
 ROOT = Path(__file__).resolve().parents[1]
+#: the first review's vocabulary: the generated notes use its conditions, criteria and PEM facet
+VOCABULARY = Project(ROOT).vocabulary
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 HEADING = "## Synthesis"
 DESIGNS = ["rct", "cohort", "case-control", "cross-sectional", "uncontrolled-trial", "narrative-review"]
@@ -67,7 +69,8 @@ def generate(n_notes: int, n_hypotheses: int) -> tuple[dict[str, Hypothesis], di
 
 def evidence(notes: dict[str, Note]) -> pd.DataFrame:
     rows = [{"key": n.key, "finding_id": f.id, "hypothesis": f.hypothesis, "prediction": f.prediction,
-             "direction": f.direction, "pem": derive(n.criteria)} for n in notes.values() for f in n.findings]
+             "direction": f.direction, "pem": review_vocabulary.derive(VOCABULARY, "pem", n.criteria)}
+            for n in notes.values() for f in n.findings]
     return pd.DataFrame(rows)
 
 
@@ -90,7 +93,8 @@ def measure(n_notes: int, repeat: int) -> list[tuple[str, float]]:
 
     def rate_all():
         for h in hypotheses.values():
-            certainty.compare(certainty.rate(h, table, notes, rules), certainty.rate(h, pem_only, notes, rules))
+            certainty.compare(certainty.rate(h, table, notes, rules, vocabulary=VOCABULARY),
+                              certainty.rate(h, pem_only, notes, rules, vocabulary=VOCABULARY))
 
     return [
         (f"certainty: rate + PEM-only rate + compare, {n_hypotheses} hypotheses", best(repeat, rate_all)),

@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: the report notebook every synthetic hypothesis gets (the first review's, whose cells are generic)
 TEMPLATE = ROOT / "notebooks" / "neuroinflammation.ipynb"
 CERTAINTY = ROOT / "reviews" / "certainty.yml"
+VOCABULARY = ROOT / "reviews" / "vocabulary.yml"
 CONDITIONS = ("ME/CFS", "MS", "FM", "FND")
 CRITERIA = ("CCC", "Fukuda", "ICC", "not stated")
 DESIGNS = ("case-control", "cohort", "cross-sectional", "rct")
@@ -136,6 +137,7 @@ def generate(root: Path, works: int, hypotheses: int = 5) -> Path:
         raise ValueError("need at least one work per hypothesis")
     _write(root / "reviews" / "build.yml", build_yml(hypotheses))
     shutil.copyfile(CERTAINTY, root / "reviews" / "certainty.yml")
+    shutil.copyfile(VOCABULARY, root / "reviews" / "vocabulary.yml")
     _write(root / "bib" / "synthetic.bib", "\n".join(bib_entry(n) for n in range(works)))
     for h in range(hypotheses):
         _write(root / "reviews" / "hypotheses" / f"{hypothesis_id(h)}.yml", hypothesis_text(h, proposer=h))

@@ -19,6 +19,8 @@ from livingreview.project import Project
 
 #: the rules file the real review uses (rules, not review content: every project needs one)
 CERTAINTY = Path(__file__).resolve().parents[1] / "reviews" / "certainty.yml"
+#: the real review's vocabulary: its conditions, criteria and the PEM facet the fixtures' notes use
+VOCABULARY = Path(__file__).resolve().parents[1] / "reviews" / "vocabulary.yml"
 #: the real review's choice of risk-of-bias tool by design (method, not review content)
 RISK_OF_BIAS = Path(__file__).resolve().parents[1] / "reviews" / "risk-of-bias.yml"
 
@@ -221,6 +223,7 @@ def tiny_project(tmp_path: Path) -> TinyProject:
     tiny = TinyProject(tmp_path / "review", tmp_path / "sources")
     tiny.write("reviews/build.yml", BUILD_YML)
     tiny.write("reviews/certainty.yml", CERTAINTY.read_text(encoding="utf-8"))
+    tiny.write("reviews/vocabulary.yml", VOCABULARY.read_text(encoding="utf-8"))
     tiny.write("reviews/risk-of-bias.yml", RISK_OF_BIAS.read_text(encoding="utf-8"))
     tiny.write("bib/references.bib", BIB)
     tiny.write("reviews/hypotheses/example-fatigue.yml", HYPOTHESIS)

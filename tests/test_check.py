@@ -52,7 +52,7 @@ def test_warnings_only_exit_0_or_1_under_strict(tiny_project):
 def test_errors_exit_2_listed_by_file_and_line(tiny_project):
     tiny_project.edit(ROE, "    prediction: EX2", "    prediction: EX7")
     tiny_project.edit(DOE, "clearly higher", "clearly raised")
-    tiny_project.edit(DOE, "design: case-control", "design: case-control\npem: unknown")
+    tiny_project.edit(DOE, "design: case-control", "design: case-control\nrequires: {pme: {fact: x, extracted_from: y}}")
     code, text = _run(tiny_project, sources=tiny_project.sources)
     lines = text.splitlines()
     assert code == 2
@@ -78,7 +78,8 @@ def test_json_is_one_document_with_diagnostics_summary_and_exit_code(tiny_projec
         ("QUOTE005", DOE, 19, "findings[f1].quote", "warning"), ("NOTE013", ROE, 15, "findings[f1].prediction", "error")]
     assert document["summary"] == {
         "works": 2, "notes": 2, "hypotheses": 1, "findings": {"total": 3, "observed": 2, "inferred": 1, "unsupported": 0},
-        "quotes": {"verified": 0, "recorded": 0, "unverified": 1, "failed": 0}, "extracted": 2, "pem_unknown": 0,
+        "quotes": {"verified": 0, "recorded": 0, "unverified": 1, "failed": 0}, "extracted": 2,
+        "facets_unknown": {"pem": {"short": "PEM", "notes": 0}},
         "errors": 1, "warnings": 1,
     }
     assert text == json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

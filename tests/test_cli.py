@@ -20,7 +20,7 @@ def test_help_lists_every_real_subcommand(capsys):
 def test_every_subcommand_has_one_line_help():
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
-    assert sorted(sub.choices) == ["add-hypothesis", "build", "check", "import", "kernel", "new", "schema"]
+    assert sorted(sub.choices) == ["add-hypothesis", "build", "check", "import", "init", "kernel", "new", "schema"]
     for action in sub._choices_actions:
         assert action.help and "\n" not in action.help
 
@@ -61,18 +61,21 @@ def test_schema_writes_into_the_projects_schemas_folder_and_then_leaves_it(tiny_
     root = str(tiny_project.root)
     assert main(["--root", root, "schema"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "wrote schemas/note.schema.json", "wrote schemas/hypothesis.schema.json", "wrote schemas/build.schema.json"]
+        "wrote schemas/note.schema.json", "wrote schemas/hypothesis.schema.json", "wrote schemas/build.schema.json",
+        "wrote schemas/vocabulary.schema.json"]
     written = {p.name: p.read_bytes() for p in (tiny_project.root / "schemas").iterdir()}
     assert main(["--root", root, "schema"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "unchanged schemas/note.schema.json", "unchanged schemas/hypothesis.schema.json", "unchanged schemas/build.schema.json"]
+        "unchanged schemas/note.schema.json", "unchanged schemas/hypothesis.schema.json", "unchanged schemas/build.schema.json",
+        "unchanged schemas/vocabulary.schema.json"]
     assert {p.name: p.read_bytes() for p in (tiny_project.root / "schemas").iterdir()} == written
 
 
 def test_schema_out_writes_elsewhere(tiny_project, tmp_path, capsys):
     out = tmp_path / "editor"
     assert main(["--root", str(tiny_project.root), "schema", "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["build.schema.json", "hypothesis.schema.json", "note.schema.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["build.schema.json", "hypothesis.schema.json", "note.schema.json",
+                                                       "vocabulary.schema.json"]
     assert not (tiny_project.root / "schemas").exists()
 
 

@@ -1,5 +1,6 @@
-"""The filter table: every filter's parameters, the works it keeps and its words, in one row; and a
-new row (with its field) is all a new filter needs: selection, counts and the report's words follow."""
+"""The filter table of a review (:func:`livingreview.filters.of` its vocabulary): every filter's
+parameters, the works it keeps and its words, in one row; and a new row (with its field) is all a new
+filter needs: selection, counts and the report's words follow."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from pydantic import StrictInt
 
 from livingreview import filters, report
 from livingreview.filters import Filter
-from livingreview.project import ReportParameters
+from first_review import VOCABULARY, ReportParameters
 from livingreview.report.certainty_view import certainty_view
 from livingreview.report.context import describe_parameters
 from livingreview.review import load
 
 HYP = "example-fatigue"
 BASE = ReportParameters(hypothesis=HYP)
+TABLE = filters.of(VOCABULARY)
+CONDITIONS, PEM, YEARS = TABLE
 
 
 def words(section) -> str:
@@ -24,24 +27,31 @@ def words(section) -> str:
 
 
 def test_every_report_parameter_but_the_hypothesis_and_style_is_read_by_one_filter():
-    read = [name for f in filters.FILTERS for name in f.fields]
+    read = [name for f in TABLE for name in f.fields]
     assert sorted(read) == sorted(set(ReportParameters.model_fields) - {"hypothesis", "citation_style"})
-    assert len({f.name for f in filters.FILTERS}) == len(filters.FILTERS)
+    assert len({f.name for f in TABLE}) == len(TABLE)
+
+
+def test_each_facet_of_the_vocabulary_is_one_filter_in_its_order():
+    assert [(f.name, f.fields, f.facet) for f in TABLE] == [
+        ("conditions", ("conditions",), None), ("pem", ("pem_required_only",), "pem"), ("years", ("year_from", "year_to"), None)]
+    assert PEM.describe(BASE.model_copy(update={"pem_required_only": True})) == "only studies whose criteria require PEM"
 
 
 def test_filtered_when_any_filter_is_set():
-    assert filters.in_effect(BASE) == []
-    assert filters.in_effect(BASE.model_copy(update={"year_to": 2015})) == [filters.YEARS]
-    assert filters.in_effect(BASE.model_copy(update={"conditions": "FM", "pem_required_only": True})) == [
-        filters.CONDITIONS, filters.PEM]
+    assert filters.in_effect(TABLE, BASE) == []
+    assert filters.in_effect(TABLE, BASE.model_copy(update={"year_to": 2015})) == [YEARS]
+    both = BASE.model_copy(update={"conditions": "FM", "pem_required_only": True})
+    assert filters.in_effect(TABLE, both) == [CONDITIONS, PEM]
+    assert filters.facets_on(TABLE, both) == [PEM]
 
 
 def test_a_filter_turned_off_keeps_every_other_parameter():
     chosen = ReportParameters(hypothesis=HYP, conditions="MS", pem_required_only=True, year_from=2019,
                               citation_style="vancouver")
-    assert filters.PEM.off(chosen) == ReportParameters(hypothesis=HYP, conditions="MS", year_from=2019,
-                                                       citation_style="vancouver")
-    assert filters.YEARS.off(chosen).year_from is None and not filters.YEARS.active(filters.YEARS.off(chosen))
+    expected = ReportParameters(hypothesis=HYP, conditions="MS", year_from=2019, citation_style="vancouver")
+    assert PEM.off(chosen) == expected and filters.facets_off(TABLE, chosen) == expected
+    assert YEARS.off(chosen).year_from is None and not YEARS.active(YEARS.off(chosen))
 
 
 class WithSampleSize(ReportParameters):
@@ -64,7 +74,8 @@ MIN_PATIENTS = Filter(
 def review(tiny_project, monkeypatch):
     """The tiny review (doe2020: 12 patients, CCC; roe2018: 40 patients, Fukuda) with the new row."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    monkeypatch.setattr(filters, "FILTERS", (*filters.FILTERS, MIN_PATIENTS))
+    table = filters.of
+    monkeypatch.setattr(filters, "of", lambda vocabulary: (*table(vocabulary), MIN_PATIENTS))
     return load(tiny_project.root)
 
 
@@ -73,7 +84,7 @@ def test_a_new_row_selects_counts_and_describes(review):
     assert sorted(sel.notes) == ["roe2018"] and sorted(set(sel.evidence["key"])) == ["roe2018"]
     assert sel.dropped == {"works": 1, "findings": 2,
                            "by": {"conditions": (0, 0), "pem": (0, 0), "years": (0, 0), "patients": (1, 2)}}
-    assert describe_parameters(sel.parameters) == [
+    assert describe_parameters(sel) == [
         "all conditions", "any diagnostic criteria", "all years", "at least 20 patients", "APA references"]
     assert ("This report includes 1 work and 1 finding (all conditions, any diagnostic criteria, all years, at least "
             "20 patients). It leaves out 1 work and 2 findings that the review holds on this hypothesis: 1 work "
@@ -86,7 +97,7 @@ def test_a_new_row_selects_counts_and_describes(review):
 def test_a_new_row_left_at_its_default_filters_nothing(review):
     sel = review.select(WithSampleSize(hypothesis=HYP))
     assert sorted(sel.notes) == ["doe2020", "roe2018"] and sel.dropped["by"]["patients"] == (0, 0)
-    assert "any number of patients" in describe_parameters(sel.parameters)
+    assert "any number of patients" in describe_parameters(sel)
     assert "This report includes every work in the review that bears on this hypothesis" in words(report.summary(sel))
 
 

@@ -90,7 +90,7 @@ def _notebook() -> nbformat.NotebookNode:
     params.metadata["tags"] = ["parameters"]
     calls = "\n".join(f"display(report.{name}(sel))" for name in SECTIONS)
     body = ("import livingreview\nfrom livingreview import report\n"
-            "sel = livingreview.load().select(livingreview.parameters(globals()))\n"
+            "review = livingreview.load()\nsel = review.select(review.parameters(globals()))\n"
             + calls)
     nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(body)])
     nb.metadata["kernelspec"] = {"name": "livingreview", "display_name": "Python 3 (livingreview)", "language": "python"}

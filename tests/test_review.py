@@ -9,9 +9,9 @@ import pytest
 
 import livingreview
 from livingreview.errors import InputError, ReviewInvalid
-from livingreview.project import ReportParameters
+from first_review import VOCABULARY, ReportParameters
 from livingreview.review import (EVIDENCE_COLUMNS, QUESTION_COLUMNS, SELECTION_QUESTION_COLUMNS, SOURCES_VARIABLE,
-                                 UnknownHypothesis, load)
+                                 UnknownHypothesis, evidence_columns, load, parameters)
 
 DOE = "reviews/notes/doe2020.yml"
 ROE = "reviews/notes/roe2018.yml"
@@ -65,7 +65,7 @@ def test_load_refuses_a_review_with_errors_and_lists_them(tiny_project):
 
 def test_findings_one_row_each_in_a_stable_order_with_fixed_columns(tiny_project):
     findings = load(tiny_project.root, sources=tiny_project.sources).findings()
-    assert tuple(findings.columns) == EVIDENCE_COLUMNS
+    assert tuple(findings.columns) == evidence_columns(VOCABULARY)
     assert _rows(findings, "prediction", "key", "finding_id", "provenance") == [
         ("EX1", "doe2020", "f1", "verified"), ("EX2", "roe2018", "f1", "extracted"), (None, "doe2020", "f2", "extracted")]
     first = {k: (None if _na(v) else v) for k, v in findings.iloc[1].items()}
@@ -176,7 +176,7 @@ def test_selection_questions_are_the_register_filtered_to_the_selection(tiny_pro
 
 def test_an_empty_selection_keeps_its_columns_and_types(tiny_project):
     sel = load(tiny_project.root).select(HYP, conditions="FND")
-    assert len(sel.evidence) == 0 and tuple(sel.evidence.columns) == EVIDENCE_COLUMNS
+    assert len(sel.evidence) == 0 and tuple(sel.evidence.columns) == evidence_columns(VOCABULARY)
     assert str(sel.evidence["year"].dtype) == "Int64" and str(sel.evidence["secondary"].dtype) == "bool"
     assert _rows(sel.questions, "question_id", "raised_by") == [("q-example-dose", HYP)]
 
@@ -226,14 +226,29 @@ NAMESPACE = {"hypothesis": HYP, "conditions": "all", "pem_required_only": True, 
              "citation_style": "harvard", "In": [], "get_ipython": print, "_": None, "review": object()}
 
 
-def test_parameters_takes_exactly_the_report_parameters_from_a_namespace():
-    assert livingreview.parameters(NAMESPACE) == ReportParameters(hypothesis=HYP, pem_required_only=True,
-                                                                  citation_style="harvard")
+def test_parameters_takes_exactly_the_report_parameters_from_a_namespace(tiny_project):
+    expected = ReportParameters(hypothesis=HYP, pem_required_only=True, citation_style="harvard")
+    assert parameters(NAMESPACE, ReportParameters) == expected
+    assert load(tiny_project.root).parameters(NAMESPACE) == expected  # what a notebook calls
+
+
+def test_the_facet_columns_follow_the_criteria_in_the_vocabulary_order():
+    columns = evidence_columns(VOCABULARY)
+    assert columns[columns.index("criteria") + 1:][:3] == ("pem", "pem_basis", "year")
+    assert set(columns) - set(EVIDENCE_COLUMNS) == {"pem", "pem_basis"}
+
+
+def test_report_parameters_pickle_by_value_and_compare_equal():
+    import pickle
+
+    chosen = ReportParameters(hypothesis=HYP, pem_required_only=True)
+    again = pickle.loads(pickle.dumps(chosen))
+    assert again == chosen and type(again) is type(chosen)
 
 
 def test_parameters_names_the_field_of_a_bad_value():
     with pytest.raises(InputError) as exc:
-        livingreview.parameters({**NAMESPACE, "conditions": "CFS", "year_to": "2020"})
+        parameters({**NAMESPACE, "conditions": "CFS", "year_to": "2020"}, ReportParameters)
     assert [d.format() for d in exc.value.diagnostics] == [
         f"parameters cell: error SEL001 [{HYP}.conditions] 'CFS' is not allowed — did you mean 'ME/CFS'?",
         f"parameters cell: error SEL001 [{HYP}.year_to] expected a whole number, got '2020'",
@@ -243,7 +258,7 @@ def test_parameters_names_the_field_of_a_bad_value():
 def test_parameters_refuses_a_namespace_missing_one_and_suggests_the_misspelt_name():
     namespace = {k: v for k, v in NAMESPACE.items() if k != "pem_required_only"} | {"pem_requried_only": True}
     with pytest.raises(InputError) as exc:
-        livingreview.parameters(namespace)
+        parameters(namespace, ReportParameters)
     assert [d.format() for d in exc.value.diagnostics] == [
         f"parameters cell: error SEL001 [{HYP}.pem_required_only] 'pem_required_only' is not set — did you mean "
         "'pem_requried_only'?"]

@@ -8,7 +8,8 @@ The data flow is one direction only::
 :class:`~livingreview.review.Review`. A report notebook selects its works with the values its
 ``parameters`` cell set::
 
-    sel = livingreview.load().select(livingreview.parameters(globals()))
+    review = livingreview.load()
+    sel = review.select(review.parameters(globals()))
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -26,11 +27,4 @@ def load(root=None, *, sources=None):
     return _load(root, sources=sources)
 
 
-def parameters(namespace):
-    """The report parameters *namespace* (a notebook's ``globals()``) holds, typed and validated."""
-    from .review import parameters as _parameters
-
-    return _parameters(namespace)
-
-
-__all__ = ["load", "parameters", "__version__"]
+__all__ = ["load", "__version__"]

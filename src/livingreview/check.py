@@ -17,7 +17,7 @@ from typing import Any, TextIO
 from .diagnostics import Diagnostic, Severity
 from .loader import REVIEW_CHECKS, Check, Context, collect
 from .notes import quotes
-from .notes.pem import status
+from .vocabulary import status
 from .project import Project
 
 
@@ -25,7 +25,7 @@ def check_matrix(ctx: Context) -> list[Diagnostic]:
     """The report matrix of reviews/build.yml and its notebooks, as ``build`` plans it before any kernel."""
     from .build.plan import plan_matrix
 
-    if ctx.config is None or ctx.hypotheses.invalid:  # already reported; the matrix cannot be planned
+    if ctx.config is None or ctx.vocabulary is None or ctx.hypotheses.invalid:  # already reported; cannot be planned
         return []
     return plan_matrix(ctx.project, {k: v.value for k, v in ctx.hypotheses.items()})[1]
 
@@ -48,7 +48,8 @@ def summary(ctx: Context, diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
         "quotes": {"verified": report.count("verified"), "recorded": sum(c.recorded for c in report.checks.values()),
                    "unverified": report.count("unverified"), "failed": report.count("failed")},
         "extracted": report.count("extracted"),
-        "pem_unknown": sum(status(n) == "unknown" for n in notes),
+        "facets_unknown": {fid: {"short": facet.short, "notes": sum(status(ctx.vocabulary, fid, n) == "unknown" for n in notes)}
+                           for fid, facet in (ctx.vocabulary.facets.items() if ctx.vocabulary else ())},
         "errors": sum(d.severity is Severity.ERROR for d in diagnostics),
         "warnings": sum(d.severity is Severity.WARNING for d in diagnostics),
     }
@@ -66,7 +67,7 @@ def format_summary(s: Mapping[str, Any]) -> str:
         f"findings: {f['total']} ({f['observed']} observed, {f['inferred']} inferred, {f['unsupported']} unsupported)",
         f"quotes: {q['verified']} verified{recorded}, {q['unverified']} unverified, {q['failed']} failed; "
         f"{s['extracted']} findings extracted without a quote",
-        f"PEM unknown: {s['pem_unknown']} of {_plural(s['notes'], 'note')}",
+        *(f"{u['short']} unknown: {u['notes']} of {_plural(s['notes'], 'note')}" for u in s["facets_unknown"].values()),
         f"{_plural(s['errors'], 'error')}, {_plural(s['warnings'], 'warning')}",
     ])
 

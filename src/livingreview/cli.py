@@ -14,7 +14,7 @@ import typing
 from pathlib import Path
 
 from . import __version__
-from .errors import LivingReviewError
+from .errors import InputError, LivingReviewError
 from .sources import Sources
 
 EPILOG = "Exit status: 0 ok, 1 warnings (with --strict), 2 errors in input or a failed build, 3 internal error."
@@ -76,10 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the study design as the source states it; the note then gets the risk_of_bias block of the "
                         "tool reviews/risk-of-bias.yml gives that design, every domain 'no information' until judged")
 
-    p = sub.add_parser("schema", help="write JSON Schemas of the notes, hypotheses and build.yml for editors to check them with",
+    p = sub.add_parser("schema", help="write JSON Schemas of the notes, hypotheses, build.yml and vocabulary.yml for editors",
                        description="Write JSON Schemas (draft 2020-12) of the YAML files people write: note.schema.json "
-                                   "(reviews/notes/*.yml), hypothesis.schema.json (reviews/hypotheses/*.yml) and "
-                                   "build.schema.json (reviews/build.yml). An editor with the YAML language server then "
+                                   "(reviews/notes/*.yml), hypothesis.schema.json (reviews/hypotheses/*.yml), "
+                                   "build.schema.json (reviews/build.yml) and vocabulary.schema.json (reviews/vocabulary.yml), "
+                                   "with the conditions, criteria and report parameters the review's vocabulary declares. An editor with the YAML language server then "
                                    "completes and checks a file's fields when its first line names its schema, as "
                                    "`livingreview new` writes: '# yaml-language-server: $schema=../../schemas/note.schema.json'. "
                                    "The schemas come from the models `livingreview check` validates with; rules across "
@@ -102,6 +103,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", help="the new hypothesis's id: lower-case letters, digits and hyphens")
     p.add_argument("--title", default=None, help="its title (default: left for you to fill in)")
 
+    p = sub.add_parser("init", help="start a new review in DIR that builds and passes its tests at once",
+                       description="Write a complete new review into DIR (created; it must be empty): reviews/build.yml and "
+                                   "reviews/vocabulary.yml with commented examples, one example hypothesis and its report "
+                                   "notebook, certainty and risk-of-bias rules, a search log and screening record, an example "
+                                   "note and bibliography entry (marked as examples), a tasks script, a CI workflow, "
+                                   ".gitignore, pre-commit (nbstripout), CITATION.cff, a README and the review's tests. Then: "
+                                   "cd DIR && ./tasks build && ./tasks test. Needs no project.", epilog=EPILOG)
+    p.add_argument("folder", type=Path, metavar="DIR", help="the new review's folder (created; must be empty)")
+    p.add_argument("--title", default=None, help="the review's title (default: 'A living review'; change it in reviews/build.yml)")
+    p.add_argument("--author", default=None, help="its author (default: 'The review authors')")
+
     p = sub.add_parser("kernel", help="register the Jupyter kernel the report notebooks run in",
                        description="Register the 'livingreview' Jupyter kernel for this Python, so papermill, JupyterLab "
                                    "and nbval can run the report notebooks. Needs no project.")
@@ -118,6 +130,13 @@ def main(argv: list[str] | None = None) -> int:
             from .kernel import install
 
             print(f"registered the Jupyter kernel 'livingreview' in {install(user=args.user)}")
+            return 0
+        if args.command == "init":
+            from .new_review import init_review
+
+            written = init_review(args.folder, title=args.title, author=args.author)
+            print(f"wrote a new review with {len(written)} files into {args.folder}; next: cd {args.folder} && "
+                  "./tasks build && ./tasks test")
             return 0
         from .project import Project
 
@@ -143,7 +162,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "schema":
             from .editor_schemas import write_schemas
 
-            for path, changed in write_schemas(args.out or project.schemas_dir):
+            try:
+                vocabulary = project.vocabulary
+            except InputError:
+                vocabulary = None
+                print("note: reviews/vocabulary.yml cannot be read (`livingreview check` says why); the schemas list "
+                      "no conditions, criteria or facet parameters", file=sys.stderr)
+            for path, changed in write_schemas(args.out or project.schemas_dir, vocabulary):
                 print(f"{'wrote' if changed else 'unchanged'} {project.rel(path)}")
             return 0
         if args.command == "add-hypothesis":

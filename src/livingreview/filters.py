@@ -1,15 +1,17 @@
 """What can leave a work out of a report: one table, one row per filter.
 
-A row names the filter (its key in ``Selection.dropped["by"]``), the fields of
-:class:`~livingreview.project.ReportParameters` it reads, whether a work passes it, and its words:
-why it left works out (the summary's "2 works with ...") and how the report describes it (the
-title's "all conditions · only studies whose criteria require PEM · ...").
+A row names the filter (its key in ``Selection.dropped["by"]``), the report parameters it reads,
+whether a work passes it, and its words: why it left works out (the summary's "2 works with ...")
+and how the report describes it (the title's "all conditions · only studies whose criteria require
+X · ...").
 
-A filter is active when any of its fields differs from the field's default, and off when they are
-all at their defaults; so "the same selection without the PEM filter" is
-``PEM.off(parameters)``. Selecting, counting what was left out, describing the parameters and
-telling a filtered report from an unfiltered one all read :data:`FILTERS`; a new filter is one row
-here and its field(s) in ``ReportParameters`` (and, as for every parameter, in each notebook's
+The table of a review is :func:`of` its vocabulary: the condition filter, one filter per facet the
+vocabulary declares (keeping only studies whose criteria require it), and the years. A filter is
+active when any of its fields differs from the field's default, and off when they are all at their
+defaults; so "the same selection without the facet filters" is :func:`facets_off`. Selecting,
+counting what was left out, describing the parameters and telling a filtered report from an
+unfiltered one all read this table; a new kind of filter is one row here and its field(s) in
+:func:`~livingreview.project.parameters_model` (and, as for every parameter, in each notebook's
 ``parameters`` cell).
 """
 
@@ -19,8 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .notes.model import Note
-from .notes.pem import status
 from .project import ReportParameters
+from .vocabulary import Vocabulary, status
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class Filter:
     phrase: Callable[[ReportParameters], str]
     #: the report's words for it when it is off
     unfiltered: str
+    #: the facet of the vocabulary it keeps required (None: not a facet's filter)
+    facet: str | None = None
 
     def active(self, parameters: ReportParameters) -> bool:
         """True when any of its fields differs from the field's default."""
@@ -75,14 +79,6 @@ CONDITIONS = Filter(
     phrase=lambda p: f"{p.conditions} only",
     unfiltered="all conditions",
 )
-PEM = Filter(
-    name="pem",
-    fields=("pem_required_only",),
-    keeps=lambda note, year, p: status(note) == "required",
-    drops="diagnostic criteria not shown to require PEM (criteria that do not require it, or not stated)",
-    phrase=lambda p: "only studies whose criteria require PEM",
-    unfiltered="any diagnostic criteria",
-)
 YEARS = Filter(
     name="years",
     fields=("year_from", "year_to"),
@@ -92,25 +88,54 @@ YEARS = Filter(
     unfiltered="all years",
 )
 
-#: every filter, in the order the report names them
-FILTERS: tuple[Filter, ...] = (CONDITIONS, PEM, YEARS)
+def facet_filter(vocabulary: Vocabulary, facet: str) -> Filter:
+    """The filter that keeps only the studies whose criteria require *facet* (its parameter true)."""
+    short = vocabulary.facets[facet].short
+    return Filter(
+        name=facet,
+        fields=(vocabulary.parameter(facet),),
+        keeps=lambda note, year, p: status(vocabulary, facet, note) == "required",
+        drops=f"diagnostic criteria not shown to require {short} (criteria that do not require it, or not stated)",
+        phrase=lambda p: f"only studies whose criteria require {short}",
+        unfiltered="any diagnostic criteria",
+        facet=facet,
+    )
 
 
-def failed(note: Note, year: int | None, parameters: ReportParameters) -> list[str]:
-    """The names of the active filters that leave *note* (published in *year*) out."""
-    return [f.name for f in FILTERS if f.active(parameters) and not f.keeps(note, year, parameters)]
+def of(vocabulary: Vocabulary | None) -> tuple[Filter, ...]:
+    """Every filter of a review with *vocabulary*, in the order the report names them."""
+    facets = vocabulary.facets if vocabulary is not None else {}
+    return (CONDITIONS, *(facet_filter(vocabulary, f) for f in facets), YEARS)
 
 
-def in_effect(parameters: ReportParameters) -> list[Filter]:
+def failed(table: tuple[Filter, ...], note: Note, year: int | None, parameters: ReportParameters) -> list[str]:
+    """The names of the filters of *table* that are active and leave *note* (published in *year*) out."""
+    return [f.name for f in table if f.active(parameters) and not f.keeps(note, year, parameters)]
+
+
+def in_effect(table: tuple[Filter, ...], parameters: ReportParameters) -> list[Filter]:
     """The filters *parameters* turn on (none: the report holds every work on its hypothesis)."""
-    return [f for f in FILTERS if f.active(parameters)]
+    return [f for f in table if f.active(parameters)]
 
 
-def describe(parameters: ReportParameters) -> list[str]:
-    """The filters in words, one phrase each, in table order."""
-    return [f.describe(parameters) for f in FILTERS]
+def facets_on(table: tuple[Filter, ...], parameters: ReportParameters) -> list[Filter]:
+    """The facet filters *parameters* turn on."""
+    return [f for f in in_effect(table, parameters) if f.facet is not None]
 
 
-def drop_reasons() -> dict[str, str]:
+def facets_off(table: tuple[Filter, ...], parameters: ReportParameters) -> ReportParameters:
+    """*parameters* with every facet filter off (every other parameter kept)."""
+    for f in table:
+        if f.facet is not None:
+            parameters = f.off(parameters)
+    return parameters
+
+
+def describe(table: tuple[Filter, ...], parameters: ReportParameters) -> list[str]:
+    """The filters in words, one phrase each, in table order (a phrase said twice is said once)."""
+    return list(dict.fromkeys(f.describe(parameters) for f in table))
+
+
+def drop_reasons(table: tuple[Filter, ...]) -> dict[str, str]:
     """``{name: why it left works out}``, in table order."""
-    return {f.name: f.drops for f in FILTERS}
+    return {f.name: f.drops for f in table}

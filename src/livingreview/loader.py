@@ -3,7 +3,7 @@
 ``livingreview check`` (a summary of the same load).
 
 A :class:`Context` reads each input on first use and keeps it with its diagnostics: the build
-configuration, the bibliography, hypotheses and notes (each with its file and the SHA-256 of the
+configuration, the review's vocabulary, the bibliography, hypotheses and notes (each with its file and the SHA-256 of the
 bytes read), quote verification, the certainty rules, the search log and screening record with the
 PRISMA counts derived from them, the risk-of-bias tool of each design, the report notebooks' cells (what a reader meets in them, in order:
 :class:`Document`) and the review-wide files' digests. A
@@ -107,6 +107,15 @@ class Context:
     def _notes(self) -> tuple[Collection[Note], list[Diagnostic]]:
         return load_notes(self.project)
 
+    @cached_property
+    def _vocabulary(self):
+        """(the review's vocabulary, diagnostics), from ``reviews/vocabulary.yml``."""
+        try:
+            return self.project.vocabulary, []
+        except InputError as exc:
+            return None, list(exc.diagnostics)
+
+    vocabulary = property(lambda self: self._vocabulary[0])
     config = property(lambda self: self._config[0])
     bibliography = property(lambda self: self._bibliography[0])
     hypotheses = property(lambda self: self._hypotheses[0])
@@ -247,8 +256,12 @@ def check_notes(ctx: Context) -> list[Diagnostic]:
     return ctx._notes[1]
 
 
+def check_vocabulary(ctx: Context) -> list[Diagnostic]:
+    return ctx._vocabulary[1]
+
+
 def check_references(ctx: Context) -> list[Diagnostic]:
-    return validate(ctx.bibliography, ctx.hypotheses, ctx.notes)
+    return validate(ctx.bibliography, ctx.hypotheses, ctx.notes, ctx.vocabulary)
 
 
 def check_notebook_citations(ctx: Context) -> list[Diagnostic]:
@@ -315,7 +328,7 @@ def check_screening(ctx: Context) -> list[Diagnostic]:
 
 
 #: what a review must pass to load (``livingreview.load``, in a kernel as in the build)
-REVIEW_CHECKS: list[Check] = [check_config, check_bibliography, check_hypotheses, check_notes, check_references,
+REVIEW_CHECKS: list[Check] = [check_config, check_vocabulary, check_bibliography, check_hypotheses, check_notes, check_references,
                               check_notebook_citations, check_notebook_hypotheses, check_quotes, check_synthesis, check_risk_of_bias, check_screening]
 
 

@@ -16,6 +16,8 @@ from .project import Project
 
 #: cells with this tag are left out of the rendered report (e.g. notes on using the notebook)
 REMOVE_TAG = "remove-cell"
+#: the tag of the cell whose assignments papermill overrides with the report's parameters
+PARAMETERS_TAG = "parameters"
 
 
 def notebook_path(project: Project, hypothesis_id: str) -> Path:

@@ -11,42 +11,71 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import (BaseModel, ConfigDict, Field, PlainValidator, StrictBool, StrictInt, StrictStr, ValidationError,
-                      field_validator)
+                      create_model, field_validator)
 
 from . import textfile, yamlio
 from .diagnostics import error
 from .errors import ConfigError, InputError, ProjectNotFound
 from .schema_errors import schema_diagnostics
+from .vocabulary import Vocabulary
+from . import vocabulary as _vocabulary
 
 CONFIG = Path("reviews") / "build.yml"
 #: where the notes are: one ``<citation key>.yml`` per work
 NOTES = Path("reviews") / "notes"
-#: the review-wide files every report reads (the certainty rules, the risk-of-bias tools by design, the search
+#: the review-wide files every report reads (its vocabulary, the certainty rules, the risk-of-bias tools by design, the search
 #: log, the screening record)
-REVIEW_FILES = ("reviews/certainty.yml", "reviews/risk-of-bias.yml", "reviews/search.yml", "reviews/screening.csv")
+REVIEW_FILES = ("reviews/vocabulary.yml", "reviews/certainty.yml", "reviews/risk-of-bias.yml", "reviews/search.yml", "reviews/screening.csv")
 #: where ``livingreview schema`` writes the JSON Schemas editors check the YAML files with
 SCHEMAS = Path("schemas")
 #: the schema of a note, which every note ``livingreview new`` writes names
 NOTE_SCHEMA = SCHEMAS / "note.schema.json"
 
-Condition = Literal["all", "ME/CFS", "MS", "FM", "FND"]
 CitationStyle = Literal["apa", "vancouver", "harvard"]
 
 
 class ReportParameters(BaseModel):
-    """The parameters every report notebook takes (its ``parameters`` cell mirrors these)."""
+    """The parameters every report notebook takes (its ``parameters`` cell mirrors them). The fields
+    come from the review's vocabulary (:func:`parameters_model`): this class is what every review's
+    parameters are an instance of."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    hypothesis: StrictStr
-    conditions: Condition = "all"
-    pem_required_only: StrictBool = False
-    year_from: StrictInt | None = None
-    year_to: StrictInt | None = None
-    citation_style: CitationStyle = "apa"
+    #: the vocabulary the class was made from, as JSON (so an instance pickles by value: :meth:`__reduce__`)
+    vocabulary_json: ClassVar[str] = ""
+
+    def __reduce__(self):
+        return _unpickle, (type(self).vocabulary_json, self.model_dump())
+
+
+def _unpickle(vocabulary_json: str, values: dict) -> "ReportParameters":
+    return parameters_model(Vocabulary.model_validate_json(vocabulary_json))(**values)
+
+
+#: one class per vocabulary, so that two loads of one review give parameters that compare equal
+_MODELS: dict[str, type[ReportParameters]] = {}
+
+
+def parameters_model(vocabulary: Vocabulary) -> type[ReportParameters]:
+    """The typed report parameters of a review with *vocabulary*, in the order a notebook's
+    ``parameters`` cell sets them: the hypothesis; the condition to keep (``all`` or one the vocabulary
+    declares); for each facet, whether to keep only studies whose criteria require it; the years; the
+    citation style. A value outside these types is rejected, with a did-you-mean, before any kernel starts."""
+    key = vocabulary.model_dump_json()
+    if key in _MODELS:
+        return _MODELS[key]
+    fields: dict = {"hypothesis": (StrictStr, ...),
+                    "conditions": (Literal[("all", *vocabulary.conditions)], "all")}  # type: ignore[valid-type]
+    for facet in vocabulary.facets:
+        fields[vocabulary.parameter(facet)] = (StrictBool, False)
+    fields.update(year_from=(StrictInt | None, None), year_to=(StrictInt | None, None),
+                  citation_style=(CitationStyle, "apa"))
+    model = create_model("ReportParameters", __base__=ReportParameters, __module__=__name__, **fields)
+    model.vocabulary_json = key
+    return _MODELS.setdefault(key, model)
 
 
 def _mapping(value: object) -> dict:
@@ -55,12 +84,22 @@ def _mapping(value: object) -> dict:
     return value  # as read (a yamlio.LineDict), so a bad parameter's diagnostic can name its line
 
 
+#: marks the JSON Schema of parameter values, which ``livingreview schema`` fills in from the review's vocabulary
+PARAMETERS_SCHEMA_MARK = "x-livingreview-report-parameters"
+
+
 def _parameters_schema(schema: dict) -> None:
-    """The JSON Schema of parameter values (for editors): the report parameters but the hypothesis,
-    which the matrix sets (a ``hypothesis`` here would be overridden)."""
-    fields = ReportParameters.model_json_schema()["properties"]
-    schema.update(type="object", additionalProperties=False,
-                  properties={name: field for name, field in fields.items() if name != "hypothesis"})
+    """The JSON Schema of parameter values (for editors): a mapping, whose fields (the review's
+    report parameters, :func:`parameters_schema`) ``livingreview schema`` fills in."""
+    schema.update(type="object", **{PARAMETERS_SCHEMA_MARK: True})
+
+
+def parameters_schema(model: type[ReportParameters]) -> dict:
+    """The JSON Schema of a variant's parameter values: *model*'s fields but the hypothesis, which
+    the matrix sets (a ``hypothesis`` there would be overridden)."""
+    fields = model.model_json_schema()["properties"]
+    return {"type": "object", "additionalProperties": False,
+            "properties": {name: field for name, field in fields.items() if name != "hypothesis"}}
 
 
 #: parameter values, kept as read; :func:`parameters_for` types them
@@ -116,16 +155,18 @@ class BuildConfig(BaseModel):
         return variants
 
 
-def parameters_for(config: BuildConfig, hypothesis: str, variant: Variant, file: str = str(CONFIG)) -> ReportParameters:
-    """Merge defaults, the variant and the hypothesis into typed parameters (ConfigError on a bad one)."""
+def parameters_for(config: BuildConfig, hypothesis: str, variant: Variant, model: type[ReportParameters],
+                   file: str = str(CONFIG)) -> ReportParameters:
+    """Merge defaults, the variant and the hypothesis into typed parameters of the review's *model*
+    (:func:`parameters_model`; ConfigError on a bad one)."""
     values = {**config.defaults, **variant.parameters, "hypothesis": hypothesis}
     try:
-        return ReportParameters(**values)
+        return model(**values)
     except ValidationError as exc:
         located = yamlio.LineDict(values)  # each value's line: the variant's, else the default's
         located.line = None
         located.lines = {**getattr(config.defaults, "lines", {}), **getattr(variant.parameters, "lines", {})}
-        raise ConfigError(schema_diagnostics(exc, located, ReportParameters, file, "CFG001", prefix=f"variant '{variant.name}': ",
+        raise ConfigError(schema_diagnostics(exc, located, model, file, "CFG001", prefix=f"variant '{variant.name}': ",
                                              noun="parameter")) from None
 
 
@@ -135,7 +176,7 @@ def matching_variants(config: BuildConfig, parameters: ReportParameters) -> list
     out = []
     for variant in config.variants:
         try:
-            if parameters_for(config, parameters.hypothesis, variant) == parameters:
+            if parameters_for(config, parameters.hypothesis, variant, type(parameters)) == parameters:
                 out.append(variant)
         except ConfigError:
             continue
@@ -217,6 +258,16 @@ class Project:
     def _config_data(self):
         scope = textfile.Scope.of(self.root, Limits().file_mb)  # its own limits: the default, raised by nothing
         return yamlio.load_file(self.config_path, self.rel(self.config_path), scope=scope)
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """``reviews/vocabulary.yml``, typed (:class:`~livingreview.vocabulary.VocabularyInvalid` naming the line)."""
+        return _vocabulary.load(self.root, self.file_scope)
+
+    @property
+    def report_parameters(self) -> type[ReportParameters]:
+        """The typed report parameters of this review (:func:`parameters_model` of its vocabulary)."""
+        return parameters_model(self.vocabulary)
 
     @cached_property
     def limits(self) -> Limits:

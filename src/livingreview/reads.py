@@ -9,7 +9,7 @@ A report on hypothesis *H* with a selection reads:
   from them over the whole review;
 * its hypothesis file and its notebook (by cells);
 * the note of **every work bearing on H**, kept or left out: the summary counts what the filters
-  left out, and a PEM-only report rates the unfiltered selection beside its own;
+  left out, and a report with a facet filter on rates the same selection without it beside its own;
 * the notes on both sides of every claim-drift difference it shows, and the notes its kept
   secondary sources report or paraphrase;
 * the bibliography entry of every work it cites or considered;

@@ -2,8 +2,8 @@
 gives the :class:`Selection` one report is made of, as DataFrames with stable columns and order.
 
     review = livingreview.load()
-    sel = review.select(livingreview.parameters(globals()))  # in a report notebook, after its parameters cell
-    sel = review.select("dopamine-imbalance", pem_required_only=True)  # anywhere else
+    sel = review.select(review.parameters(globals()))  # in a report notebook, after its parameters cell
+    sel = review.select("some-hypothesis", conditions="MS")  # anywhere else
     sel.evidence, sel.questions, sel.dropped, sel.keys, sel.parameters
 
 What a filter is (its parameters, which works it keeps, its words) is :mod:`livingreview.filters`.
@@ -28,19 +28,22 @@ from .errors import InputError, ReviewInvalid
 from .schema_errors import schema_diagnostics
 from .sources import Sources
 from .notes.model import RANDOMIZED, SECONDARY, Hypothesis, Note
-from .notes.pem import basis as pem_basis, status as pem_status
 from .notes.quotes import QuoteCheck
-from .project import BuildConfig, Project, ReportParameters
+from .project import BuildConfig, Project, ReportParameters, parameters_model
+from .vocabulary import Vocabulary, basis as facet_basis, status as facet_status
 from .synthesis.questions import concerns, register
 from .synthesis.rob_designs import ToolChoice
 from .synthesis.risk_of_bias import Assessment, assess_all
 
-#: the evidence table's columns, in order
+#: the evidence table's columns, in order; after ``criteria`` come the review's facet columns
+#: (:func:`evidence_columns`)
 EVIDENCE_COLUMNS: tuple[str, ...] = (
     "key", "finding_id", "hypothesis", "prediction", "direction", "kind", "statement", "provenance", "quote",
     "locator", "extracted_from", "source_type", "secondary", "design", "randomized", "conditions", "patients",
-    "controls", "criteria", "pem", "pem_basis", "year", "title", "paraphrases", "role",
+    "controls", "criteria", "year", "title", "paraphrases", "role",
 )
+#: the column the facet columns follow
+FACETS_AFTER = "criteria"
 #: a work's part in the synthesis: a primary study with results of its own (``evidence``: rated and
 #: counted), or ``context`` (secondary sources, reviews, registrations, planned trials: listed, never counted)
 ROLES: tuple[str, ...] = ("evidence", "context")
@@ -57,6 +60,19 @@ _INT = {"patients", "controls", "year"}
 
 class UnknownHypothesis(InputError):
     """``select`` was asked for a hypothesis the review does not have."""
+
+
+def facet_columns(vocabulary: Vocabulary | None) -> tuple[str, ...]:
+    """Per facet of *vocabulary*, in its order: ``<facet>`` (its status) and ``<facet>_basis`` (an
+    explicit inclusion rule's basis, when one made it required)."""
+    return tuple(c for f in (vocabulary.facets if vocabulary else {}) for c in (f, f"{f}_basis"))
+
+
+def evidence_columns(vocabulary: Vocabulary | None) -> tuple[str, ...]:
+    """The evidence table's columns for a review with *vocabulary*: :data:`EVIDENCE_COLUMNS` with the
+    facet columns after ``criteria``."""
+    at = EVIDENCE_COLUMNS.index(FACETS_AFTER) + 1
+    return (*EVIDENCE_COLUMNS[:at], *facet_columns(vocabulary), *EVIDENCE_COLUMNS[at:])
 
 
 def load(root: Path | str | Project | None = None, *, sources: Path | str | None = None) -> "Review":
@@ -81,6 +97,7 @@ def load(root: Path | str | Project | None = None, *, sources: Path | str | None
     return Review(
         project=project,
         config=ctx.config,
+        vocabulary=ctx.vocabulary,
         bibliography=ctx.bibliography,
         hypotheses={k: v.value for k, v in sorted(ctx.hypotheses.items())},
         notes={k: v.value for k, v in sorted(ctx.notes.items())},
@@ -129,6 +146,8 @@ class Review:
 
     project: Project
     config: BuildConfig | None
+    #: the review's conditions, criteria and facets (reviews/vocabulary.yml)
+    vocabulary: Vocabulary
     bibliography: Mapping[str, Any]
     hypotheses: dict[str, Hypothesis]
     notes: dict[str, Note]
@@ -149,8 +168,28 @@ class Review:
     #: each hypothesis's report notebook as its reader meets it: the prose's citations, the sections shown
     documents: dict[str, Document] = field(default_factory=dict)
 
+    @property
+    def parameter_model(self) -> type[ReportParameters]:
+        """The typed report parameters of this review (:func:`~livingreview.project.parameters_model`)."""
+        return parameters_model(self.vocabulary)
+
+    @property
+    def filters(self) -> tuple[filters.Filter, ...]:
+        """What can leave a work out of this review's reports (:func:`livingreview.filters.of`)."""
+        return filters.of(self.vocabulary)
+
+    @property
+    def evidence_columns(self) -> tuple[str, ...]:
+        """The evidence table's columns (:func:`evidence_columns` of the vocabulary)."""
+        return evidence_columns(self.vocabulary)
+
+    def parameters(self, namespace: Mapping[str, Any]) -> ReportParameters:
+        """The report parameters a notebook's ``parameters`` cell set, typed (:func:`parameters`):
+        ``review.parameters(globals())``."""
+        return parameters(namespace, self.parameter_model)
+
     def findings(self) -> pd.DataFrame:
-        """All findings, one row each, :data:`EVIDENCE_COLUMNS`, sorted by (prediction, key, finding)."""
+        """All findings, one row each, :attr:`evidence_columns`, sorted by (prediction, key, finding)."""
         return self._findings.copy()
 
     @cached_property
@@ -160,7 +199,7 @@ class Review:
             work = self._work(note)
             rows += [{**work, **self._finding(key, f)} for f in note.findings]
         rows.sort(key=lambda r: (r["prediction"] is None, r["prediction"] or "", r["key"], _finding_number(r["finding_id"])))
-        return _frame(rows, EVIDENCE_COLUMNS)
+        return _frame(rows, self.evidence_columns)
 
     def _work(self, note: Note) -> dict[str, Any]:
         """The evidence columns that describe the work (the same for each of its findings)."""
@@ -169,8 +208,9 @@ class Review:
             "key": note.key, "source_type": note.source_type, "secondary": note.source_type in SECONDARY,
             "design": note.design, "randomized": note.design in RANDOMIZED,
             "conditions": "; ".join(note.population.conditions), "patients": _count(note.population.patients),
-            "controls": _count(note.population.controls), "criteria": "; ".join(note.criteria), "pem": pem_status(note),
-            "pem_basis": pem_basis(note),
+            "controls": _count(note.population.controls), "criteria": "; ".join(note.criteria),
+            **{c: v for f in self.vocabulary.facets for c, v in ((f, facet_status(self.vocabulary, f, note)),
+                                                                  (f"{f}_basis", facet_basis(self.vocabulary, f, note)))},
             "year": getattr(entry, "year", None), "title": getattr(entry, "title", None),
             "role": self.role(note),
         }
@@ -216,10 +256,10 @@ class Review:
 
     def select(self, parameters: ReportParameters | str, /, **values: Any) -> "Selection":
         """The works and findings bearing on the hypothesis that pass the filters of *parameters*:
-        typed (in a report notebook, ``livingreview.parameters(globals())``), or a hypothesis id with
+        typed (in a report notebook, ``review.parameters(globals())``), or a hypothesis id with
         any other parameters as keywords, checked as a notebook's are (InputError naming the field)."""
         if isinstance(parameters, str) and "hypothesis" not in values:
-            parameters = typed_parameters({"hypothesis": parameters, **values}, file="select()")
+            parameters = typed_parameters({"hypothesis": parameters, **values}, self.parameter_model, file="select()")
         elif not isinstance(parameters, ReportParameters) or values:
             raise TypeError("select() takes ReportParameters, or a hypothesis id and keyword parameters "
                             f"(got {type(parameters).__name__}{' and keywords' if values else ''})")
@@ -274,7 +314,7 @@ class Selection:
         from .synthesis.certainty import rate
 
         return rate(self.hypothesis, self.evidence, self.notes, self.review.rules,
-                    getattr(self.review, "risk_of_bias", None))
+                    getattr(self.review, "risk_of_bias", None), vocabulary=self.review.vocabulary)
 
     @cached_property
     def inputs(self) -> dict[str, str]:
@@ -289,13 +329,14 @@ class Selection:
         hid = hypothesis.id
         kept: dict[str, Note] = {}
         considered: list[str] = []
-        dropped: dict[str, Any] = {"works": 0, "findings": 0, "by": {f.name: (0, 0) for f in filters.FILTERS}}
+        table_of_filters = review.filters
+        dropped: dict[str, Any] = {"works": 0, "findings": 0, "by": {f.name: (0, 0) for f in table_of_filters}}
         for key, note in review.notes.items():
             bearing = sum(f.hypothesis == hid for f in note.findings)
             if not bearing:
                 continue
             considered.append(key)
-            reasons = filters.failed(note, getattr(review.bibliography.get(key), "year", None), parameters)
+            reasons = filters.failed(table_of_filters, note, getattr(review.bibliography.get(key), "year", None), parameters)
             if not reasons:
                 kept[key] = note
                 continue
@@ -317,11 +358,11 @@ class Selection:
 PARAMETERS_CELL = "parameters cell"
 
 
-def parameters(namespace: Mapping[str, Any]) -> ReportParameters:
-    """The report parameters a notebook's ``parameters`` cell set, typed: exactly the fields of
-    :class:`ReportParameters`, taken from *namespace* (``livingreview.parameters(globals())``), each
-    required; InputError naming the field (with a did-you-mean for a misspelt or mistyped one)."""
-    fields = ReportParameters.model_fields
+def parameters(namespace: Mapping[str, Any], model: type[ReportParameters]) -> ReportParameters:
+    """The report parameters a notebook's ``parameters`` cell set, typed: exactly the fields of the
+    review's *model*, taken from *namespace* (``review.parameters(globals())``), each required;
+    InputError naming the field (with a did-you-mean for a misspelt or mistyped one)."""
+    fields = model.model_fields
     values = {name: namespace[name] for name in fields if name in namespace}
     others = [name for name in namespace if name not in fields and not name.startswith("_")]
     missing = [error("SEL001", PARAMETERS_CELL, None, f"'{name}' is not set", key=_key(values), field=name,
@@ -329,15 +370,15 @@ def parameters(namespace: Mapping[str, Any]) -> ReportParameters:
                for name in fields if name not in values]
     if missing:
         raise InputError(missing)
-    return typed_parameters(values, file=PARAMETERS_CELL)
+    return typed_parameters(values, model, file=PARAMETERS_CELL)
 
 
-def typed_parameters(values: Mapping[str, Any], *, file: str) -> ReportParameters:
-    """*values* as :class:`ReportParameters`; InputError (SEL001, in *file*) naming each bad field."""
+def typed_parameters(values: Mapping[str, Any], model: type[ReportParameters], *, file: str) -> ReportParameters:
+    """*values* as the review's *model*; InputError (SEL001, in *file*) naming each bad field."""
     try:
-        return ReportParameters(**values)
+        return model(**values)
     except ValidationError as exc:
-        raise InputError(schema_diagnostics(exc, dict(values), ReportParameters, file, "SEL001", _key(values))) from None
+        raise InputError(schema_diagnostics(exc, dict(values), model, file, "SEL001", _key(values))) from None
 
 
 def _key(values: Mapping[str, Any]) -> str | None:

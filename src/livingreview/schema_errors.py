@@ -40,7 +40,7 @@ class FieldProblem(ValueError):
     """A rule of a model broken at one of its fields: the diagnostic names that field and its line
     (``findings[f1].estimate.ci``) rather than the model's."""
 
-    def __init__(self, field: str, message: str, hint: str | None = None):
+    def __init__(self, field: str | tuple[str, ...], message: str, hint: str | None = None):
         super().__init__(message)
         self.field = field
         self.hint = hint
@@ -55,7 +55,7 @@ def schema_diagnostics(exc: ValidationError, data: Any, model: type[BaseModel], 
         loc = _data_loc(data, err["loc"])
         problem = err.get("ctx", {}).get("error")
         if isinstance(problem, FieldProblem):  # a model's rule broken at one of its fields: name that field
-            loc = (*loc, problem.field)
+            loc = (*loc, *(problem.field if isinstance(problem.field, tuple) else (problem.field,)))
         grouped.setdefault(loc, []).append(err)
     out = []
     for loc, errs in grouped.items():

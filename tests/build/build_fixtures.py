@@ -29,6 +29,7 @@ from livingreview.project import Project
 
 #: the repository's certainty rules (rules, not review content), which every review needs
 CERTAINTY = Path(__file__).resolve().parents[2] / "reviews" / "certainty.yml"
+VOCABULARY = Path(__file__).resolve().parents[2] / "reviews" / "vocabulary.yml"
 
 BUILD_YML = """\
 title: An example living review
@@ -117,7 +118,8 @@ NOTES = {
 
 CODE = """\
 import livingreview
-sel = livingreview.load().select(livingreview.parameters(globals()))
+review = livingreview.load()
+sel = review.select(review.parameters(globals()))
 print(hypothesis, len(sel.evidence), "findings from", ", ".join(sorted(sel.notes)))"""
 
 
@@ -148,6 +150,7 @@ def make_project(root: Path) -> Project:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     shutil.copyfile(CERTAINTY, root / "reviews" / "certainty.yml")
+    shutil.copyfile(VOCABULARY, root / "reviews" / "vocabulary.yml")
     (root / "notebooks").mkdir()
     for hid in ("alpha", "beta"):
         nbformat.write(notebook(hypothesis=hid), root / "notebooks" / f"{hid}.ipynb")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from first_review import VOCABULARY
+
+from livingreview.review import evidence_columns
+
 import json
 
 import pandas as pd
@@ -71,7 +75,7 @@ def test_written_bundle_of_the_tiny_project(fresh, tmp_path):
     assert text.endswith(b"}\n") and b"\r" not in text
     assert text == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False).encode() + b"\n"
     csv = (tmp_path / "b" / "evidence.csv").read_text(encoding="utf-8").splitlines()
-    assert csv[0] == ",".join(bundle.EVIDENCE_COLUMNS)
+    assert csv[0] == ",".join(evidence_columns(VOCABULARY))  # the facet columns (pem, pem_basis) after criteria
     assert csv[2] == ("poe2019,f1,beta,,contradicts,observed,The beta marker was measured in poe2019.,extracted,,,"
                       '"poe2019, Journal of Examples, results",primary,false,case-control,false,ME/CFS,12,10,CCC,'
                       "required,,2019,An example cohort,,evidence")

@@ -12,6 +12,7 @@ from build_fixtures import build, edit, notebook, tree
 from livingreview import cli
 from livingreview.build import contract, execute
 from livingreview.errors import ConfigError
+from first_review import ReportParameters
 
 GOOD = 'hypothesis = "beta"\nconditions = "all"\npem_required_only = False\nyear_from = None\nyear_to = None\ncitation_style = "apa"'
 
@@ -37,17 +38,17 @@ def problems(found) -> list[tuple[str, str]]:
 
 
 def test_the_fixture_notebook_keeps_the_contract():
-    assert contract.check_notebook(cells(), file="notebooks/beta.ipynb", hypothesis="beta") == []
+    assert contract.check_notebook(cells(), file="notebooks/beta.ipynb", hypothesis="beta", model=ReportParameters) == []
 
 
 def test_the_tag_on_the_markdown_cell_above_is_an_error_naming_the_cell():
-    [found] = contract.check_notebook(cells(tag_on=0), file="notebooks/beta.ipynb", hypothesis="beta")
+    [found] = contract.check_notebook(cells(tag_on=0), file="notebooks/beta.ipynb", hypothesis="beta", model=ReportParameters)
     assert found.code == "NBK003" and found.file == "notebooks/beta.ipynb"
     assert found.message.startswith("cell 1 (id cell-0), tagged 'parameters', is a markdown cell")
 
 
 def test_the_tag_on_the_import_cell_is_an_error_naming_the_cell():
-    found = contract.check_notebook(cells(tag_on=2), file="nb.ipynb", hypothesis="beta")
+    found = contract.check_notebook(cells(tag_on=2), file="nb.ipynb", hypothesis="beta", model=ReportParameters)
     assert found and all(d.code == "NBK005" and d.message.startswith("cell 3 (id cell-2) (the parameters cell)") for d in found)
     assert any("is not a plain 'name = value' assignment" in d.message for d in found)
     assert any(d.message.endswith("it does not assign hypothesis, conditions, pem_required_only, year_from, year_to, "
@@ -57,7 +58,7 @@ def test_the_tag_on_the_import_cell_is_an_error_naming_the_cell():
 def test_two_tagged_cells_are_an_error():
     raw = cells()
     raw[2]["metadata"]["tags"] = ["parameters"]
-    [found] = contract.check_notebook(raw, file="nb.ipynb", hypothesis="beta")
+    [found] = contract.check_notebook(raw, file="nb.ipynb", hypothesis="beta", model=ReportParameters)
     assert found.code == "NBK002" and "cell 2 (id cell-1), cell 3 (id cell-2)" in found.message
 
 
@@ -70,24 +71,26 @@ def test_two_tagged_cells_are_an_error():
     (GOOD + "\nimport os", "its line 7 is not a plain 'name = value' assignment"),
 ])
 def test_the_parameters_cell_assigns_literal_defaults_to_exactly_the_parameters(source, message):
-    [found] = contract.check_notebook(cells(source), file="nb.ipynb", hypothesis="beta")
+    [found] = contract.check_notebook(cells(source), file="nb.ipynb", hypothesis="beta", model=ReportParameters)
     assert found.code == "NBK005" and found.is_error
     assert found.message.startswith("cell 2 (id cell-1) (the parameters cell): " + message)
 
 
 def test_a_misspelt_parameter_gets_a_did_you_mean():
     found = contract.check_notebook(cells(GOOD.replace("pem_required_only", "pem_requried_only")), file="nb.ipynb",
-                                    hypothesis="beta")
+                                    hypothesis="beta", model=ReportParameters)
     assert "did you mean 'pem_required_only'?" in [d.hint for d in found]
 
 
 def test_python_that_does_not_parse_is_named():
-    [found] = contract.check_notebook(cells("hypothesis = ("), file="nb.ipynb", hypothesis="beta")
+    [found] = contract.check_notebook(cells("hypothesis = ("), file="nb.ipynb", hypothesis="beta",
+                                      model=ReportParameters)
     assert found.code == "NBK004" and "is not valid Python" in found.message
 
 
 def test_another_hypothesis_as_default_is_only_a_warning():
-    [found] = contract.check_notebook(cells(GOOD.replace('"beta"', '"alpha"')), file="nb.ipynb", hypothesis="beta")
+    [found] = contract.check_notebook(cells(GOOD.replace('"beta"', '"alpha"')), file="nb.ipynb", hypothesis="beta",
+                                      model=ReportParameters)
     assert (found.code, found.is_error) == ("NBK006", False)
     assert found.hint == 'hypothesis = "beta"'
 
@@ -102,7 +105,7 @@ def test_another_hypothesis_as_default_is_only_a_warning():
 def test_malformed_cells_are_named_not_a_crash(damage, what):
     raw = cells()
     damage(raw)
-    [found] = contract.check_notebook(raw, file="nb.ipynb", hypothesis="beta")
+    [found] = contract.check_notebook(raw, file="nb.ipynb", hypothesis="beta", model=ReportParameters)
     assert (found.code, found.message) == ("NBK001", what)
 
 

@@ -49,13 +49,14 @@ def test_every_bundle_of_the_first_review_validates_against_its_schemas(tmp_path
     counts = {t.stem: 0 for t in bundle.TABLES}
     for target in targets:
         folder = tmp_path / target.hypothesis.id / target.variant.name
-        bundle.write_bundle(folder, target, bundle.make_bundle(review.select(target.parameters)))
+        made = bundle.make_bundle(review.select(target.parameters))
+        bundle.write_bundle(folder, target, made)
         for table in bundle.TABLES:
             data = json.loads((folder / f"{table.stem}.json").read_text(encoding="utf-8"))
             errors = sorted(validators[table.stem].iter_errors(data), key=str)
             assert not errors, f"{target.hypothesis.id}/{target.variant.name}/{table.stem}.json: {errors[0].message}"
             header = (folder / f"{table.stem}.csv").read_text(encoding="utf-8").splitlines()[0]
-            assert header == ",".join(table.columns)
+            assert header == ",".join(made.columns_of(table))
             counts[table.stem] += len(data["rows"])
     assert all(counts.values()), counts  # every table has rows somewhere, so every schema is exercised
 
@@ -73,6 +74,18 @@ def test_the_effects_of_the_report_tests_review_validate_pooled_rows_included(ti
     data = json.loads(bundle.to_json(bundle.EFFECTS_SCHEMA, target, made.effects))
     assert {r["row"] for r in data["rows"]} >= {"estimate", "pooled-random", "pooled-fixed"}
     assert not list(jsonschema.Draft202012Validator(schema(bundle.TABLES[2])).iter_errors(data))
+
+
+def test_the_evidence_rows_carry_the_vocabularys_facet_columns_and_the_schema_types_them():
+    review, targets = first_review()
+    made = bundle.make_bundle(review.select(targets[0].parameters))
+    check = jsonschema.Draft202012Validator(schema(bundle.TABLES[0]))
+    data = json.loads(bundle.to_json(bundle.EVIDENCE_SCHEMA, targets[0], made.evidence))
+    assert {row["pem"] for row in data["rows"]} <= {"required", "not-required", "unknown"}
+    wrong = {**data, "rows": [{**data["rows"][0], "pem": "yes"}]}
+    assert [e.message for e in check.iter_errors(wrong)] == ["'yes' is not one of ['required', 'not-required', 'unknown']"]
+    stray = {**data, "rows": [{**data["rows"][0], "titel": "a misspelt column"}]}
+    assert list(check.iter_errors(stray))
 
 
 def test_a_row_that_breaks_the_format_fails_its_schema():

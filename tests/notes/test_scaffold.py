@@ -49,10 +49,10 @@ def test_the_new_note_loads_and_check_names_each_field_to_fill_in(tiny):
         f"{NOTE}:13: error NOTE001 [lee2019.design] 'design' is empty — one of: rct, crossover-rct, cohort, case-control, "
         "cross-sectional, pilot, uncontrolled-trial, narrative-review, systematic-review, opinion, planned-trial, "
         "commentary, summary, not-stated",
-        f"{NOTE}:16: error NOTE001 [lee2019.population.conditions] 'population.conditions' needs at least one item — one "
-        "of: ME/CFS, MS, FM, FND, long COVID, Q fever fatigue syndrome, TBI, cancer, other",
-        f"{NOTE}:22: error NOTE001 [lee2019.criteria] 'criteria' needs at least one item — one of: Fukuda, CCC, ICC, IOM, "
-        "Oxford, other, not stated",
+        f"{NOTE}:16: error NOTE001 [lee2019.population.conditions] 'population.conditions' needs at least one item — the "
+        "conditions studied, named as reviews/vocabulary.yml declares them",
+        f"{NOTE}:22: error NOTE001 [lee2019.criteria] 'criteria' needs at least one item — the diagnostic criteria as "
+        "stated, named as reviews/vocabulary.yml declares them",
         f"{NOTE}:26: error NOTE001 [lee2019.quick_summary] 'quick_summary' is empty",
         f"{NOTE}:27: error NOTE001 [lee2019.why_it_matters] 'why_it_matters' is empty",
     ]

@@ -9,7 +9,7 @@ import pytest
 from livingreview import cli, yamlio
 from livingreview.build.contract import check_notebook
 from livingreview.loader import collect, document
-from livingreview.notes.scaffold_hypothesis import HypothesisNotAdded, add_hypothesis, notebook_text
+from livingreview.notes.scaffold_hypothesis import TEMPLATE, HypothesisNotAdded, add_hypothesis, notebook_text
 from livingreview.project import Project
 from livingreview.report import __all__ as SECTIONS
 
@@ -21,7 +21,8 @@ def test_it_writes_both_files_and_the_notebook_passes_the_parameter_contract(tin
     assert (data["id"], data["title"]) == ("exercise-load", "Exercise load")
     assert yml.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../../schemas/hypothesis.schema.json")
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
-    assert check_notebook(cells, file="notebooks/exercise-load.ipynb", hypothesis="exercise-load") == []
+    model = Project(tiny_project.root).report_parameters
+    assert check_notebook(cells, file="notebooks/exercise-load.ipynb", hypothesis="exercise-load", model=model) == []
     shown = {call for part in document(cells, "nb").parts for call in part.calls}
     assert shown == set(SECTIONS) - {"UnknownPlot", "report_citation"}  # every section a report has
 
@@ -43,8 +44,18 @@ def test_it_refuses_a_bad_id_and_never_overwrites(tiny_project):
 
 
 def test_the_template_names_no_review_of_its_own():
-    text = notebook_text("x").casefold()
-    assert not [w for w in ("naltrexone", "me/cfs", "fibromyalgia", "post-exertional") if w in text]
+    text = json.loads(TEMPLATE.read_text(encoding="utf-8"))
+    words = json.dumps(text).casefold()
+    assert not [w for w in ("naltrexone", "me/cfs", "fibromyalgia", "post-exertional", "pem") if w in words]
+
+
+def test_the_parameters_cell_is_the_reviews_own(tiny_project):
+    model = Project(tiny_project.root).report_parameters
+    cells = json.loads(notebook_text("x", model))["cells"]
+    [cell] = [c for c in cells if "parameters" in c["metadata"].get("tags", [])]
+    assert "".join(cell["source"]).splitlines() == [
+        'hypothesis = "x"', 'conditions = "all"', "pem_required_only = False", "year_from = None", "year_to = None",
+        'citation_style = "apa"']
 
 
 def test_the_command_says_what_it_wrote(tiny_project, capsys):

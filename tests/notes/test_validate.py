@@ -6,6 +6,7 @@ import pytest
 
 from livingreview.notes.load import load_hypotheses, load_notes
 from livingreview.notes.validate import validate
+from first_review import VOCABULARY
 
 DOE = "reviews/notes/doe2020.yml"
 ROE = "reviews/notes/roe2018.yml"
@@ -33,7 +34,7 @@ def _problems(tiny, bib=BIB):
     hypotheses, hyp_problems = load_hypotheses(tiny.project)
     notes, note_problems = load_notes(tiny.project)
     assert hyp_problems + note_problems == []
-    return [d.format() for d in validate(bib, hypotheses, notes)]
+    return [d.format() for d in validate(bib, hypotheses, notes, VOCABULARY)]
 
 
 def test_the_tiny_project_is_consistent(tiny_project):
@@ -69,9 +70,18 @@ CASES = [
      "why_it_matters: It tests EX2.\nremaining_questions:\n  - id: q-example-dose\n    text: Which dose is best?",
      f"{ROE}:13: error NOTE016 [roe2018.remaining_questions[q-example-dose].text] question 'q-example-dose' has a different "
      f"text in {HYP} — the same id is the same question: copy its text, or give this question a new id"),
-    (DOE, "criteria: [CCC]", "criteria: [CCC]\npem: not-required",
-     f"{DOE}:9: error NOTE017 [doe2020.pem] pem is 'not-required' but the criteria (CCC) give 'required' — remove 'pem' "
-     "(it is derived from the criteria) or correct 'criteria'"),
+    (DOE, "criteria: [CCC]", "criteria: [CCC]\nrequires:\n  pme: {fact: patients needed it, extracted_from: the record}",
+     f"{DOE}:10: error NOTE017 [doe2020.requires.pme] facet 'pme' is not one of the review's — did you mean 'pem'?"),
+    (HYP, "conditions: [ME/CFS, MS]", "conditions: [ME/CFS, MS, FMS]",
+     f"{HYP}:12: error HYP014 [example-fatigue.conditions[2]] condition 'FMS' is not one of the review's — did you mean "
+     "'MS'?"),
+    (DOE, "conditions: [ME/CFS]", "conditions: [ME/CFS, knee OA]",
+     f"{DOE}:5: error NOTE023 [doe2020.population.conditions[1]] condition 'knee OA' is not one of the review's — declare "
+     "it in reviews/vocabulary.yml, or use one of: ME/CFS, MS, FM, FND, long COVID, Q fever fatigue syndrome, TBI, cancer, "
+     "other"),
+    (DOE, "criteria: [CCC]", "criteria: [CCC, Canadian]",
+     f"{DOE}:8: error NOTE024 [doe2020.criteria[1]] criterion 'Canadian' is not one of the review's — declare it in "
+     "reviews/vocabulary.yml, or use one of: CCC, ICC, IOM, Fukuda, Oxford, other, not stated"),
     (ROE, "source_type: primary", "source_type: news",
      f"{ROE}:3: error NOTE018 [roe2018.design] a news is a secondary source; its design cannot be 'rct' — give the design "
      "of this source itself (e.g. 'summary' or 'commentary'); the trial it reports gets its own note, listed under 'reports'"),
@@ -133,4 +143,4 @@ def test_references_to_files_that_failed_to_load_are_not_reported_again(tiny_pro
     hypotheses, _ = load_hypotheses(tiny_project.project)
     notes, _ = load_notes(tiny_project.project)
     assert (hypotheses.invalid, notes.invalid) == ({"example-fatigue"}, {"doe2020"})
-    assert validate(BIB, hypotheses, notes) == []
+    assert validate(BIB, hypotheses, notes, VOCABULARY) == []

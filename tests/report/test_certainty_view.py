@@ -84,7 +84,7 @@ def test_a_prediction_without_evidence_says_so(review):
 def test_the_comparison_keeps_the_other_parameters(review):
     view = certainty_view(review.select(HYPOTHESIS_ID, pem_required_only=True, year_from=2019))
     # with 2019 or later, roe2018 is out of both ratings, so nothing is left out by the PEM filter
-    assert [(r["prediction"], r["level_all"], r["level_pem"], r["works_dropped"]) for r in view.comparison] == [
+    assert [(r["prediction"], r["level_all"], r["level_filtered"], r["works_dropped"]) for r in view.comparison] == [
         ("EX1", "very low", "very low", []), ("EX2", "no evidence", "no evidence", []),
         ("overall", "very low", "very low", [])]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from livingreview.project import ReportParameters
+from first_review import ReportParameters
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

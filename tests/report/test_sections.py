@@ -63,9 +63,9 @@ def test_population_criteria_and_pem_badge(sel):
     assert "12 patients, 10 controls" in row(out, "finding-doe2020-f1")
     assert "40 patients, no controls" in row(out, "finding-roe2018-f1")
     assert "patients: not stated, controls: not stated" in row(out, "finding-exampleblog2021-f1")
-    assert '<span class="badge badge-pem pem-required">PEM required</span>' in row(out, "finding-doe2020-f1")
-    assert '<span class="badge badge-pem pem-not-required">PEM not required</span>' in row(out, "finding-roe2018-f1")
-    assert '<span class="badge badge-pem pem-unknown">PEM unknown</span>' in row(out, "finding-exampleblog2021-f1")
+    assert '<span class="badge badge-facet facet-required">PEM required</span>' in row(out, "finding-doe2020-f1")
+    assert '<span class="badge badge-facet facet-not-required">PEM not required</span>' in row(out, "finding-roe2018-f1")
+    assert '<span class="badge badge-facet facet-unknown">PEM unknown</span>' in row(out, "finding-exampleblog2021-f1")
 
 
 def test_summary_counts_the_findings_of_primary_studies_and_context_apart(sel):
@@ -185,8 +185,8 @@ def test_provenance_lists_input_hashes_and_parameters(sel):
         "flow diagram counts", "notebooks/example-fatigue.ipynb", "reviews/build.yml", "reviews/certainty.yml",
         "reviews/hypotheses/example-fatigue.yml", "reviews/notes/doe2020.yml", "reviews/notes/exampleblog2021.yml",
         "reviews/notes/roe2018.yml", "reviews/risk-of-bias.yml", "reviews/screening.csv", "reviews/search.yml",
-        "risk of bias data", "selection data", "works left out"]
-    assert len(re.findall(r'<code class="lr-hash">[0-9a-f]{64}</code>', out)) == 14
+        "reviews/vocabulary.yml", "risk of bias data", "selection data", "works left out"]
+    assert len(re.findall(r'<code class="lr-hash">[0-9a-f]{64}</code>', out)) == 15
     note = sel.review.project.root / "reviews" / "notes" / "doe2020.yml"
     assert hashlib.sha256(note.read_bytes()).hexdigest() in out  # a reader can check a file with sha256sum
     assert ("citation_style=apa, conditions=all, hypothesis=example-fatigue, pem_required_only=False, "

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from first_review import VOCABULARY
+
+from livingreview import filters
+
 import pandas as pd
 
 from livingreview.notes.model import Prediction
@@ -57,7 +61,7 @@ def test_prediction_status_lists_untied_findings_last():
 
 def test_dropped_reasons_name_each_filter_that_left_works_out():
     dropped = {"works": 3, "findings": 5, "by": {"conditions": (1, 2), "pem": (2, 3), "years": (0, 0)}}
-    assert dropped_reasons(dropped) == [
+    assert dropped_reasons(dropped, filters.of(VOCABULARY)) == [
         {"reason": "populations that do not include the chosen condition", "works": 1, "findings": 2},
         {"reason": "diagnostic criteria not shown to require PEM (criteria that do not require it, or not stated)", "works": 2, "findings": 3},
     ]

@@ -6,7 +6,9 @@ import pandas as pd
 
 from livingreview import yamlio
 from livingreview.notes.model import Hypothesis, Note
-from livingreview.notes.pem import derive
+from first_review import VOCABULARY
+from livingreview.synthesis import certainty
+from livingreview.vocabulary import derive
 from livingreview.synthesis.rules import Rules, parse_rules
 
 RULES_YAML = """\
@@ -41,7 +43,7 @@ downgrades:
   indirectness:
     levels: 1
     reason_population: "Population: $works outside $conditions."
-    pem_required_for: [ME/CFS]
+    required_for: {pem: [ME/CFS]}
     reason_criteria: "Criteria: $condition in $works without PEM."
     flags:
       - finding: "doe2020#f2"
@@ -106,10 +108,15 @@ def make_hypothesis(hid: str = "h-test", predictions=("P1", "P2"), conditions=("
 def evidence(notes: dict[str, Note]) -> pd.DataFrame:
     """The columns of the review's evidence table that synthesis reads, one row per finding."""
     rows = [{"key": n.key, "finding_id": f.id, "hypothesis": f.hypothesis, "prediction": f.prediction,
-             "direction": f.direction, "source_type": n.source_type, "design": n.design, "pem": derive(n.criteria)}
+             "direction": f.direction, "source_type": n.source_type, "design": n.design, "pem": derive(VOCABULARY, "pem", n.criteria)}
             for n in notes.values() for f in n.findings]
     columns = ["key", "finding_id", "hypothesis", "prediction", "direction", "source_type", "design", "pem"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def rate(*args, **kwargs):
+    """:func:`livingreview.synthesis.certainty.rate` under the first review's vocabulary (its PEM facet)."""
+    return certainty.rate(*args, vocabulary=VOCABULARY, **kwargs)
 
 
 def by_key(*notes: Note) -> dict[str, Note]:

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 import pytest
-from synthesis_fixtures import by_key, evidence, finding, make_hypothesis, make_note
+from synthesis_fixtures import by_key, evidence, finding, make_hypothesis, make_note, rate
 
-from livingreview.synthesis.certainty import Change, EvidenceMismatch, compare, direction_of, rate
+from livingreview.synthesis.certainty import Change, EvidenceMismatch, compare, direction_of
 
 
 @dataclass(frozen=True)
@@ -295,7 +295,7 @@ def test_compare_shows_how_ratings_move_with_pem_required_studies_only(rules):
     expected = pd.DataFrame({
         "prediction": ["P1", "P2", "overall"],
         "level_all": ["very low", "very low", "very low"],
-        "level_pem": ["low", "no evidence", "low"],
+        "level_filtered": ["low", "no evidence", "low"],
         "change": ["higher", "lower", "higher"],
         "works_dropped": ["roe2021", "roe2021", ""],
     })

@@ -33,7 +33,8 @@ CERTAINTY_SCHEMA = "livingreview/certainty@1"
 RISK_OF_BIAS_SCHEMA = "livingreview/risk-of-bias@1"
 DRIFT_SCHEMA = "livingreview/claim-drift@1"
 
-#: column order of evidence.csv (and the keys of each evidence.json row): the selection's evidence columns
+#: column order of evidence.csv (and the keys of each evidence.json row): the selection's evidence columns;
+#: a review's facet columns follow ``criteria`` (:func:`livingreview.review.evidence_columns`)
 EVIDENCE_COLUMNS = review.EVIDENCE_COLUMNS
 #: column order of open-questions.csv: the selection's question columns
 QUESTION_COLUMNS = review.SELECTION_QUESTION_COLUMNS
@@ -95,6 +96,12 @@ class Bundle:
     certainty: list[dict] = field(default_factory=list)
     risk_of_bias: list[dict] = field(default_factory=list)
     drift: list[dict] = field(default_factory=list)
+    #: the columns of a table whose columns are the review's own (the evidence, with its facets), by field
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def columns_of(self, table: Table) -> tuple[str, ...]:
+        """*table*'s columns in this bundle."""
+        return self.columns.get(table.field, table.columns)
 
 
 def plain(value):
@@ -155,14 +162,16 @@ def to_json(schema: str, target: Target, records: list[dict]) -> bytes:
 
 
 def make_bundle(selection) -> Bundle:
+    evidence_columns = selection.review.evidence_columns
     return Bundle(
-        evidence=rows(selection.evidence, EVIDENCE_COLUMNS, sort_by=("key", "finding_id", "hypothesis")),
+        evidence=rows(selection.evidence, evidence_columns, sort_by=("key", "finding_id", "hypothesis")),
         questions=rows(selection.questions, QUESTION_COLUMNS, sort_by=("question_id",)),
         effects=effect_rows(selection),
         certainty=certainty_rows(selection),
         risk_of_bias=risk_of_bias_rows(selection),
         drift=rows(pd.DataFrame([asdict(d) for d in selection.drifts], columns=list(DRIFT_COLUMNS)), DRIFT_COLUMNS,
                    sort_by=("secondary_key", "secondary_finding", "primary_key", "aspect")),
+        columns={"evidence": evidence_columns},
     )
 
 
@@ -236,5 +245,5 @@ def write_bundle(folder: Path, target: Target, bundle: Bundle) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for table in TABLES:
         records = getattr(bundle, table.field)
-        (folder / f"{table.stem}.csv").write_bytes(to_csv(records, table.columns))
+        (folder / f"{table.stem}.csv").write_bytes(to_csv(records, bundle.columns_of(table)))
         (folder / f"{table.stem}.json").write_bytes(to_json(table.schema, target, records))

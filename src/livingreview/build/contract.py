@@ -7,7 +7,8 @@ defaults instead, so a filtered variant is silently built with every study. The 
 * the notebook's cells are well formed (a type, a source, metadata with a list of tags);
 * exactly one cell is tagged ``parameters``, and it is a code cell;
 * that cell does nothing but assign literal defaults (``name = value``; comments and blank lines
-  allowed) to exactly the fields of :class:`~livingreview.project.ReportParameters`, each default
+  allowed) to exactly the fields of the review's report parameters (its *model*, from
+  :func:`~livingreview.project.parameters_model`), each default
   of the field's type (a warning when ``hypothesis`` does not name the notebook's own hypothesis).
 
 Every broken rule is a :class:`Diagnostic` naming the notebook and the cell (number from 1, and id).
@@ -21,10 +22,10 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from ..diagnostics import Diagnostic, closest, error, warning
-from ..notebooks import cell_name, source_text
+from ..notebooks import PARAMETERS_TAG, cell_name, source_text
 from ..project import ReportParameters
 
-TAG = "parameters"
+TAG = PARAMETERS_TAG
 
 
 def malformed(cells: Sequence) -> list[tuple[int, str]]:
@@ -46,8 +47,9 @@ def malformed(cells: Sequence) -> list[tuple[int, str]]:
     return out
 
 
-def check_notebook(cells: Sequence, *, file: str, hypothesis: str) -> list[Diagnostic]:
-    """Every way *cells* (of notebook *file*, the report of *hypothesis*) break the contract."""
+def check_notebook(cells: Sequence, *, file: str, hypothesis: str, model: type[ReportParameters]) -> list[Diagnostic]:
+    """Every way *cells* (of notebook *file*, the report of *hypothesis*) break the contract of the
+    review's report parameters *model*."""
     bad = malformed(cells)
     if bad:
         return [error("NBK001", file, None, f"{cell_name(i, cells[i])} {what}",
@@ -67,16 +69,17 @@ def check_notebook(cells: Sequence, *, file: str, hypothesis: str) -> list[Diagn
         return [error("NBK003", file, None, f"{where}, tagged 'parameters', is a {cell.get('cell_type')} cell, not a code cell; "
                       "the build's values would be injected after it and the notebook's own defaults would win",
                       hint="move the 'parameters' tag to the code cell that assigns the parameters")]
-    return _check_assignments(source_text(cell.get("source", "")), file=file, where=where, hypothesis=hypothesis)
+    return _check_assignments(source_text(cell.get("source", "")), file=file, where=where, hypothesis=hypothesis, model=model)
 
 
-def _check_assignments(source: str, *, file: str, where: str, hypothesis: str) -> list[Diagnostic]:
+def _check_assignments(source: str, *, file: str, where: str, hypothesis: str,
+                       model: type[ReportParameters]) -> list[Diagnostic]:
     """The parameters cell assigns literal defaults to exactly the typed parameters."""
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
         return [error("NBK004", file, None, f"{where} (the parameters cell) is not valid Python: {exc.msg} (its line {exc.lineno})")]
-    fields = list(ReportParameters.model_fields)
+    fields = list(model.model_fields)
     exactly = f"the parameters cell assigns exactly: {', '.join(fields)}"
     values: dict[str, object] = {}
     assigned: set[str] = set()
@@ -100,7 +103,7 @@ def _check_assignments(source: str, *, file: str, where: str, hypothesis: str) -
     missing = [name for name in fields if name not in assigned]
     if missing:
         problems.append((f"it does not assign {', '.join(missing)}", exactly))
-    problems += [(p, None) for p in _type_problems(values)]
+    problems += [(p, None) for p in _type_problems(values, model)]
     found = [error("NBK005", file, None, f"{where} (the parameters cell): {message}", hint=hint) for message, hint in problems]
     if "hypothesis" in values and values["hypothesis"] != hypothesis:  # the build injects the right one; JupyterLab would not
         found.append(warning("NBK006", file, None, f"{where} (the parameters cell): its default hypothesis is "
@@ -117,10 +120,10 @@ def _assignment(statement: ast.stmt) -> tuple[str | None, ast.expr | None]:
     return None, None
 
 
-def _type_problems(values: dict[str, object]) -> list[str]:
+def _type_problems(values: dict[str, object], model: type[ReportParameters]) -> list[str]:
     """A default of the wrong type (missing or unknown names are reported on their own)."""
     try:
-        ReportParameters(**values)
+        model(**values)
     except ValidationError as exc:
         return [f"{'.'.join(str(p) for p in e['loc'])} = {e.get('input')!r}: {e['msg']}"
                 for e in exc.errors() if e["type"] != "missing"]

@@ -52,7 +52,7 @@ def _summary_of_findings(review) -> Section:
     variant = next(v for v in config.variants if v.name == overview_variant(config))
     rows = []
     for hid in (sorted(review.hypotheses) if config.hypotheses == "all" else config.hypotheses):
-        selection = review.select(parameters_for(config, hid, variant))
+        selection = review.select(parameters_for(config, hid, variant, review.parameter_model))
         rows.append(sof_row(selection.hypothesis, selection.rating, review.rules))
     return "Summary of findings", fragment("index-sof.html.j2", variant=variant.name, rows=rows)
 

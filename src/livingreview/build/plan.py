@@ -99,7 +99,8 @@ def _targets(project: Project, config: BuildConfig, hypotheses: Iterable[Hypothe
     for hypothesis in hypotheses:
         for variant in config.variants:
             try:
-                params = parameters_for(config, hypothesis.id, variant, file=project.rel(project.config_path))
+                params = parameters_for(config, hypothesis.id, variant, project.report_parameters,
+                                        file=project.rel(project.config_path))
             except ConfigError as exc:
                 problems += [d for d in exc.diagnostics if d not in problems]
                 continue
@@ -124,7 +125,7 @@ def _notebook_problems(project: Project, notebooks: Mapping[Path, str]) -> list[
         except ConfigError as exc:  # refused unread: a FIFO, a link out of the project, too large
             problems += exc.diagnostics
             continue
-        problems += contract.check_notebook(cells, file=rel, hypothesis=hypothesis)
+        problems += contract.check_notebook(cells, file=rel, hypothesis=hypothesis, model=project.report_parameters)
     return problems
 
 

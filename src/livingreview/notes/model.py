@@ -2,7 +2,9 @@
 
 Only per-file rules live here (types, enums, required fields, one-of rules).
 Rules that need the whole review (citation keys exist, hypothesis and prediction
-ids exist, PEM agrees with criteria) live in :mod:`livingreview.notes.validate`.
+ids exist, conditions and criteria are the review's own) live in :mod:`livingreview.notes.validate`;
+the review's conditions, criteria and facets are declared in ``reviews/vocabulary.yml``
+(:mod:`livingreview.vocabulary`).
 """
 
 from __future__ import annotations
@@ -22,9 +24,8 @@ PREDICTION_ID = r"^[A-Z][A-Z0-9]*-?[0-9]+$"
 #: a finding of a work: ``<citation key>#f<n>``
 FINDING_REF = KEY.removesuffix("$") + r"#f[0-9]+$"
 
-ConditionName = Literal[
-    "ME/CFS", "MS", "FM", "FND", "long COVID", "Q fever fatigue syndrome", "TBI", "cancer", "other"
-]
+#: a condition, as the review's vocabulary declares it
+ConditionName = Annotated[StrictStr, Field(min_length=1)]
 SourceType = Literal[
     "primary", "review", "trial-registration", "preprint", "news", "blog", "forum", "atlas-summary"
 ]
@@ -36,8 +37,8 @@ Design = Literal[
     "not-stated",  # the record does not say; never guessed
 ]
 RANDOMIZED: frozenset[str] = frozenset({"rct", "crossover-rct"})
-Criteria = Literal["Fukuda", "CCC", "ICC", "IOM", "Oxford", "other", "not stated"]
-Pem = Literal["required", "not-required", "unknown"]
+#: a case definition (diagnostic or inclusion criteria), as the review's vocabulary declares it
+Criteria = Annotated[StrictStr, Field(min_length=1)]
 Direction = Literal["supports", "contradicts", "mixed", "neutral"]
 #: observed by the source; inferred (an interpretation); unsupported (a secondary source's claim with no
 #: basis it names or that its primary work reports — shown, never evidence)
@@ -133,14 +134,16 @@ class Hypothesis(_Strict):
     claim: StrictStr = Field(min_length=1)
     mechanism: list[StrictStr] = Field(min_length=1, description="the proposed mechanism, step by step")
     predictions: list[Prediction] = Field(min_length=1)
-    conditions: list[ConditionName] = Field(min_length=1)
+    conditions: list[ConditionName] = Field(min_length=1, description="the conditions it is about, named as "
+                                            "reviews/vocabulary.yml declares them")
     proposed_by: list[StrictStr] = Field(min_length=1, description="citation keys of the works proposing it")
     related: list[StrictStr] = Field(default_factory=list, description="ids of related hypotheses")
     open_questions: list[Question] = Field(default_factory=list)
 
 
 class Population(_Strict):
-    conditions: list[ConditionName] = Field(min_length=1)
+    conditions: list[ConditionName] = Field(min_length=1, description="the conditions studied, named as "
+                                            "reviews/vocabulary.yml declares them")
     patients: StrictInt | Literal["unknown"] = Field(default="unknown", description="number of patients")
     controls: StrictInt | Literal["unknown", "none"] = Field(default="unknown", description="number of controls")
     description: StrictStr | None = None
@@ -295,8 +298,9 @@ class RiskOfBias(_Strict):
     domains: dict[StrictStr, RobDomain] = Field(default_factory=dict, description="domain id (D1, D2, ...) -> judgement")
 
 
-class PemRule(_Strict):
-    """An explicit inclusion rule requiring post-exertional malaise, with the record that states it."""
+class InclusionRule(_Strict):
+    """An explicit inclusion rule that required a facet of the vocabulary (whatever the stated
+    criteria), with the record that states it."""
 
     fact: StrictStr = Field(min_length=1, description="the rule, in our words")
     extracted_from: StrictStr = Field(min_length=1, description="the record that states it")
@@ -307,11 +311,13 @@ class Note(_Strict):
     source_type: SourceType
     design: Design
     population: Population
-    criteria: list[Criteria] = Field(min_length=1, description="diagnostic criteria as stated")
+    criteria: list[Criteria] = Field(min_length=1, description="the diagnostic criteria as stated, named as "
+                                     "reviews/vocabulary.yml declares them")
     criteria_any_of: StrictBool = Field(default=False, description="true when patients met any one of the listed "
                                         "criteria (an either/or), not all of them")
-    pem_rule: PemRule | None = Field(default=None, description="an explicit inclusion rule requiring PEM, with its basis")
-    pem: Pem | None = Field(default=None, description="optional; derived from criteria, an error if it disagrees")
+    requires: dict[StrictStr, InclusionRule] = Field(default_factory=dict, description="facet -> an explicit inclusion "
+                                                     "rule that required it, with its basis (a facet's status is "
+                                                     "otherwise derived from the criteria)")
     source_text: StrictStr | None = Field(default=None, description="file name of the source text quotes come from")
     reports: list[StrictStr] = Field(default_factory=list, description="keys of primary works a secondary source reports")
     tests_questions: list[StrictStr] = Field(default_factory=list, description="question ids a planned/registered trial tests")

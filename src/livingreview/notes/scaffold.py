@@ -59,14 +59,28 @@ def new_note(project: Project, key: str, force: bool = False, design: str | None
     if path.exists() and not force:
         raise NoteExists([error("NOTE021", project.rel(path), None, "the note already exists", key=key,
                                 hint="edit it, or pass --force to replace it with an empty template")])
-    atomic.write_text(path, template(bibliography[key], design=design, tool=tool))
+    try:
+        vocabulary = project.vocabulary
+    except InputError:
+        vocabulary = None  # its problems are `check`'s to report; the template then lists no values
+    atomic.write_text(path, template(bibliography[key], design=design, tool=tool, vocabulary=vocabulary))
     return path
 
 
 def _choices(annotation, indent: str = "") -> str:
-    """The allowed values as comment lines of at most 100 characters."""
-    lines = textwrap.wrap(" | ".join(typing.get_args(annotation)), 100 - len(indent) - 2, break_on_hyphens=False)
+    """The allowed values of a ``Literal`` as comment lines of at most 100 characters."""
+    return _wrapped(typing.get_args(annotation), indent)
+
+
+def _wrapped(values, indent: str = "") -> str:
+    """*values* joined by " | " as comment lines of at most 100 characters."""
+    lines = textwrap.wrap(" | ".join(values), 100 - len(indent) - 2, break_on_hyphens=False)
     return f"\n{indent}# ".join(lines)
+
+
+def _declared(values, indent: str = "") -> str:
+    """The vocabulary's values as comment lines (or where to declare them, when it is not readable)."""
+    return _wrapped(values, indent) if values else "the values declared in reviews/vocabulary.yml"
 
 
 def _comment(text: object) -> str:
@@ -90,9 +104,12 @@ def _choices_of(values) -> str:
     return " | ".join(values)
 
 
-def template(entry, design: str | None = None, tool=None) -> str:
+def template(entry, design: str | None = None, tool=None, vocabulary=None) -> str:
     """The note's text for *entry* (a bibliography ``Entry``); with *design* stated and *tool*'s
-    risk-of-bias block (see :func:`new_note`)."""
+    risk-of-bias block (see :func:`new_note`); the conditions and criteria the review's *vocabulary*
+    declares are listed as comments."""
+    conditions = list(vocabulary.conditions) if vocabulary else []
+    criteria = list(vocabulary.criteria) if vocabulary else []
     about = [SCHEMA_LINE, f"# Note on: {_comment(entry.title or '(no title)')}"]
     authors = entry.authors
     byline = [("; ".join(authors[:3]) + ("; et al." if len(authors) > 3 else "")) if authors else None, entry.year]
@@ -112,13 +129,13 @@ source_type:{f" {source_type}" if source_type else ""}
 # {_choices(model.Design)}
 design:{f" {design}" if design else ""}
 population:
-  # {_choices(model.ConditionName, "  ")}
+  # {_declared(conditions, "  ")}
   conditions: []
   patients: unknown  # a number, or unknown
   controls: unknown  # a number, none, or unknown
   description:
-# the diagnostic criteria as the source states them; PEM status is derived from them
-# {_choices(model.Criteria)}
+# the diagnostic criteria as the source states them; the vocabulary's facets are derived from them
+# {_declared(criteria)}
 criteria: []
 # the file name of the source text the quotes come from (looked up in `check --sources DIR`)
 source_text:

@@ -25,8 +25,8 @@ from pathlib import Path
 from .. import atomic
 from ..diagnostics import error
 from ..errors import InputError
-from ..notebooks import notebook_path
-from ..project import SCHEMAS, Project
+from ..notebooks import PARAMETERS_TAG, notebook_path
+from ..project import SCHEMAS, Project, ReportParameters
 from . import model
 
 #: the package's report notebook, with ``HYPOTHESIS_ID`` where the new hypothesis's id goes
@@ -52,17 +52,28 @@ def add_hypothesis(project: Project, hid: str, title: str | None = None) -> tupl
     if existing:
         raise HypothesisNotAdded([error("HYP011", project.rel(p), None, "already exists", key=hid,
                                         hint="choose another id, or edit the existing files") for p in existing])
+    text = notebook_text(hid, project.report_parameters)  # before writing: a bad vocabulary leaves nothing behind
     atomic.write_text(yml, hypothesis_template(hid, title))
-    atomic.write_text(notebook, notebook_text(hid))
+    atomic.write_text(notebook, text)
     return yml, notebook
 
 
-def notebook_text(hid: str) -> str:
-    """The package's report notebook with its parameters cell set to hypothesis *hid*."""
+def notebook_text(hid: str, model: type[ReportParameters]) -> str:
+    """The package's report notebook for hypothesis *hid*, its parameters cell assigning every report
+    parameter of the review (*model*, from its vocabulary) its default."""
     nb = json.loads(TEMPLATE.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
-        cell["source"] = [line.replace(PLACEHOLDER, hid) for line in cell["source"]]
+        if PARAMETERS_TAG in cell.get("metadata", {}).get("tags", []):
+            cell["source"] = parameters_source(model, hid).splitlines(keepends=True)
+        else:
+            cell["source"] = [line.replace(PLACEHOLDER, hid) for line in cell["source"]]
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
+def parameters_source(model: type[ReportParameters], hid: str) -> str:
+    """A parameters cell: ``name = default`` for every field of *model*, the hypothesis set to *hid*."""
+    values = {name: (hid if name == "hypothesis" else info.default) for name, info in model.model_fields.items()}
+    return "\n".join(f"{name} = {json.dumps(v) if isinstance(v, str) else repr(v)}" for name, v in values.items())
 
 
 def hypothesis_template(hid: str, title: str | None = None) -> str:

@@ -8,6 +8,7 @@ HYP010   a ``proposed_by`` key is not in the bibliography
 HYP011   a ``related`` hypothesis does not exist
 HYP012   a prediction id is used more than once (prediction ids are unique across the review)
 HYP013   an open question id is used elsewhere with a different text
+HYP014   a condition is not one of the review's (``reviews/vocabulary.yml``)
 NOTE010  the note's key is not in the bibliography
 NOTE011  a ``reports`` key is not in the bibliography
 NOTE012  a finding's ``hypothesis`` does not exist
@@ -15,13 +16,16 @@ NOTE013  a finding's ``prediction`` does not exist, or belongs to another hypoth
 NOTE014  a finding's ``paraphrases`` key is not in the bibliography
 NOTE015  a finding's ``paraphrases`` names a note or finding that does not exist
 NOTE016  a remaining question id is used elsewhere with a different text
-NOTE017  a typed ``pem`` disagrees with the one derived from ``criteria``
+NOTE017  ``requires`` names a facet the review's vocabulary does not declare
 NOTE018  a secondary source (news, blog, forum, atlas summary) has a randomized design
 NOTE019  ``addresses`` or ``tests_questions`` names a question id that no file raises
 NOTE022  a remaining question names a hypothesis (``hypotheses``) that does not exist
+NOTE023  a population's condition is not one of the review's (``reviews/vocabulary.yml``)
+NOTE024  a criterion is not one of the review's (``reviews/vocabulary.yml``)
 =======  ==========================================================================================
 
-References to a hypothesis or note whose own file failed to load are not reported again.
+References to a hypothesis or note whose own file failed to load are not reported again, nor are
+conditions, criteria and facets when the vocabulary itself failed to load.
 """
 
 from __future__ import annotations
@@ -33,15 +37,18 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, closest, error
 from .load import Collection, Loaded
+from ..vocabulary import VOCABULARY_FILE, Vocabulary
 from .model import RANDOMIZED, SECONDARY, Hypothesis, Note
-from .pem import status as pem_status
 
 _ADD = "add the entry to a bib/*.bib file (e.g. with `livingreview import`) or correct the key"
 
 
-def validate(bibliography: Mapping[str, Any], hypotheses: Collection[Hypothesis], notes: Collection[Note]) -> list[Diagnostic]:
-    """Every cross-file problem, sorted by file and line."""
+def validate(bibliography: Mapping[str, Any], hypotheses: Collection[Hypothesis], notes: Collection[Note],
+             vocabulary: Vocabulary | None) -> list[Diagnostic]:
+    """Every cross-file problem, sorted by file and line (*vocabulary*: None when it failed to load)."""
     out: list[Diagnostic] = []
+    if vocabulary is not None:
+        out += _vocabulary(vocabulary, hypotheses, notes)
     out += _citations(bibliography, hypotheses, notes)
     out += _hypothesis_links(hypotheses)
     out += _finding_targets(hypotheses, notes)
@@ -183,14 +190,35 @@ def _questions(hypotheses: Collection[Hypothesis], notes: Collection[Note]) -> I
                                note.value.key, "raise it under a hypothesis's open_questions or a note's remaining_questions")
 
 
+def _vocabulary(vocabulary: Vocabulary, hypotheses: Collection[Hypothesis], notes: Collection[Note]) -> Iterator[Diagnostic]:
+    """Every condition, criterion and facet a hypothesis or note names is one the vocabulary declares."""
+    where = f"declare it in {VOCABULARY_FILE.as_posix()}"
+
+    def undeclared(code: str, item: Loaded, loc: tuple, what: str, value: str, declared, key: str) -> Diagnostic:
+        return _missing(code, item, loc, f"{what} '{value}' is not one of the review's", value, declared, key,
+                        f"{where}, or use one of: {', '.join(declared)}")
+
+    for hyp in hypotheses.values_sorted():
+        for i, condition in enumerate(hyp.value.conditions):
+            if condition not in vocabulary.conditions:
+                yield undeclared("HYP014", hyp, ("conditions", i), "condition", condition, vocabulary.conditions, hyp.value.id)
+    for note in notes.values_sorted():
+        value = note.value
+        for i, condition in enumerate(value.population.conditions):
+            if condition not in vocabulary.conditions:
+                yield undeclared("NOTE023", note, ("population", "conditions", i), "condition", condition,
+                                 vocabulary.conditions, value.key)
+        for i, criterion in enumerate(value.criteria):
+            if criterion not in vocabulary.criteria:
+                yield undeclared("NOTE024", note, ("criteria", i), "criterion", criterion, vocabulary.criteria, value.key)
+        for facet in value.requires:
+            if facet not in vocabulary.facets:
+                yield undeclared("NOTE017", note, ("requires", facet), "facet", facet, vocabulary.facets, value.key)
+
+
 def _note_rules(notes: Collection[Note]) -> Iterator[Diagnostic]:
     for note in notes.values_sorted():
         value = note.value
-        derived = pem_status(value)
-        if value.pem is not None and value.pem != derived:
-            criteria = ", ".join(value.criteria)
-            yield _at("NOTE017", note, ("pem",), f"pem is '{value.pem}' but the criteria ({criteria}) give '{derived}'",
-                      value.key, "remove 'pem' (it is derived from the criteria) or correct 'criteria'")
         if value.source_type in SECONDARY and value.design in RANDOMIZED:
             yield _at("NOTE018", note, ("design",), f"a {value.source_type} is a secondary source; its design cannot be "
                       f"'{value.design}'", value.key, "give the design of this source itself (e.g. 'summary' or "

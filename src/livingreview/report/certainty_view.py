@@ -1,6 +1,6 @@
 """The rows behind the certainty and summary-of-findings sections: each prediction's rating as the
 report shows it, and how the ratings move when a report keeps only studies whose criteria require
-PEM (no markup here).
+one of the vocabulary's facets (no markup here).
 
 The ratings are the selection's (:attr:`livingreview.review.Selection.rating`, GRADE's approach under
 the review's rules, ``reviews/certainty.yml``); this module only arranges them for reading.
@@ -16,7 +16,7 @@ from ..notes.model import Note
 from ..synthesis.certainty import OVERALL, HypothesisRating, PredictionRating, compare
 from ..synthesis.rules import RULES_FILE, Rules
 from .tables import listed
-from .vocabulary import DESIGNS, EVIDENCE_DIRECTIONS, GRADE_DOMAINS, SOURCE_TYPES, label
+from .labels import DESIGNS, EVIDENCE_DIRECTIONS, GRADE_DOMAINS, SOURCE_TYPES, label
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,9 @@ class CertaintyView:
     overall_rule: str
     without_evidence: list[str]  # critical predictions no study bears on
     predictions: list[dict]
-    comparison: list[dict] | None  # only when the report keeps PEM-required studies only
+    comparison: list[dict] | None  # only when a facet filter is on: against the same report without it
+    #: the facets whose filters are on, ``[{"id", "name", "short"}]`` (the comparison's words)
+    facets: list[dict]
 
 
 def level_class(level: str) -> str:
@@ -83,26 +85,27 @@ def _prediction_rows(selection, rating: HypothesisRating, rules: Rules) -> list[
 
 
 def _comparison_rows(selection, rating: HypothesisRating) -> list[dict]:
-    """The rating of the same selection without the PEM filter, against *rating* (compare's rows)."""
-    unfiltered = selection.review.select(filters.PEM.off(selection.parameters))
+    """The rating of the same selection without its facet filters, against *rating* (compare's rows)."""
+    unfiltered = selection.review.select(filters.facets_off(selection.review.filters, selection.parameters))
     frame = compare(unfiltered.rating, rating)
     return [{
         "prediction": row.prediction,
         "overall": row.prediction == OVERALL,
         "level_all": row.level_all,
         "level_all_class": level_class(row.level_all),
-        "level_pem": row.level_pem,
-        "level_pem_class": level_class(row.level_pem),
+        "level_filtered": row.level_filtered,
+        "level_filtered_class": level_class(row.level_filtered),
         "change": row.change,
         "works_dropped": listed(row.works_dropped),
     } for row in frame.itertuples(index=False)]
 
 
 def certainty_view(selection) -> CertaintyView:
-    """The selection's ratings under the project's rules (and the comparison, in a PEM-only report)."""
+    """The selection's ratings under the project's rules (and the comparison, when a facet filter is on)."""
     rules = selection.review.rules
     rating = selection.rating
-    pem_only = filters.PEM.active(selection.parameters)
+    facets = selection.review.vocabulary.facets
+    on = [f.facet for f in filters.facets_on(selection.review.filters, selection.parameters)]
     return CertaintyView(
         rules_file=RULES_FILE.as_posix(),
         scale=rating.scale,
@@ -112,5 +115,6 @@ def certainty_view(selection) -> CertaintyView:
         overall_rule=overall_rule(rating),
         without_evidence=rating.without_evidence,
         predictions=_prediction_rows(selection, rating, rules),
-        comparison=_comparison_rows(selection, rating) if pem_only else None,
+        comparison=_comparison_rows(selection, rating) if on else None,
+        facets=[{"id": f, "name": facets[f].name, "short": facets[f].short} for f in on],
     )

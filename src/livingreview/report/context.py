@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .. import filters
 from ..project import BuildConfig, Project, ReportParameters, Variant, matching_variants
-from .vocabulary import STYLES
+from .labels import STYLES
 
 
 def project_of(selection) -> Project:
@@ -28,8 +28,9 @@ def variant_of(parameters: ReportParameters, config: BuildConfig) -> Variant | N
     return next(iter(matching_variants(config, parameters)), None)
 
 
-def describe_parameters(parameters: ReportParameters) -> list[str]:
-    """The parameter values in words, one phrase each: every filter (:mod:`livingreview.filters`),
-    then the citation style."""
+def describe_parameters(selection) -> list[str]:
+    """The selection's parameter values in words, one phrase each: every filter of its review
+    (:mod:`livingreview.filters`), then the citation style."""
+    parameters = selection.parameters
     style = parameters.citation_style
-    return [*filters.describe(parameters), f"{STYLES.get(style, style)} references"]
+    return [*filters.describe(selection.review.filters, parameters), f"{STYLES.get(style, style)} references"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 
 from .tables import finding_anchor
-from .vocabulary import DRIFT_ASPECTS
+from .labels import DRIFT_ASPECTS
 
 
 def _side(key: str, finding_id: str, says: str, shown: set[str]) -> dict:

@@ -14,7 +14,7 @@ from ..notes.model import MEASURES, TOTAL, Estimate
 from ..synthesis.effects import PredictionEffects, Pooled, Stated, by_prediction
 from . import plots
 from .tables import finding_anchor
-from .vocabulary import SOURCE_TYPES
+from .labels import SOURCE_TYPES
 
 
 @dataclass(frozen=True)

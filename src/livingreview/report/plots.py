@@ -19,7 +19,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormat
 
 from ..errors import LivingReviewError
 from .tables import blank
-from .vocabulary import DESIGNS, DIRECTIONS, label, ordered
+from .labels import DESIGNS, DIRECTIONS, label, ordered
 
 #: Okabe–Ito colours (distinguishable with colour-vision deficiency); the CSS badges use the same
 COLOURS = {"supports": "#0072B2", "contradicts": "#D55E00", "mixed": "#E69F00", "neutral": "#8C8C8C"}

@@ -23,8 +23,9 @@ from .markup import Section, render, trusted
 from .methods_view import methods_view
 from .provenance import provenance_of
 from .rob_view import rob_tables
-from .tables import dropped_reasons, evidence_rows, listed, pem_status, prediction_status, summary_counts
-from .vocabulary import (DESIGNS, DIRECTIONS, KIND, PEM, PROVENANCE, PROVENANCE_MEANING, QUESTION_STATUS,
+from ..vocabulary import status
+from .tables import dropped_reasons, evidence_rows, listed, prediction_status, summary_counts
+from .labels import (DESIGNS, DIRECTIONS, KIND, PROVENANCE, PROVENANCE_MEANING, QUESTION_STATUS,
                          QUESTION_STATUS_MEANING, SOURCE_TYPES, STYLES)
 
 
@@ -41,7 +42,6 @@ def _citing(selection) -> dict:
         "DESIGNS": DESIGNS,
         "DIRECTIONS": DIRECTIONS,
         "KIND": KIND,
-        "PEM": PEM,
         "PROVENANCE": PROVENANCE,
         "PROVENANCE_MEANING": PROVENANCE_MEANING,
         "SOURCE_TYPES": SOURCE_TYPES,
@@ -67,7 +67,7 @@ def title(selection) -> Section:
         hypothesis=selection.hypothesis,
         review_title=config.title,
         variant=variant,
-        phrases=describe_parameters(selection.parameters),
+        phrases=describe_parameters(selection),
         authors=config.authors,
         facts=provenance_of(selection, project_of(selection)),
     )
@@ -83,39 +83,43 @@ def hypothesis(selection) -> Section:
 
 
 def summary(selection) -> Section:
-    """Counts by direction, design, source type and PEM status; what the parameters left out."""
+    """Counts by direction, design, source type and each facet's status; what the parameters left out."""
     works, findings = len(selection.notes), len(selection.evidence)
+    table = selection.review.filters
     return render(
         "summary.html.j2",
         text=f"{works} works, {findings} findings",
         works=works,
         findings=findings,
-        counts=summary_counts(selection.notes, selection.evidence),
+        counts=summary_counts(selection.notes, selection.evidence, selection.review.vocabulary),
         dropped=selection.dropped,
-        reasons=dropped_reasons(selection.dropped),
-        filtered=bool(filters.in_effect(selection.parameters)),
-        pem_left_out=_pem_left_out(selection),
-        phrases=filters.describe(selection.parameters),
+        reasons=dropped_reasons(selection.dropped, table),
+        filtered=bool(filters.in_effect(table, selection.parameters)),
+        facets_left_out=_facets_left_out(selection),
+        phrases=filters.describe(table, selection.parameters),
         DESIGNS=DESIGNS,
-        PEM=PEM,
         SOURCE_TYPES=SOURCE_TYPES,
     )
 
 
-def _pem_left_out(selection) -> dict[str, int] | None:
-    """In a report that keeps only PEM-required studies: of the works it left out, how many state
-    criteria that do not require PEM and how many state none that shows it (None otherwise)."""
-    if not filters.PEM.active(selection.parameters):
-        return None
-    notes = selection.review.notes
-    left = [pem_status(notes[key]) for key in selection.considered if key not in selection.notes]
-    return {"not-required": left.count("not-required"), "unknown": left.count("unknown")}
+def _facets_left_out(selection) -> list[dict]:
+    """For each facet filter that is on: of the works the report left out, how many state criteria
+    that do not require the facet and how many state none that shows it
+    (``[{"name", "not-required", "unknown"}]``)."""
+    vocabulary, notes = selection.review.vocabulary, selection.review.notes
+    left = [key for key in selection.considered if key not in selection.notes]
+    out = []
+    for f in filters.facets_on(selection.review.filters, selection.parameters):
+        statuses = [status(vocabulary, f.facet, notes[key]) for key in left]
+        out.append({"name": vocabulary.facets[f.facet].name, "not-required": statuses.count("not-required"),
+                    "unknown": statuses.count("unknown")})
+    return out
 
 
 def evidence_table(selection) -> Section:
-    """One row per finding: study, design, population, criteria/PEM, finding, direction,
+    """One row per finding: study, design, population, criteria and their facets, finding, direction,
     observed/inferred, provenance (quote and locator on demand)."""
-    rows = evidence_rows(selection.evidence)
+    rows = evidence_rows(selection.evidence, selection.review.vocabulary)
     return render("evidence.html.j2", text=f"Evidence table: {len(rows)} findings", rows=rows, **_citing(selection))
 
 
@@ -140,7 +144,8 @@ def open_questions(selection) -> Section:
 def certainty(selection) -> Section:
     """How certain the evidence is: the overall rating and, per prediction, its level, starting
     level, every downgrade with its reason, the works rated and the works set aside (and why).
-    A report of PEM-required studies only also shows how each rating moves against all studies."""
+    A report that keeps only studies whose criteria require a facet also shows how each rating moves
+    against all studies."""
     view = certainty_view(selection)
     return render("certainty.html.j2", text=f"Certainty: {view.overall} overall ({view.rules_file})", view=view,
                   predictions=view.predictions, level_class=level_class, **_citing(selection))
@@ -244,7 +249,7 @@ def report_citation(selection) -> ReportCitation:
     facts = provenance_of(selection, project_of(selection))
     h = selection.hypothesis
     variant_title = (variant.title if variant else
-                     "custom parameters (" + "; ".join(describe_parameters(selection.parameters)) + ")")
+                     "custom parameters (" + "; ".join(describe_parameters(selection)) + ")")
     source = f"from commit {facts.short_commit}" if facts.commit else "outside a git checkout"
     state = " with uncommitted changes" if facts.dirty else ""
     url = config.citation.get("url")

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from .. import filters
-from ..notes.pem import status
-from .vocabulary import DESIGNS, DIRECTIONS, PEM, SOURCE_TYPES, ordered
+from ..vocabulary import Vocabulary, status
+from .labels import DESIGNS, DIRECTIONS, SOURCE_TYPES, ordered
 
 
 def blank(value) -> bool:
@@ -35,11 +35,11 @@ def listed(value) -> list[str]:
     return [str(value)]
 
 
-def dropped_reasons(dropped: Mapping) -> list[dict]:
+def dropped_reasons(dropped: Mapping, table: tuple[filters.Filter, ...]) -> list[dict]:
     """``[{"reason", "works", "findings"}]`` for each filter that left works out (a work can fail
-    several), in the order and words of :data:`livingreview.filters.FILTERS`."""
+    several), in the order and words of the review's filters (*table*, :func:`livingreview.filters.of`)."""
     out = []
-    reasons = filters.drop_reasons()
+    reasons = filters.drop_reasons(table)
     by = dropped.get("by") or {}
     for name in ordered(reasons, by):
         value = by[name]
@@ -82,20 +82,16 @@ def population(patients, controls) -> str:
     return f"{part(patients, 'patients')}, {part(controls, 'controls')}"
 
 
-def pem_status(note) -> str:
-    """A work's PEM status: typed in the note or derived from its criteria (validation makes them agree)."""
-    return note.pem or status(note)
-
-
 def count_table(values: Iterable[str], order: Mapping[str, str]) -> list[tuple[str, int]]:
     """``[(value, count)]`` in the vocabulary's display order; values absent from the data are left out."""
     counts = Counter(str(v) for v in values)
     return [(value, counts[value]) for value in ordered(order, counts)]
 
 
-def summary_counts(notes: Mapping[str, object], evidence: pd.DataFrame) -> dict:
+def summary_counts(notes: Mapping[str, object], evidence: pd.DataFrame, vocabulary: Vocabulary | None) -> dict:
     """Findings of primary studies by direction (every direction, zeros included), the context
-    findings and works counted apart; works by design, source type and PEM status."""
+    findings and works counted apart; works by design, source type and each facet's status
+    (``facets``: ``[{"id", "short", "labels", "counts"}]`` in the vocabulary's order)."""
     works = [notes[key] for key in sorted(notes)]
     primary = _primary(evidence)
     context = evidence[~evidence.index.isin(primary.index)] if len(evidence) else evidence
@@ -105,7 +101,9 @@ def summary_counts(notes: Mapping[str, object], evidence: pd.DataFrame) -> dict:
         "context_works": int(context["key"].nunique()) if len(context) else 0,
         "design": count_table((n.design for n in works), DESIGNS),
         "source_type": count_table((n.source_type for n in works), SOURCE_TYPES),
-        "pem": count_table((pem_status(n) for n in works), PEM),
+        "facets": [{"id": fid, "short": facet.short, "labels": facet.labels(),
+                    "counts": count_table((status(vocabulary, fid, n) for n in works), facet.labels())}
+                   for fid, facet in (vocabulary.facets.items() if vocabulary else ())],
     }
 
 
@@ -163,7 +161,17 @@ def finding_anchor(key, finding_id) -> str:
     return f"finding-{key}-{finding_id}"
 
 
-def evidence_view(record: dict) -> dict:
+def facet_badges(record: dict, vocabulary: Vocabulary | None) -> list[dict]:
+    """A finding's work's status for each facet: ``[{"status", "label", "basis"}]`` in the vocabulary's order."""
+    out = []
+    for fid, facet in (vocabulary.facets.items() if vocabulary else ()):
+        value = text(record.get(fid), "unknown")
+        out.append({"status": value, "label": facet.labels().get(value, value),
+                    "basis": text(record.get(f"{fid}_basis")) or None})
+    return out
+
+
+def evidence_view(record: dict, vocabulary: Vocabulary | None = None) -> dict:
     """A finding as the evidence table shows it: blanks resolved, lists split, the sample in words."""
     return {
         "key": text(record.get("key")),
@@ -176,8 +184,7 @@ def evidence_view(record: dict) -> dict:
         "conditions": listed(record.get("conditions")),
         "population": population(record.get("patients"), record.get("controls")),
         "criteria": listed(record.get("criteria")),
-        "pem": text(record.get("pem"), "unknown"),
-        "pem_basis": text(record.get("pem_basis")) or None,
+        "facets": facet_badges(record, vocabulary),
         "statement": text(record.get("statement")),
         "prediction": text(record.get("prediction")) or None,
         "direction": text(record.get("direction")),
@@ -190,10 +197,10 @@ def evidence_view(record: dict) -> dict:
     }
 
 
-def evidence_rows(evidence: pd.DataFrame) -> list[dict]:
+def evidence_rows(evidence: pd.DataFrame, vocabulary: Vocabulary | None = None) -> list[dict]:
     """The evidence table's rows, in :func:`evidence_records` order. A paraphrased finding is
     marked ``shown`` when its own row is in the same table (so the link to it can be followed)."""
-    rows = [evidence_view(r) for r in evidence_records(evidence)]
+    rows = [evidence_view(r, vocabulary) for r in evidence_records(evidence)]
     anchors = {row["anchor"] for row in rows}
     for row in rows:
         if row["paraphrases"]:

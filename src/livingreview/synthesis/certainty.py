@@ -29,12 +29,12 @@ import pandas as pd
 
 from ..errors import LivingReviewError
 from ..notes.model import RANDOMIZED, Hypothesis, Note, Prediction
-from ..notes.pem import status as pem_status
+from ..vocabulary import Vocabulary, status as facet_status
 from .rules import Rules
 
 FRAME_COLUMNS = ["hypothesis", "prediction", "critical", "level", "symbols", "direction", "statement", "start",
                  "downgrade_levels", "reasons", "studies", "participants", "works", "context"]
-COMPARE_COLUMNS = ["prediction", "level_all", "level_pem", "change", "works_dropped"]
+COMPARE_COLUMNS = ["prediction", "level_all", "level_filtered", "change", "works_dropped"]
 OVERALL = "overall"
 #: the directions a body of evidence can have, as the rules' ``statements`` name them
 DIRECTIONS = ("for", "against", "conflicting", "unclear", "none")
@@ -120,6 +120,7 @@ class _Work:
     directions: frozenset[str]
     concern: str  # its overall risk of bias, as the rules weigh it
     judgement: str  # its overall judgement in the words of its tool ("not assessed" without one)
+    facets: Mapping[str, str] = field(default_factory=dict)  # facet -> its status (the vocabulary's derivation)
 
     def participants(self) -> int | None:
         """The participants its findings on the prediction state, else its population's size."""
@@ -133,10 +134,11 @@ class _Work:
 
 
 def rate(hypothesis: Hypothesis, evidence: pd.DataFrame, notes: Mapping[str, Note], rules: Rules,
-         assessments: Mapping[str, Any] | None = None) -> HypothesisRating:
+         assessments: Mapping[str, Any] | None = None, *, vocabulary: Vocabulary) -> HypothesisRating:
     """Rate every prediction of *hypothesis* from the *evidence* rows (one per finding) about it;
-    *assessments* are the studies' risk-of-bias assessments by key (each with ``concern`` and ``overall``)."""
-    works = _works_by_prediction(evidence[evidence["hypothesis"] == hypothesis.id], notes, assessments or {})
+    *assessments* are the studies' risk-of-bias assessments by key (each with ``concern`` and ``overall``);
+    *vocabulary* derives the facets the indirectness rule asks for."""
+    works = _works_by_prediction(evidence[evidence["hypothesis"] == hypothesis.id], notes, assessments or {}, vocabulary)
     predictions = [_rate_prediction(p, works.get(p.id, []), hypothesis, rules) for p in hypothesis.predictions]
     marked = any(p.critical for p in hypothesis.predictions)
     critical = tuple(p.id for p in hypothesis.predictions if p.critical or not marked)
@@ -145,29 +147,30 @@ def rate(hypothesis: Hypothesis, evidence: pd.DataFrame, notes: Mapping[str, Not
                             predictions=predictions, scale=(*rules.levels, rules.no_evidence), symbols=rules.symbols(level))
 
 
-def compare(all_rating: HypothesisRating, pem_rating: HypothesisRating) -> pd.DataFrame:
-    """How each rating moves when only studies requiring post-exertional malaise are kept.
+def compare(all_rating: HypothesisRating, filtered: HypothesisRating) -> pd.DataFrame:
+    """How each rating moves when a facet filter keeps only the studies whose criteria require it.
 
     One row per prediction, then one for the overall rating; ``change`` is higher, lower or same.
     """
-    if all_rating.hypothesis_id != pem_rating.hypothesis_id:
-        raise ValueError(f"cannot compare ratings of two hypotheses: {all_rating.hypothesis_id}, {pem_rating.hypothesis_id}")
-    pem = {p.prediction_id: p for p in pem_rating.predictions}
-    rows = [_change(p.prediction_id, p.level, pem[p.prediction_id].level, all_rating.scale,
-                    [k for k in p.works if k not in pem[p.prediction_id].works])
+    if all_rating.hypothesis_id != filtered.hypothesis_id:
+        raise ValueError(f"cannot compare ratings of two hypotheses: {all_rating.hypothesis_id}, {filtered.hypothesis_id}")
+    kept = {p.prediction_id: p for p in filtered.predictions}
+    rows = [_change(p.prediction_id, p.level, kept[p.prediction_id].level, all_rating.scale,
+                    [k for k in p.works if k not in kept[p.prediction_id].works])
             for p in all_rating.predictions]
-    rows.append(_change(OVERALL, all_rating.level, pem_rating.level, all_rating.scale, []))
+    rows.append(_change(OVERALL, all_rating.level, filtered.level, all_rating.scale, []))
     return pd.DataFrame(rows, columns=COMPARE_COLUMNS)
 
 
 def _change(prediction: str, before: str, after: str, scale: Sequence[str], dropped: list[str]) -> dict:
     step = scale.index(before) - scale.index(after)
     change = "higher" if step > 0 else "lower" if step < 0 else "same"
-    return {"prediction": prediction, "level_all": before, "level_pem": after, "change": change,
+    return {"prediction": prediction, "level_all": before, "level_filtered": after, "change": change,
             "works_dropped": "; ".join(dropped)}
 
 
-def _works_by_prediction(rows: pd.DataFrame, notes: Mapping[str, Note], assessments: Mapping[str, Any]) -> dict[str, list[_Work]]:
+def _works_by_prediction(rows: pd.DataFrame, notes: Mapping[str, Note], assessments: Mapping[str, Any],
+                         vocabulary: Vocabulary) -> dict[str, list[_Work]]:
     """prediction id -> the works with findings on it, sorted by key (findings without a prediction are left out)."""
     found: dict[str, dict[str, list[tuple[str, str]]]] = {}
     for prediction, key, finding_id, direction in rows[["prediction", "key", "finding_id", "direction"]].itertuples(index=False):
@@ -185,7 +188,8 @@ def _works_by_prediction(rows: pd.DataFrame, notes: Mapping[str, Note], assessme
             out[prediction].append(_Work(
                 key, notes[key], tuple(sorted(f for f, _ in items)), frozenset(d for _, d in items),
                 concern=getattr(assessment, "concern", "not assessed"),
-                judgement=getattr(assessment, "overall", "not assessed")))
+                judgement=getattr(assessment, "overall", "not assessed"),
+                facets={f: facet_status(vocabulary, f, notes[key]) for f in vocabulary.facets}))
     return out
 
 
@@ -217,7 +221,7 @@ def statement(prediction: Prediction, direction: str, level: str, rules: Rules) 
 
 def _as_clause(sentence: str) -> str:
     """*sentence* as the end of a clause: no final full stop; a capital first letter lowered unless
-    the first word is an acronym or a name written with more capitals (ME/CFS, LDN, IgG)."""
+    the first word is an acronym or a name written with more capitals (LDN, IgG, HbA1c)."""
     text = sentence.strip().rstrip(".")
     first = text.split(" ", 1)[0]
     if first[:1].isupper() and first[1:2].islower() and not any(c.isupper() for c in first[1:]):
@@ -296,12 +300,13 @@ def _indirectness(rated: list[_Work], prediction: Prediction, hypothesis: Hypoth
     if others:
         works = ", ".join(f"{w.key} ({'; '.join(w.note.population.conditions)})" for w in others)
         sentences.append(Template(rule.reason_population).substitute(works=works, conditions="; ".join(hypothesis.conditions)))
-    for condition in rule.pem_required_for:
-        lacking = [w for w in rated if condition in wanted and condition in w.note.population.conditions
-                   and pem_status(w.note) != "required"]
-        if lacking:
-            works = ", ".join(f"{w.key} ({'; '.join(w.note.criteria)})" for w in lacking)
-            sentences.append(Template(rule.reason_criteria).substitute(condition=condition, works=works))
+    for facet, conditions in rule.required_for.items():
+        for condition in conditions:
+            lacking = [w for w in rated if condition in wanted and condition in w.note.population.conditions
+                       and w.facets.get(facet) != "required"]
+            if lacking:
+                works = ", ".join(f"{w.key} ({'; '.join(w.note.criteria)})" for w in lacking)
+                sentences.append(Template(rule.reason_criteria).substitute(condition=condition, works=works))
     findings = {f"{w.key}#{f}" for w in rated for f in w.findings}
     for flag in rule.flags:
         if flag.finding in findings:

@@ -7,6 +7,7 @@ code     severity  meaning
 CERT001  error     ``reviews/certainty.yml`` is missing or breaks its schema (see :mod:`.rules`)
 CERT002  error     an indirectness flag names a finding that no note has
 CERT003  error     a publication-bias suspicion or an upgrade names a prediction no hypothesis has
+CERT004  error     the indirectness rule's ``required_for`` names a facet or condition the vocabulary does not declare
 LINT001  warning   causal wording in a note's own words (see :mod:`.wording`)
 LINT002  error     a non-randomized note with findings has an empty ``does_not_prove``
 LINT003  warning   causal wording in a report notebook's prose (see :mod:`.wording`)
@@ -74,6 +75,26 @@ def merged_questions(hypotheses: Mapping, notes: Mapping) -> list[Diagnostic]:
     return out
 
 
+def undeclared_terms(rules: Rules, vocabulary) -> list[Diagnostic]:
+    """CERT004 for each facet or condition of ``downgrades.indirectness.required_for`` that the review's
+    vocabulary does not declare (nothing when the vocabulary itself failed to load)."""
+    if vocabulary is None:
+        return []
+    out = []
+    field = "downgrades.indirectness.required_for"
+    for facet, conditions in rules.downgrades.indirectness.required_for.items():
+        line = rules.required_line(facet)
+        if facet not in vocabulary.facets:
+            out.append(error("CERT004", RULES_FILE.as_posix(), line, f"'{facet}' is not a facet of the review's vocabulary",
+                             field=f"{field}.{facet}", hint=closest(facet, vocabulary.facets)
+                             or f"facets: {', '.join(vocabulary.facets) or 'none declared'} (reviews/vocabulary.yml)"))
+        out += [error("CERT004", RULES_FILE.as_posix(), line, f"'{condition}' is not a condition of the review's vocabulary",
+                      field=f"{field}.{facet}", hint=closest(condition, vocabulary.conditions)
+                      or f"conditions: {', '.join(vocabulary.conditions)} (reviews/vocabulary.yml)")
+                for condition in conditions if condition not in vocabulary.conditions]
+    return out
+
+
 def check_synthesis(ctx) -> list[Diagnostic]:
     """The synthesis checks for ``livingreview check`` (a ``Context`` with project, hypotheses and notes)."""
     out = merged_questions(ctx.hypotheses, ctx.notes)
@@ -81,4 +102,4 @@ def check_synthesis(ctx) -> list[Diagnostic]:
     if rules is None:
         return out + problems
     return (out + lint(ctx.notes, rules.wording) + lint_prose(ctx.documents, rules.wording) + unknown_flags(rules, ctx.notes)
-            + unknown_predictions(rules, ctx.hypotheses))
+            + unknown_predictions(rules, ctx.hypotheses) + undeclared_terms(rules, ctx.vocabulary))

@@ -82,7 +82,9 @@ class Indirectness(_Templated):
                               "reason_flag": frozenset({"finding", "reason"})}
     levels: StrictInt = Field(ge=1)
     reason_population: StrictStr = Field(min_length=1)
-    pem_required_for: list[ConditionName] = Field(default_factory=list)
+    required_for: dict[StrictStr, list[ConditionName]] = Field(
+        default_factory=dict, description="facet of reviews/vocabulary.yml -> the conditions for which a study whose "
+                                          "criteria do not require it is indirect evidence")
     reason_criteria: StrictStr = Field(min_length=1)
     flags: list[IndirectFlag] = Field(default_factory=list)
     reason_flag: StrictStr = Field(min_length=1)
@@ -247,6 +249,10 @@ class Rules(_Strict):
             out.append((where, prediction, self._prediction_lines.get((where, index))))
         return out
 
+    def required_line(self, facet: str) -> int | None:
+        """The line of *facet* under the indirectness rule's ``required_for`` in the rules file."""
+        return getattr(self, "_required_lines", {}).get(facet)
+
     def flag_line(self, finding: str) -> int | None:
         """The line of the indirectness flag for *finding* (``<key>#f<n>``) in the rules file."""
         return self._flag_lines.get(finding)
@@ -264,6 +270,8 @@ def parse_rules(data, file: str = RULES_FILE.as_posix()) -> Rules:
     flags = data["downgrades"]["indirectness"].get("flags") or []
     rules._flag_lines = {flag.finding: yamlio.line_of(flags, (i,))
                          for i, flag in enumerate(rules.downgrades.indirectness.flags)}
+    required = data["downgrades"]["indirectness"].get("required_for") or {}
+    rules._required_lines = {facet: yamlio.line_of(required, (facet,)) for facet in rules.downgrades.indirectness.required_for}
     rules._prediction_lines = {
         (where, i): yamlio.line_of(items, (i,))
         for where, items in (("downgrades.publication_bias.suspected", data["downgrades"]["publication_bias"].get("suspected") or []),

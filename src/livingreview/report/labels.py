@@ -1,6 +1,8 @@
-"""How the report names the review's coded values (direction, design, provenance, PEM...).
+"""How the report names the package's coded values (direction, design, provenance, source type...);
+the review's own words (its conditions, criteria and facets) are its vocabulary
+(:mod:`livingreview.vocabulary`).
 
-One table per vocabulary, in display order. Each badge has a short CSS class (the colour)
+One table per coded value, in display order. Each badge has a short CSS class (the colour)
 and a text label, so no information is carried by colour alone.
 """
 
@@ -27,12 +29,6 @@ PROVENANCE_MEANING: dict[str, str] = {
     "extracted": "taken from the bibliographic record and reported results, not quoted",
     "unverified": "the quote has not been checked against the source text",
     "failed": "the quote was not found in the source text; treat the finding with caution",
-}
-
-PEM: dict[str, str] = {
-    "required": "PEM required",
-    "not-required": "PEM not required",
-    "unknown": "PEM unknown",
 }
 
 KIND: dict[str, str] = {"observed": "observed", "inferred": "inferred", "unsupported": "unsupported claim"}
