@@ -120,51 +120,59 @@ def read(project) -> list[Row]:
     except FileNotFoundError:
         raise ScreeningInvalid([error("SCR003", FILE, None, "the screening record is missing",
                                       hint="list every record the searches returned in reviews/screening.csv")]) from None
+    return [Row(line=line, **values) for line, values in table(text, file=FILE, columns=COLUMNS, code="SCR003",
+                                                                exception=ScreeningInvalid)]
+
+
+def table(text: str, *, file: str, columns: tuple[str, ...], code: str,
+          exception: type[InputError]) -> list[tuple[int, dict[str, str]]]:
+    """The rows of the CSV *text* of *file*, whose header names exactly *columns* (in any order): each
+    row as ``(the 1-based line it starts on, {column: stripped value})``, blank rows skipped. Every
+    problem is a *code* diagnostic, raised as *exception*."""
     # strict: a quote that is never closed is an error, not a value that swallows the rows after it
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        return _rows(reader)
+        return _rows(reader, file, columns, code, exception)
     except csv.Error as exc:
-        raise ScreeningInvalid([error("SCR003", FILE, reader.line_num, f"CSV: {exc}")]) from None
+        raise exception([error(code, file, reader.line_num, f"CSV: {exc}")]) from None
 
 
-def _rows(reader) -> list[Row]:
+def _rows(reader, file: str, columns: tuple[str, ...], code: str, exception) -> list[tuple[int, dict[str, str]]]:
     header = [name.strip() for name in next(reader, [])]
-    _check_header(header)
+    _check_header(header, file, columns, code, exception)
     rows, problems = [], []
     while True:
         start = reader.line_num + 1
         try:
             fields = next(reader, None)
         except csv.Error as exc:
-            raise ScreeningInvalid([error("SCR003", FILE, start, f"CSV: {exc} in the row that starts here",
-                                          hint='a value with commas goes in double quotes; a quote inside it is written ""')]) from None
+            raise exception([error(code, file, start, f"CSV: {exc} in the row that starts here",
+                                   hint='a value with commas goes in double quotes; a quote inside it is written ""')]) from None
         if fields is None:
             break
         if not any(value.strip() for value in fields):
             continue
         if len(fields) != len(header):
-            problems.append(error("SCR003", FILE, start, f"row has {len(fields)} fields; the header has {len(header)}",
+            problems.append(error(code, file, start, f"row has {len(fields)} fields; the header has {len(header)}",
                                   hint="quote values that contain commas"))
             continue
-        values = {name: value.strip() for name, value in zip(header, fields)}
-        rows.append(Row(line=start, **values))
+        rows.append((start, {name: value.strip() for name, value in zip(header, fields)}))
     if problems:
-        raise ScreeningInvalid(problems)
+        raise exception(problems)
     return rows
 
 
-def _check_header(header: list[str]) -> None:
-    problems = [error("SCR003", FILE, 1, f"unknown column '{name}'", field=name, hint=closest(name, COLUMNS))
-                for name in header if name not in COLUMNS]
-    problems += [error("SCR003", FILE, 1, f"column '{name}' appears {header.count(name)} times", field=name)
+def _check_header(header: list[str], file: str, columns: tuple[str, ...], code: str, exception) -> None:
+    problems = [error(code, file, 1, f"unknown column '{name}'", field=name, hint=closest(name, columns))
+                for name in header if name not in columns]
+    problems += [error(code, file, 1, f"column '{name}' appears {header.count(name)} times", field=name)
                  for name in sorted(set(header)) if header.count(name) > 1]
-    missing = [name for name in COLUMNS if name not in header]
+    missing = [name for name in columns if name not in header]
     if missing:
-        problems.append(error("SCR003", FILE, 1, f"missing column(s): {', '.join(missing)}",
-                              hint=f"the header is: {','.join(COLUMNS)}"))
+        problems.append(error(code, file, 1, f"missing column(s): {', '.join(missing)}",
+                              hint=f"the header is: {','.join(columns)}"))
     if problems:
-        raise ScreeningInvalid(problems)
+        raise exception(problems)
 
 
 # -- checking ---------------------------------------------------------------------------------
