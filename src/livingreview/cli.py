@@ -59,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outputs", type=Path, default=None, help="publish into this folder instead of outputs/")
     p.add_argument("--strict", action="store_true",
                    help="fail a report when a cell writes a warning or anything else to stderr, or when a rendered file "
-                        "would hold a path of the build machine (CI uses this)")
+                        "would hold a path of the build machine; build nothing while a screening conflict is unresolved "
+                        "(SCR024) (CI uses this)")
     p.add_argument("--previous", type=Path, default=None, metavar="DIR",
                    help="the previous build to list changes against: a published outputs folder (its manifest.json, "
                         "report data and changelog.json; only read, never written). The changelog compares the evidence "
@@ -101,6 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
                                    "notebook (every section, prose to replace). Existing files are never overwritten.")
     p.add_argument("id", help="the new hypothesis's id: lower-case letters, digits and hyphens")
     p.add_argument("--title", default=None, help="its title (default: left for you to fill in)")
+
+    p = sub.add_parser("screening", help="list the records two reviewers screened differently with no resolution",
+                       description="With reviews/screening-decisions.csv (one row per reviewer's decision), list every "
+                                   "record and stage where the reviewers' independent decisions disagree and no "
+                                   "resolution is recorded: each reviewer's decision, exclusion reason and notes. "
+                                   "Without that file one reviewer screened and nothing can conflict.",
+                       epilog="Exit status: 0 no unresolved conflict (or one reviewer screened), 1 unresolved "
+                              "conflicts (listed), 2 errors in input, 3 internal error.")
+    p.add_argument("action", choices=["conflicts"], help="conflicts: list the unresolved conflicts")
 
     p = sub.add_parser("kernel", help="register the Jupyter kernel the report notebooks run in",
                        description="Register the 'livingreview' Jupyter kernel for this Python, so papermill, JupyterLab "
@@ -146,6 +156,14 @@ def main(argv: list[str] | None = None) -> int:
             for path, changed in write_schemas(args.out or project.schemas_dir):
                 print(f"{'wrote' if changed else 'unchanged'} {project.rel(path)}")
             return 0
+        if args.command == "screening":
+            from .method import screening_decisions
+
+            found = screening_decisions.conflicts(project)
+            for conflict in found or []:
+                print(screening_decisions.conflict_text(conflict))
+            print(screening_decisions.conflicts_summary(found))
+            return 1 if found else 0
         if args.command == "add-hypothesis":
             from .notes.scaffold_hypothesis import add_hypothesis
 

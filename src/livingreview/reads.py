@@ -5,7 +5,8 @@ so nothing here opens a file.
 A report on hypothesis *H* with a selection reads:
 
 * the review-wide inputs: the build settings (``reviews/build.yml``, without its limits), the
-  certainty rules, the risk-of-bias tool of each design, the search log and the screening record, and the flow-diagram numbers derived
+  certainty rules, the risk-of-bias tool of each design, the search log and the screening record (with the
+  reviewers' decisions, when two screen), and the flow-diagram numbers derived
   from them over the whole review;
 * its hypothesis file and its notebook (by cells);
 * the note of **every work bearing on H**, kept or left out: the summary counts what the filters
@@ -23,10 +24,14 @@ from __future__ import annotations
 import dataclasses
 
 from . import fingerprint
+from .method.screening import DECISIONS
 from .project import REVIEW_FILES, matching_variants
 
 #: the value recorded for an input that is named but absent (an entry or file that does not exist)
 ABSENT = fingerprint.ABSENT
+#: the review-wide files every report reads: the project's, and the reviewers' screening decisions
+#: (the methods section states their agreement)
+REVIEW_INPUTS = (*REVIEW_FILES, DECISIONS.as_posix())
 
 
 def note_keys(selection) -> list[str]:
@@ -78,7 +83,7 @@ def report_inputs(selection) -> dict[str, str]:
     review = selection.review
     project, digests = review.project, review.digests
     hid = selection.hypothesis.id
-    inputs: dict[str, str] = {name: digests.get(name, ABSENT) for name in REVIEW_FILES}
+    inputs: dict[str, str] = {name: digests.get(name, ABSENT) for name in REVIEW_INPUTS}
     if review.config is not None:
         inputs[project.rel(project.config_path)] = fingerprint.sha256_json(_settings(review.config, selection.parameters))
     for kind in ("hypotheses", "notebooks"):
