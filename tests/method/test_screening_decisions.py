@@ -8,10 +8,10 @@ import pytest
 import livingreview
 from livingreview.check import collect, exit_code
 from livingreview.cli import main
-from livingreview.diagnostics import error, warning
+from livingreview.diagnostics import Severity, error, warning
 from livingreview.method import screening, screening_decisions
 from livingreview.method.agreement import Kappa
-from livingreview.method.screening_decisions import DecisionsInvalid, StageAgreement
+from livingreview.method.screening_decisions import ConflictsUnresolved, DecisionsInvalid, StageAgreement
 
 from .method_fixtures import BIB_KEYS, DECISIONS_CSV, DUAL_RESOLVED, NOTE_KEYS
 from .test_screening import EXPECTED
@@ -119,6 +119,26 @@ def test_reviewers_who_agree_to_exclude_for_different_reasons_conflict(dual):
     assert (conflict.record, conflict.stage) == ("moe2017", "full-text")
     # the decisions agree, so kappa counts the pair as agreement
     assert livingreview.load(dual.project).dual_screening.agreement[1].kappa.agreement == 1.0
+
+
+# -- build --strict ------------------------------------------------------------------------------------
+
+def test_strict_refuses_a_review_with_an_unresolved_conflict(dual):
+    review = livingreview.load(dual.project)
+    with pytest.raises(ConflictsUnresolved) as exc:
+        screening_decisions.refuse_unresolved(review.diagnostics)
+    [refused] = exc.value.diagnostics
+    assert (refused.code, refused.severity, refused.file, refused.line) == ("SCR024", Severity.ERROR, DECISIONS, 4)
+    resolve(dual)
+    screening_decisions.refuse_unresolved(livingreview.load(dual.project).diagnostics)  # nothing to refuse
+
+
+def test_build_strict_fails_before_any_report_while_a_conflict_is_unresolved(dual, capsys):
+    assert cli(dual, "build", "--strict", "--no-pdf") == 2
+    err = capsys.readouterr().err
+    assert "--strict: 1 screening conflict(s) unresolved" in err
+    assert "reviews/screening-decisions.csv:4: error SCR024 [moe2017.decision]" in err
+    assert not (dual.root / "outputs").exists()
 
 
 # -- bad input -------------------------------------------------------------------------------------
