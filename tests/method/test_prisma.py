@@ -120,6 +120,9 @@ def test_the_screening_sentence_when_kappa_is_undefined_or_no_record_was_screene
         "Records were screened independently by two reviewers; agreement at title/abstract: κ not defined (every "
         "decision was the same), 4 records, 100% agreement; at full text: no record was screened by two reviewers.")
     assert prisma.screening_sentence(None) == "Each record was screened by one reviewer."
+    nothing = StageAgreement("title-abstract", 0, Kappa(0, 0.0, None, None, None), 0)
+    assert prisma.screening_sentence(DualScreening((nothing,), ())) == (
+        "Records are to be screened independently by two reviewers; none has been screened yet.")
 
 
 def test_counts_as_data(screened):

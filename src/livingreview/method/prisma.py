@@ -204,6 +204,8 @@ def screening_sentence(dual: DualScreening | None) -> str:
     if dual is None:
         return "Each record was screened by one reviewer."
     stages = [_stage_agreement(stage) for stage in dual.agreement if stage.records]
+    if not stages:
+        return "Records are to be screened independently by two reviewers; none has been screened yet."
     return f"Records were screened independently by two reviewers; agreement at {'; at '.join(stages)}."
 
 
