@@ -1,6 +1,7 @@
 """The ``livingreview`` command: argument parsing and exit codes only.
 
-Exit codes: 0 success; 1 warnings only, under ``--strict``; 2 invalid input or a failed
+Exit codes: 0 success; 1 warnings only, under ``--strict`` (or, for ``screening conflicts``, conflicts
+left unresolved); 2 invalid input or a failed
 build (previous outputs untouched); 3 an internal error (a bug — please report it).
 """
 
