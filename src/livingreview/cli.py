@@ -1,6 +1,7 @@
 """The ``livingreview`` command: argument parsing and exit codes only.
 
-Exit codes: 0 success; 1 warnings only, under ``--strict``; 2 invalid input or a failed
+Exit codes: 0 success; 1 warnings only, under ``--strict`` (or, for ``screening conflicts``, conflicts
+left unresolved); 2 invalid input or a failed
 build (previous outputs untouched); 3 an internal error (a bug — please report it).
 """
 
@@ -59,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outputs", type=Path, default=None, help="publish into this folder instead of outputs/")
     p.add_argument("--strict", action="store_true",
                    help="fail a report when a cell writes a warning or anything else to stderr, or when a rendered file "
-                        "would hold a path of the build machine (CI uses this)")
+                        "would hold a path of the build machine; build nothing while a screening conflict is unresolved "
+                        "(SCR024) (CI uses this)")
     p.add_argument("--previous", type=Path, default=None, metavar="DIR",
                    help="the previous build to list changes against: a published outputs folder (its manifest.json, "
                         "report data and changelog.json; only read, never written). The changelog compares the evidence "
@@ -113,6 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", type=Path, metavar="DIR", help="the new review's folder (created; must be empty)")
     p.add_argument("--title", default=None, help="the review's title (default: 'A living review'; change it in reviews/build.yml)")
     p.add_argument("--author", default=None, help="its author (default: 'The review authors')")
+
+    p = sub.add_parser("screening", help="list the records two reviewers screened differently with no resolution",
+                       description="With reviews/screening-decisions.csv (one row per reviewer's decision), list every "
+                                   "record and stage where the reviewers' independent decisions disagree and no "
+                                   "resolution is recorded: each reviewer's decision, exclusion reason and notes. "
+                                   "Without that file one reviewer screened and nothing can conflict.",
+                       epilog="Exit status: 0 no unresolved conflict (or one reviewer screened), 1 unresolved "
+                              "conflicts (listed), 2 errors in input, 3 internal error.")
+    p.add_argument("action", choices=["conflicts"], help="conflicts: list the unresolved conflicts")
 
     p = sub.add_parser("kernel", help="register the Jupyter kernel the report notebooks run in",
                        description="Register the 'livingreview' Jupyter kernel for this Python, so papermill, JupyterLab "
@@ -171,6 +182,14 @@ def main(argv: list[str] | None = None) -> int:
             for path, changed in write_schemas(args.out or project.schemas_dir, vocabulary):
                 print(f"{'wrote' if changed else 'unchanged'} {project.rel(path)}")
             return 0
+        if args.command == "screening":
+            from .method import screening_decisions
+
+            found = screening_decisions.conflicts(project)
+            for conflict in found or []:
+                print(screening_decisions.conflict_text(conflict))
+            print(screening_decisions.conflicts_summary(found))
+            return 1 if found else 0
         if args.command == "add-hypothesis":
             from .notes.scaffold_hypothesis import add_hypothesis
 

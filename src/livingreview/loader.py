@@ -154,18 +154,49 @@ class Context:
     search_log = property(lambda self: self._screening[0])
 
     @cached_property
+    def _dual(self):
+        """(the screening record read with ``reviews/screening-decisions.csv``, problems reading that
+        file); (None, []) when one reviewer screened, or the record itself cannot be read."""
+        from .method import screening_decisions
+
+        log, rows, problems = self._screening
+        decisions, unread = screening_decisions.load(self.project)
+        if unread or decisions is None or problems or log is None or rows is None:
+            return None, unread
+        return screening_decisions.evaluate(log, rows, decisions), []
+
+    @cached_property
+    def counted_rows(self):
+        """The screening rows the PRISMA numbers are counted from, with the final decisions when two
+        reviewers screened (None when the record is inconsistent or a conflict is unresolved)."""
+        from .method import screening
+
+        log, rows, problems = self._screening
+        evaluated, unread = self._dual
+        if problems or unread or log is None or rows is None:
+            return None
+        if evaluated is not None:
+            return evaluated.rows
+        return None if screening.consistency(rows, log) else rows
+
+    @cached_property
     def flow_counts(self):
         """The PRISMA 2020 numbers (None when there is no consistent record to count)."""
         from .method import screening
 
-        log, rows, problems = self._screening
-        if problems or log is None or rows is None or screening.consistency(rows, log):
+        if self.counted_rows is None:
             return None
-        return screening.tally(log, rows, {key: n.value.source_type for key, n in self.notes.items()})
+        return screening.tally(self.search_log, self.counted_rows, {key: n.value.source_type for key, n in self.notes.items()})
+
+    @property
+    def dual_screening(self):
+        """Agreement and unresolved conflicts of the two reviewers (None when one reviewer screened)."""
+        evaluated = self._dual[0]
+        return None if evaluated is None else evaluated.screening
 
     @cached_property
     def file_digests(self) -> dict[str, str]:
-        """SHA-256 of each review-wide file (:data:`REVIEW_FILES`), ``absent`` where there is none."""
+        """SHA-256 of each review-wide file (:data:`~livingreview.project.REVIEW_FILES`), ``absent`` where there is none."""
         out = {}
         for name in REVIEW_FILES:
             path = self.project.root / name
@@ -195,7 +226,7 @@ class Context:
     def inputs(self) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
         """``(files, digests)``: the file each hypothesis, note and report notebook was read from, by kind and
         id (``files["notes"]["doe2020"] == "reviews/notes/doe2020.yml"``), and each file's SHA-256 (of its
-        bytes as read; a notebook's of its cells), with the review-wide files' (:data:`REVIEW_FILES`)."""
+        bytes as read; a notebook's of its cells), with the review-wide files' (:data:`~livingreview.project.REVIEW_FILES`)."""
         files = {"hypotheses": {k: v.file for k, v in self.hypotheses.items()},
                  "notes": {k: v.file for k, v in self.notes.items()}, "notebooks": {}}
         digests = {v.file: v.sha256 for c in (self.hypotheses, self.notes) for v in c.values() if v.sha256}
@@ -315,15 +346,17 @@ def check_risk_of_bias(ctx: Context) -> list[Diagnostic]:
 
 
 def check_screening(ctx: Context) -> list[Diagnostic]:
-    """reviews/search.yml and reviews/screening.csv (see livingreview.method.screening)."""
-    from .method import screening
+    """reviews/search.yml, reviews/screening.csv and reviews/screening-decisions.csv (see
+    livingreview.method.screening and .screening_decisions; an unresolved conflict is a warning)."""
+    from .method import screening_decisions
 
     log, rows, problems = ctx._screening
-    if problems or log is None or rows is None:
-        return sorted(problems)
+    evaluated, unread = ctx._dual
+    if problems or unread or log is None or rows is None:
+        return sorted(problems + unread)
     key_lines = {key: n.line("key") for key, n in ctx.notes.items()}
-    return sorted(screening.consistency(rows, log) + screening.coverage(
-        rows, note_keys=set(ctx.notes) | ctx.notes.invalid, bib_keys=set(ctx.bibliography), key_lines=key_lines))
+    return screening_decisions.record_problems(log, rows, evaluated, note_keys=set(ctx.notes) | ctx.notes.invalid,
+                                               bib_keys=set(ctx.bibliography), key_lines=key_lines)
 
 
 

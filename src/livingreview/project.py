@@ -26,9 +26,10 @@ from . import vocabulary as _vocabulary
 CONFIG = Path("reviews") / "build.yml"
 #: where the notes are: one ``<citation key>.yml`` per work
 NOTES = Path("reviews") / "notes"
-#: the review-wide files every report reads (its vocabulary, the certainty rules, the risk-of-bias tools by design, the search
-#: log, the screening record)
-REVIEW_FILES = ("reviews/vocabulary.yml", "reviews/certainty.yml", "reviews/risk-of-bias.yml", "reviews/search.yml", "reviews/screening.csv")
+#: the review-wide files every report reads (its vocabulary, the certainty rules, the risk-of-bias tools by
+#: design, the search log, the screening record and the reviewers' screening decisions)
+REVIEW_FILES = ("reviews/vocabulary.yml", "reviews/certainty.yml", "reviews/risk-of-bias.yml", "reviews/search.yml",
+                "reviews/screening.csv", "reviews/screening-decisions.csv")
 #: where ``livingreview schema`` writes the JSON Schemas editors check the YAML files with
 SCHEMAS = Path("schemas")
 #: the schema of a note, which every note ``livingreview new`` writes names

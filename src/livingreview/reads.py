@@ -5,7 +5,8 @@ so nothing here opens a file.
 A report on hypothesis *H* with a selection reads:
 
 * the review-wide inputs: the build settings (``reviews/build.yml``, without its limits), the
-  certainty rules, the risk-of-bias tool of each design, the search log and the screening record, and the flow-diagram numbers derived
+  certainty rules, the risk-of-bias tool of each design, the search log and the screening record (with the
+  reviewers' decisions, when two screen), and the flow-diagram numbers derived
   from them over the whole review;
 * its hypothesis file and its notebook (by cells);
 * the note of **every work bearing on H**, kept or left out: the summary counts what the filters

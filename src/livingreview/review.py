@@ -107,8 +107,9 @@ def load(root: Path | str | Project | None = None, *, sources: Path | str | None
         rob_tools=ctx.rob_choice,
         risk_of_bias=assess_all({k: v.value for k, v in ctx.notes.items()}, ctx.rob_choice),
         search_log=ctx.search_log,
-        screening_rows=ctx._screening[1] or [],
+        screening_rows=ctx.counted_rows or ctx._screening[1] or [],
         flow_counts=ctx.flow_counts,
+        dual_screening=ctx.dual_screening,
         files=files,
         digests=digests,
         documents=ctx.documents,
@@ -159,8 +160,11 @@ class Review:
     #: key -> the risk-of-bias :class:`~livingreview.synthesis.risk_of_bias.Assessment` of every assessed note
     risk_of_bias: dict[str, Assessment] = field(default_factory=dict)
     search_log: Any = None  # reviews/search.yml (None: the review keeps no search log)
-    screening_rows: list = field(default_factory=list)  # reviews/screening.csv, row by row
+    screening_rows: list = field(default_factory=list)  # reviews/screening.csv, row by row (with the final decisions)
     flow_counts: Any = None  # the PRISMA 2020 numbers from the screening record (None: no record)
+    #: the two reviewers' agreement and unresolved conflicts (``method.screening_decisions.DualScreening``;
+    #: None: one reviewer screened)
+    dual_screening: Any = None
     #: the file each hypothesis, note and notebook was read from, by kind and id (see ``loader.Context.inputs``)
     files: dict[str, dict[str, str]] = field(default_factory=dict)
     #: SHA-256 of every input file loaded, by project-relative path (notebooks: of their cells)

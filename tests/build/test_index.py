@@ -79,6 +79,16 @@ def test_a_section_whose_input_is_missing_is_skipped_with_a_note():
                      "index section skipped: reviews/search.yml: the review keeps no search log and screening record"]
 
 
+def test_the_index_shows_no_flow_diagram_while_a_screening_conflict_is_unresolved():
+    from types import SimpleNamespace
+
+    review = SimpleNamespace(config=None, search_log=object(), flow_counts=None, screening_rows=[],
+                             dual_screening=SimpleNamespace(conflicts=("moe2017 at title-abstract",)))
+    assert index.extra_sections(review)[1][1] == (
+        "index section skipped: reviews/screening-decisions.csv: 1 screening conflict(s) unresolved, so nothing is "
+        "counted (`livingreview screening conflicts` lists them)")
+
+
 def test_the_summary_of_findings_row_names_the_lowest_critical_prediction_and_what_it_shows():
     from pathlib import Path
     from types import SimpleNamespace as NS

@@ -53,6 +53,12 @@ def test_a_different_pdf_option_is_a_different_tree(built):
     assert shortcut.tree_fingerprint(built, BuildOptions(pdf=True)) != shortcut.tree_fingerprint(built, BuildOptions(pdf=False))
 
 
+def test_a_strict_build_after_a_lenient_one_goes_the_full_way(fresh):
+    """A lenient build publishes what --strict refuses (an unresolved screening conflict, a cell's warning), so
+    the tree it records must not answer a strict build."""
+    assert shortcut.tree_fingerprint(fresh, BuildOptions(strict=True)) != shortcut.tree_fingerprint(fresh, BuildOptions())
+
+
 def test_force_only_and_explain_never_take_the_shortcut():
     for options in (BuildOptions(force=True), BuildOptions(explain=True), BuildOptions(only=["alpha"])):
         assert not shortcut.applies(options)

@@ -1,1 +1,1 @@
-from .method_fixtures import screened  # noqa: F401 - a fixture
+from .method_fixtures import dual, screened  # noqa: F401 - fixtures

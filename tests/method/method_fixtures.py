@@ -56,3 +56,58 @@ def screened(tiny_project):
     tiny_project.write("reviews/search.yml", SEARCH_YML)
     tiny_project.write("reviews/screening.csv", SCREENING_CSV)
     return tiny_project
+
+
+# -- two reviewers ---------------------------------------------------------------------------------
+# The same records screened by two invented reviewers, Jane Doe and Richard Roe: screening.csv lists
+# them with blank decisions, screening-decisions.csv holds each reviewer's. They disagree on moe2017
+# at title-abstract (line 4: include; line 9: exclude); DUAL_RESOLVED settles it (include) and adds
+# moe2017's full-text decisions. zoe2016's full text was sought by Jane Doe alone. The final decisions
+# are SCREENING_CSV's.
+
+REVIEWERS = "reviewers: [Jane Doe, Richard Roe]\n"
+
+DUAL_SCREENING_CSV = """\
+record,search,duplicate_of,title_abstract,full_text,exclusion_reason,notes
+doe2020,registry,,,,,
+poe2019,registry,,,,,an invented conference abstract
+moe2017,registry,,,,,healthy volunteers only
+zoe2016,registry,,,,,
+doe2020,handsearch,doe2020,,,,found again
+roe2018,handsearch,,,,,
+"""
+
+DECISIONS_CSV = """\
+record,stage,kind,reviewer,date,decision,exclusion_reason,notes
+doe2020,title-abstract,independent,Jane Doe,2024-03-01,include,,
+poe2019,title-abstract,independent,Jane Doe,2024-03-01,exclude,not about fatigue mechanisms,
+moe2017,title-abstract,independent,Jane Doe,2024-03-01,include,,
+zoe2016,title-abstract,independent,Jane Doe,2024-03-01,include,,
+roe2018,title-abstract,independent,Jane Doe,2024-03-01,include,,
+doe2020,title-abstract,independent,Richard Roe,2024-03-02,include,,
+poe2019,title-abstract,independent,Richard Roe,2024-03-02,exclude,not about fatigue mechanisms,
+moe2017,title-abstract,independent,Richard Roe,2024-03-02,exclude,wrong population,the abstract names healthy volunteers
+zoe2016,title-abstract,independent,Richard Roe,2024-03-02,include,,
+roe2018,title-abstract,independent,Richard Roe,2024-03-02,include,,
+doe2020,full-text,independent,Jane Doe,2024-04-01,include,,
+zoe2016,full-text,independent,Jane Doe,2024-04-01,not-retrieved,,
+roe2018,full-text,independent,Jane Doe,2024-04-01,include,,
+doe2020,full-text,independent,Richard Roe,2024-04-02,include,,
+roe2018,full-text,independent,Richard Roe,2024-04-02,include,,
+"""
+
+#: appended to DECISIONS_CSV (lines 17-19)
+DUAL_RESOLVED = """\
+moe2017,title-abstract,resolution,Jane Doe,2024-03-05,include,,discussed with Richard Roe: the abstract also names patients
+moe2017,full-text,independent,Jane Doe,2024-04-01,exclude,wrong population,healthy volunteers only
+moe2017,full-text,independent,Richard Roe,2024-04-02,exclude,wrong population,
+"""
+
+
+@pytest.fixture
+def dual(screened):
+    """The invented record screened by two reviewers, the moe2017 conflict unresolved."""
+    screened.edit("reviews/search.yml", "note: An invented search log.\n", "note: An invented search log.\n" + REVIEWERS)
+    screened.write("reviews/screening.csv", DUAL_SCREENING_CSV)
+    screened.write("reviews/screening-decisions.csv", DECISIONS_CSV)
+    return screened

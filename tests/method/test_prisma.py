@@ -9,7 +9,10 @@ import livingreview
 from livingreview.method import prisma, screening, search
 from livingreview.project import Project
 
-from .method_fixtures import ROOT
+from livingreview.method.agreement import Kappa
+from livingreview.method.screening_decisions import DualScreening, StageAgreement
+
+from .method_fixtures import DECISIONS_CSV, DUAL_RESOLVED, ROOT
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -82,7 +85,8 @@ def test_the_methods_paragraph_states_the_counted_numbers(screened):
         "We identified 6 records from 2 sources of records: Search of the Example Register (4 records; run 2020-05-01) and "
         "Reference lists of included works (2 records; date not recorded). After removing 1 duplicate, 5 records "
         "were screened by title and abstract and 1 excluded; 4 full texts were sought, 1 could not be retrieved, "
-        "3 were assessed for eligibility and 1 excluded (wrong population: 1). 2 records were included: "
+        "3 were assessed for eligibility and 1 excluded (wrong population: 1). Each record was screened by one "
+        "reviewer. 2 records were included: "
         "2 studies (primary: 2) and 0 secondary sources. See the flow diagram.")
 
 
@@ -95,6 +99,30 @@ def test_the_methods_paragraph_follows_the_data(screened):
     assert text.startswith("We identified 7 records from 2 sources of records: ")
     assert text.endswith("3 records were included: 1 study (review: 1), 1 secondary source (news: 1) and "
                          "1 record not yet classified (no note). See the flow diagram.")
+
+
+def test_the_methods_paragraph_says_two_reviewers_screened_and_how_well_they_agreed(dual):
+    dual.write("reviews/screening-decisions.csv", DECISIONS_CSV + DUAL_RESOLVED)
+    review = livingreview.load(dual.project)
+    text = prisma.methods_paragraph(review.flow_counts, review.search_log.searches, review.dual_screening)
+    # the kappas of tests/method/test_screening_decisions.py: 6/11 (CI cut at 1) and 1
+    assert ("and 1 excluded (wrong population: 1). Records were screened independently by two reviewers; agreement at "
+            "title/abstract: κ = 0.55 (95% CI \u22120.16 to 1.00), 5 records, 80% agreement, 1 disagreement resolved; at "
+            "full text: κ = 1.00 (95% CI 1.00 to 1.00), 3 of 4 records, 100% agreement. 2 records were included") in text
+    title, body = prisma.index_section(review.search_log, review.flow_counts, review.screening_rows, review.dual_screening)
+    assert "Records were screened independently by two reviewers; agreement at title/abstract: κ = 0.55" in body
+
+
+def test_the_screening_sentence_when_kappa_is_undefined_or_no_record_was_screened_twice():
+    alike = StageAgreement("title-abstract", 4, Kappa(4, 1.0, None, None, None), 0)
+    single = StageAgreement("full-text", 2, Kappa(0, 0.0, None, None, None), 0)
+    assert prisma.screening_sentence(DualScreening((alike, single), ())) == (
+        "Records were screened independently by two reviewers; agreement at title/abstract: κ not defined (every "
+        "decision was the same), 4 records, 100% agreement; at full text: no record was screened by two reviewers.")
+    assert prisma.screening_sentence(None) == "Each record was screened by one reviewer."
+    nothing = StageAgreement("title-abstract", 0, Kappa(0, 0.0, None, None, None), 0)
+    assert prisma.screening_sentence(DualScreening((nothing,), ())) == (
+        "Records are to be screened independently by two reviewers; none has been screened yet.")
 
 
 def test_counts_as_data(screened):

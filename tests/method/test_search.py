@@ -71,3 +71,12 @@ def test_a_log_that_is_not_a_mapping(screened):
 def test_yaml_problems_keep_their_own_code(screened):
     screened.write(LOG, "searches: [\n")
     assert [d.code for d in load_errors(screened)] == ["YAML001"]
+
+
+def test_reviewers_are_optional_and_named_once(screened):
+    assert search.load(screened.project).reviewers == []
+    screened.edit(LOG, "note: An invented search log.\n", "note: An invented search log.\nreviewers: [Jane Doe, Richard Roe]\n")
+    assert search.load(screened.project).reviewers == ["Jane Doe", "Richard Roe"]
+    screened.edit(LOG, "reviewers: [Jane Doe, Richard Roe]", "reviewers:\n  - Jane Doe\n  - Jane Doe")
+    assert load_errors(screened) == [error("SCR002", LOG, 4, "reviewer 'Jane Doe' is listed twice (first on line 3)",
+                                           field="reviewers", hint="give each one once")]

@@ -15,7 +15,7 @@ PARAGRAPH = (
     "We identified 5 records from 2 sources of records: Search of the Example Register (3 records; run 2021-03-01) and "
     "Example blogs (2 records; date not recorded). After removing 1 duplicate, 4 records were screened by title and "
     "abstract and 0 excluded; 4 full texts were sought, 0 could not be retrieved, 4 were assessed for eligibility "
-    "and 1 excluded (not about fatigue: 1). 3 records were included: 2 studies (primary: 2) and 1 secondary source "
+    "and 1 excluded (not about fatigue: 1). Each record was screened by one reviewer. 3 records were included: 2 studies (primary: 2) and 1 secondary source "
     "(blog: 1). See the flow diagram."
 )
 
@@ -60,3 +60,26 @@ def test_the_section_is_made_from_the_loaded_review_not_from_the_files(review_pr
     review_project.write("reviews/screening.csv", "record,search\n")
     (review_project.root / "reviews" / "search.yml").unlink()
     assert html(report.methods(sel)) == before and methods_view(sel).problem is None
+
+
+def test_an_unresolved_screening_conflict_leaves_the_section_without_numbers(review_project):
+    add_search_log(review_project)
+    review_project.edit("reviews/search.yml", "exclusion_reasons:", "reviewers: [Jane Doe, Richard Roe]\nexclusion_reasons:")
+    review_project.write("reviews/screening.csv", "record,search,duplicate_of,title_abstract,full_text,exclusion_reason,"
+                         "notes\n" + "".join(f"{key},{search},,,,,\n" for key, search in (
+                             ("doe2020", "register"), ("roe2018", "register"), ("koe2019", "register"),
+                             ("exampleblog2021", "blogs"))) + "doe2020,blogs,doe2020,,,,found again\n")
+    review_project.write("reviews/screening-decisions.csv", "record,stage,kind,reviewer,date,decision,exclusion_reason,"
+                         "notes\n" + "".join(f"{key},title-abstract,independent,{who},2024-03-01,{decision}\n"
+                                             for key in ("doe2020", "roe2018", "koe2019", "exampleblog2021")
+                                             for who, decision in (("Jane Doe", "include,,"), ("Richard Roe", "include,,")))
+                         .replace("koe2019,title-abstract,independent,Richard Roe,2024-03-01,include,,",
+                                  "koe2019,title-abstract,independent,Richard Roe,2024-03-01,exclude,not about fatigue,")
+                         + "".join(f"{key},full-text,independent,Jane Doe,2024-04-01,include,,\n"
+                                   for key in ("doe2020", "roe2018", "exampleblog2021")))
+    sel = livingreview.load(review_project.root, sources=review_project.sources).select(HYPOTHESIS_ID)
+    view = methods_view(sel)
+    assert (view.problem, view.conflicts, view.paragraph, view.svg) == ("unresolved", 1, None, None)
+    assert words(html(report.methods(sel))) == (
+        "How the studies were found The two reviewers' screening decisions hold 1 disagreement with no resolution "
+        "recorded, so the studies are not counted yet; livingreview screening conflicts lists them.")

@@ -36,9 +36,14 @@ def _prisma(review) -> Section:
     from ..method.prisma import index_section
     from ..method.search import SEARCH_LOG
 
+    from ..method.screening_decisions import FILE
+
+    if review.search_log is not None and review.flow_counts is None and review.dual_screening is not None:
+        raise SectionSkipped(f"{FILE}: {len(review.dual_screening.conflicts)} screening conflict(s) unresolved, so "
+                             "nothing is counted (`livingreview screening conflicts` lists them)")
     if review.search_log is None or review.flow_counts is None:
         raise SectionSkipped(f"{SEARCH_LOG.as_posix()}: the review keeps no search log and screening record")
-    return index_section(review.search_log, review.flow_counts, review.screening_rows)
+    return index_section(review.search_log, review.flow_counts, review.screening_rows, review.dual_screening)
 
 
 def _summary_of_findings(review) -> Section:

@@ -18,6 +18,7 @@ import livingreview
 from .. import fingerprint
 from ..review import snapshot_bytes
 from ..diagnostics import error
+from ..method.screening_decisions import refuse_unresolved
 from ..errors import ConfigError
 from ..atomic import write_text
 from ..pages import fragment
@@ -130,6 +131,8 @@ def run_build(project: Project, options: BuildOptions) -> int:
     # taken before loading: the fingerprint of what this build reads, recorded if it completes the matrix
     tree = None if options.only or options.explain else shortcut.tree_fingerprint(project, options)
     review = livingreview.load(project, sources=options.sources)
+    if options.strict:  # CI: a conflict the reviewers have not settled fails the build, before any kernel
+        refuse_unresolved(review.diagnostics)
     matrix = make_plan(project, review.hypotheses)
     targets = select_only(matrix, options.only)
     if options.explain:

@@ -4,7 +4,8 @@ The full path loads and validates the whole review to compute each report's cach
 10,000 works that alone takes seconds. But when no input file changed at all, no key can have
 changed. So a complete build records a *tree fingerprint* in the manifest — the hashes of every
 file under ``bib/``, ``reviews/`` and ``notebooks/``, the quoted source texts, the package's code,
-the package versions, the lock, the PDF option and whether the tree has uncommitted changes and
+the package versions, the lock, the PDF and ``--strict`` options (a strict build checks what a
+lenient one let pass) and whether the tree has uncommitted changes and
 the Python version — and the next build compares it first. Equal,
 with every output file as recorded and no interrupted publish: nothing is loaded, no kernel
 starts, only ``build-report.json`` is written. Anything else: the full path decides, report by
@@ -40,7 +41,7 @@ def tree_fingerprint(project: Project, options: BuildOptions) -> str:
     if options.sources is not None:
         sources = {name: fingerprint.sha256_file(path) for name, path in Sources.of(options.sources).files().items()}
     return fingerprint.sha256_json({
-        "files": files, "sources": sources, "code": fingerprint.code_hash(), "pdf": options.pdf,
+        "files": files, "sources": sources, "code": fingerprint.code_hash(), "pdf": options.pdf, "strict": options.strict,
         "packages": fingerprint.package_versions(), "lock": fingerprint.lock_hash(root),
         "source": fingerprint.source_state(root),
     })

@@ -1,5 +1,6 @@
 """The PRISMA 2020 flow diagram, the methods paragraph and the method section of the index,
-all made from :class:`~livingreview.method.screening.PrismaCounts` (numbers are counted, never typed).
+all made from :class:`~livingreview.method.screening.PrismaCounts` (numbers are counted, never typed)
+and, when two reviewers screened, their agreement (:mod:`.screening_decisions`).
 
 :func:`flow_svg` draws identification -> screening -> included with matplotlib: boxes are
 patches, arrows are annotations, text stays text (``svg.fonttype: none``) so the numbers in
@@ -20,8 +21,10 @@ from matplotlib.patches import Rectangle
 
 from ..notes.model import SECONDARY
 from ..pages import fragment, trusted
-from . import screening
+from . import screening, screening_decisions
+from .agreement import Kappa
 from .screening import PrismaCounts
+from .screening_decisions import DualScreening, StageAgreement
 from .search import Search, SearchLog
 
 SECTION_TITLE = "How the studies were found"
@@ -175,9 +178,41 @@ def _breakdown(pairs) -> str:
     return "; ".join(f"{kind}: {n}" for kind, n in pairs)
 
 
-def methods_paragraph(counts: PrismaCounts, searches: Sequence[Search]) -> str:
+def _kappa(kappa: Kappa) -> str:
+    """``κ = 0.55 (95% CI −0.16 to 1.00)``: two decimals, a minus sign for a negative value."""
+    if kappa.kappa is None:
+        return "κ not defined (every decision was the same)"
+
+    def number(value: float) -> str:
+        return f"{value:.2f}".replace("-", "\u2212")
+
+    return f"κ = {number(kappa.kappa)} (95% CI {number(kappa.low)} to {number(kappa.high)})"
+
+
+def _stage_agreement(stage: StageAgreement) -> str:
+    kappa, where = stage.kappa, screening_decisions.STAGE_WORDS[stage.stage]
+    if kappa.n == 0:
+        return f"{where}: no record was screened by two reviewers"
+    records = _plural(kappa.n, "record") if kappa.n == stage.records else f"{kappa.n} of {stage.records} records"
+    resolved = f", {_plural(stage.resolved, 'disagreement')} resolved" if stage.resolved else ""
+    return f"{where}: {_kappa(kappa)}, {records}, {round(100 * kappa.agreement)}% agreement{resolved}"
+
+
+def screening_sentence(dual: DualScreening | None) -> str:
+    """Who screened, in plain text: one reviewer (*dual* None: no decisions file), or two
+    independently, with their agreement at each stage (counted over the records both screened)."""
+    if dual is None:
+        return "Each record was screened by one reviewer."
+    stages = [_stage_agreement(stage) for stage in dual.agreement if stage.records]
+    if not stages:
+        return "Records are to be screened independently by two reviewers; none has been screened yet."
+    return f"Records were screened independently by two reviewers; agreement at {'; at '.join(stages)}."
+
+
+def methods_paragraph(counts: PrismaCounts, searches: Sequence[Search], dual: DualScreening | None = None) -> str:
     """One paragraph of plain text (escape it when rendering) stating the searches and the
-    screening, every number taken from *counts* and every date from *searches*."""
+    screening, every number taken from *counts*, every date from *searches* and the reviewers'
+    agreement from *dual* (None: one reviewer screened)."""
     dates = {s.id: (f"run {s.date.isoformat()}" if s.date else "date not recorded") for s in searches}
     sources = [f"{source.title} ({_plural(source.records, 'record')}; {dates.get(source.search, 'date not recorded')})"
                for source in counts.identified]
@@ -194,7 +229,7 @@ def methods_paragraph(counts: PrismaCounts, searches: Sequence[Search]) -> str:
         f"{_plural(counts.screened, 'record')} {_were(counts.screened)} screened by title and abstract and "
         f"{counts.excluded_screening} excluded; {_plural(counts.sought, 'full text')} {_were(counts.sought)} sought, "
         f"{counts.not_retrieved} could not be retrieved, {counts.assessed} {_were(counts.assessed)} assessed for "
-        f"eligibility and {counts.excluded_full_text} excluded{reasons}. "
+        f"eligibility and {counts.excluded_full_text} excluded{reasons}. {screening_sentence(dual)} "
         f"{_plural(counts.included, 'record')} {_were(counts.included)} included: {_series(included)}. "
         "See the flow diagram."
     )
@@ -220,8 +255,9 @@ def searches_table_html(searches: Sequence[Search]) -> Markup:
     return fragment("prisma-searches.html.j2", rows=rows)
 
 
-def index_section(log: SearchLog, counts: screening.PrismaCounts, rows: Sequence[screening.Row]) -> tuple[str, Markup]:
+def index_section(log: SearchLog, counts: screening.PrismaCounts, rows: Sequence[screening.Row],
+                  dual: DualScreening | None = None) -> tuple[str, Markup]:
     """``(title, html)`` for the index page: the paragraph, the log, the diagram, the exclusions (all as loaded)."""
-    return SECTION_TITLE, fragment("prisma-index.html.j2", paragraph=methods_paragraph(counts, log.searches), note=log.note,
+    return SECTION_TITLE, fragment("prisma-index.html.j2", paragraph=methods_paragraph(counts, log.searches, dual), note=log.note,
                                    searches=searches_table_html(log.searches),
                                    diagram=trusted(inline_svg(flow_svg(counts))), excluded=excluded_table_html(rows))

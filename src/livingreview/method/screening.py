@@ -8,7 +8,9 @@ exclusion), ``exclusion_reason`` (one of search.yml's ``exclusion_reasons``, for
 exclusion) and free ``notes``.
 
 :func:`check` returns every inconsistency as a :class:`~livingreview.diagnostics.Diagnostic`
-(codes ``SCR0xx``); :func:`counts` derives the PRISMA 2020 numbers from the rows.
+(codes ``SCR0xx``); :func:`counts` derives the PRISMA 2020 numbers from the rows. When two reviewers
+screen, ``reviews/screening-decisions.csv`` holds the decisions instead (:mod:`.screening_decisions`):
+this file then lists the records, and the final decisions fill its decision columns.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from .search import SearchLog
 
 SCREENING = Path("reviews") / "screening.csv"
 FILE = SCREENING.as_posix()
+#: each reviewer's decisions, when two screen (:mod:`.screening_decisions`); without it, the decisions are here
+DECISIONS = Path("reviews") / "screening-decisions.csv"
 COLUMNS = ("record", "search", "duplicate_of", "title_abstract", "full_text", "exclusion_reason", "notes")
 TITLE_ABSTRACT = ("include", "exclude")
 FULL_TEXT = ("include", "exclude", "not-retrieved")
@@ -120,79 +124,92 @@ def read(project) -> list[Row]:
     except FileNotFoundError:
         raise ScreeningInvalid([error("SCR003", FILE, None, "the screening record is missing",
                                       hint="list every record the searches returned in reviews/screening.csv")]) from None
+    return [Row(line=line, **values) for line, values in table(text, file=FILE, columns=COLUMNS, code="SCR003",
+                                                                exception=ScreeningInvalid)]
+
+
+def table(text: str, *, file: str, columns: tuple[str, ...], code: str,
+          exception: type[InputError]) -> list[tuple[int, dict[str, str]]]:
+    """The rows of the CSV *text* of *file*, whose header names exactly *columns* (in any order): each
+    row as ``(the 1-based line it starts on, {column: stripped value})``, blank rows skipped. Every
+    problem is a *code* diagnostic, raised as *exception*."""
     # strict: a quote that is never closed is an error, not a value that swallows the rows after it
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        return _rows(reader)
+        return _rows(reader, file, columns, code, exception)
     except csv.Error as exc:
-        raise ScreeningInvalid([error("SCR003", FILE, reader.line_num, f"CSV: {exc}")]) from None
+        raise exception([error(code, file, reader.line_num, f"CSV: {exc}")]) from None
 
 
-def _rows(reader) -> list[Row]:
+def _rows(reader, file: str, columns: tuple[str, ...], code: str, exception) -> list[tuple[int, dict[str, str]]]:
     header = [name.strip() for name in next(reader, [])]
-    _check_header(header)
+    _check_header(header, file, columns, code, exception)
     rows, problems = [], []
     while True:
         start = reader.line_num + 1
         try:
             fields = next(reader, None)
         except csv.Error as exc:
-            raise ScreeningInvalid([error("SCR003", FILE, start, f"CSV: {exc} in the row that starts here",
-                                          hint='a value with commas goes in double quotes; a quote inside it is written ""')]) from None
+            raise exception([error(code, file, start, f"CSV: {exc} in the row that starts here",
+                                   hint='a value with commas goes in double quotes; a quote inside it is written ""')]) from None
         if fields is None:
             break
         if not any(value.strip() for value in fields):
             continue
         if len(fields) != len(header):
-            problems.append(error("SCR003", FILE, start, f"row has {len(fields)} fields; the header has {len(header)}",
+            problems.append(error(code, file, start, f"row has {len(fields)} fields; the header has {len(header)}",
                                   hint="quote values that contain commas"))
             continue
-        values = {name: value.strip() for name, value in zip(header, fields)}
-        rows.append(Row(line=start, **values))
+        rows.append((start, {name: value.strip() for name, value in zip(header, fields)}))
     if problems:
-        raise ScreeningInvalid(problems)
+        raise exception(problems)
     return rows
 
 
-def _check_header(header: list[str]) -> None:
-    problems = [error("SCR003", FILE, 1, f"unknown column '{name}'", field=name, hint=closest(name, COLUMNS))
-                for name in header if name not in COLUMNS]
-    problems += [error("SCR003", FILE, 1, f"column '{name}' appears {header.count(name)} times", field=name)
+def _check_header(header: list[str], file: str, columns: tuple[str, ...], code: str, exception) -> None:
+    problems = [error(code, file, 1, f"unknown column '{name}'", field=name, hint=closest(name, columns))
+                for name in header if name not in columns]
+    problems += [error(code, file, 1, f"column '{name}' appears {header.count(name)} times", field=name)
                  for name in sorted(set(header)) if header.count(name) > 1]
-    missing = [name for name in COLUMNS if name not in header]
+    missing = [name for name in columns if name not in header]
     if missing:
-        problems.append(error("SCR003", FILE, 1, f"missing column(s): {', '.join(missing)}",
-                              hint=f"the header is: {','.join(COLUMNS)}"))
+        problems.append(error(code, file, 1, f"missing column(s): {', '.join(missing)}",
+                              hint=f"the header is: {','.join(columns)}"))
     if problems:
-        raise ScreeningInvalid(problems)
+        raise exception(problems)
 
 
 # -- checking ---------------------------------------------------------------------------------
 
 def check(project, *, note_keys: set[str], bib_keys: set[str]) -> list[Diagnostic]:
-    """Every problem in the search log and screening record, sorted. A project with neither
-    file keeps no screening record and gets no diagnostics."""
+    """Every problem in the search log and screening record (and the decisions file, if any), sorted.
+    A project with none of these files keeps no screening record and gets no diagnostics."""
     from ..notes.load import load_notes
+    from . import screening_decisions
 
     log, rows, problems = load_record(project)
-    if problems or log is None or rows is None:
-        return sorted(problems)
+    decisions, unread = screening_decisions.load(project)
+    if problems or unread or log is None or rows is None:
+        return sorted(problems + unread)
     key_lines = {key: loaded.line("key") for key, loaded in load_notes(project)[0].items()}
-    return sorted(consistency(rows, log) + coverage(rows, note_keys=note_keys, bib_keys=bib_keys, key_lines=key_lines))
+    evaluated = None if decisions is None else screening_decisions.evaluate(log, rows, decisions)
+    return screening_decisions.record_problems(log, rows, evaluated, note_keys=note_keys, bib_keys=bib_keys,
+                                               key_lines=key_lines)
 
 
 def load_record(project) -> tuple[SearchLog | None, list[Row] | None, list[Diagnostic]]:
-    """Both files and the problems reading them; ``(None, None, [])`` for a review that keeps neither."""
-    if not (project.root / SCREENING).exists() and not (project.root / search_log.SEARCH_LOG).exists():
+    """Both files and the problems reading them; ``(None, None, [])`` for a review that keeps neither
+    (nor a decisions file)."""
+    if not any((project.root / name).exists() for name in (SCREENING, search_log.SEARCH_LOG, DECISIONS)):
         return None, None, []
     try:
-        log, rows = _load(project)
+        log, rows = load_files(project)
     except InputError as exc:
         return None, None, list(exc.diagnostics)
     return log, rows, []
 
 
-def _load(project) -> tuple[SearchLog, list[Row]]:
+def load_files(project) -> tuple[SearchLog, list[Row]]:
     """Both files, or one InputError carrying the problems of both."""
     problems, log, rows = [], None, None
     try:
@@ -212,7 +229,12 @@ def consistency(rows: list[Row], log: SearchLog) -> list[Diagnostic]:
     """The rules that need only the two files: decisions, reasons, duplicates, searches, counts."""
     reasons = log.exclusion_reasons
     out = [d for row in rows for d in (*_decisions(row), *_reason(row, reasons))]
-    return out + _identities(rows) + _search_ids(rows, log) + _counts_agree(rows, log)
+    return out + record_rules(rows, log)
+
+
+def record_rules(rows: list[Row], log: SearchLog) -> list[Diagnostic]:
+    """The rules on the records themselves, whoever decided on them: duplicates, searches, counts."""
+    return _identities(rows) + _search_ids(rows, log) + _counts_agree(rows, log)
 
 
 def _decisions(row: Row) -> list[Diagnostic]:
@@ -323,12 +345,20 @@ def _row_error(code: str, row: Row, field: str, message: str, hint: str | None =
 
 def counts(project, *, source_types: Mapping[str, str] | None = None) -> PrismaCounts:
     """The flow-diagram numbers of *project*'s record, read here (a loaded review has them as
-    ``Review.flow_counts``); *source_types* default: the notes' own. :class:`ScreeningInvalid` if the
-    files disagree."""
-    log, rows = _load(project)
-    problems = consistency(rows, log)
+    ``Review.flow_counts``), from the final decisions when two reviewers screen; *source_types*
+    default: the notes' own. :class:`ScreeningInvalid` if the files disagree or a conflict is unresolved."""
+    from . import screening_decisions
+
+    log, rows = load_files(project)
+    decisions = screening_decisions.read(project)
+    if decisions is None:
+        problems = consistency(rows, log)
+    else:
+        evaluated = screening_decisions.evaluate(log, rows, decisions)
+        problems, rows = evaluated.problems, evaluated.rows
     if problems:
-        raise ScreeningInvalid(problems, summary="the screening record is inconsistent; run `livingreview check`")
+        raise ScreeningInvalid(problems, summary="the screening record is inconsistent or has unresolved conflicts; "
+                                                 "run `livingreview check`")
     if source_types is None:
         from ..notes.load import load_notes
 

@@ -5,13 +5,16 @@ Each search says where it looked (``source``), how (``method``: the query or pro
 when (``date``; null when it was not recorded), who ran it and how many records it returned.
 ``records`` is a declaration that ``reviews/screening.csv`` must bear out: the screening check
 compares it with the rows listed for the search.
+
+``reviewers`` names the people who screen (optional): each row of
+``reviews/screening-decisions.csv`` names one of them (see :mod:`.screening_decisions`).
 """
 
 from __future__ import annotations
 
 import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, StrictStr, ValidationError
 
@@ -50,6 +53,8 @@ class SearchLog(_Strict):
     searches: list[Search] = Field(min_length=1)
     exclusion_reasons: list[StrictStr] = Field(min_length=1)
     note: StrictStr = Field(default="", description="what the reader should know about the searches")
+    reviewers: list[Annotated[StrictStr, Field(min_length=1)]] = Field(default_factory=list,
+                                       description="who screens: the names screening-decisions.csv's rows give")
 
     _lines: dict = PrivateAttr(default_factory=dict)
 
@@ -79,8 +84,9 @@ def load(project) -> SearchLog:
         log = SearchLog(**data)
     except ValidationError as exc:
         raise SearchLogInvalid(schema_diagnostics(exc, data, SearchLog, file, "SCR001")) from None
-    repeated = _repeated(data, "searches", lambda item: item["id"], file, "search id") + _repeated(
-        data, "exclusion_reasons", lambda item: item, file, "exclusion reason")
+    repeated = (_repeated(data, "searches", lambda item: item["id"], file, "search id")
+                + _repeated(data, "exclusion_reasons", lambda item: item, file, "exclusion reason")
+                + _repeated(data, "reviewers", lambda item: item, file, "reviewer"))
     if repeated:
         raise SearchLogInvalid(repeated)
     log._lines = _search_lines(data)
@@ -88,8 +94,8 @@ def load(project) -> SearchLog:
 
 
 def _repeated(data, section: str, value_of, file: str, what: str) -> list[Diagnostic]:
-    """A diagnostic for each item of *section* whose value repeats an earlier one."""
-    items, seen, out = data[section], {}, []
+    """A diagnostic for each item of *section* (if given) whose value repeats an earlier one."""
+    items, seen, out = data.get(section, []), {}, []
     for index, item in enumerate(items):
         value = value_of(item)
         if value in seen:
