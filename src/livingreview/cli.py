@@ -65,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "report data and changelog.json; only read, never written). The changelog compares the evidence "
                         "and question statuses with DIR's and continues DIR's history. Default: the outputs folder being "
                         "written. Use it where the outputs folder starts empty, as in CI.")
+    p.add_argument("--executor", default=None, metavar="threads|dask://HOST:PORT",
+                   help="where the reports run: 'threads' here, --jobs at once (the default), or the workers of the "
+                        "dask.distributed scheduler at HOST:PORT, which see the project and outputs folder at the same "
+                        "paths (needs `pip install livingreview[dask]`)")
 
     p = sub.add_parser("new", help="scaffold reviews/notes/KEY.yml from a bibliography entry",
                        description="Create a note for the bibliography entry KEY with its fields prefilled and its sections empty.")
@@ -131,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_build(project, BuildOptions(force=args.force, explain=args.explain, jobs=args.jobs, only=args.only,
                                                    sources=_sources(args.sources), pdf=args.pdf, outputs=args.outputs,
-                                                   strict=args.strict, previous=args.previous))
+                                                   strict=args.strict, previous=args.previous,
+                                                   executor=args.executor))
         if args.command == "new":
             from .notes.scaffold import new_note
             from .synthesis.rob_designs import load_choice
