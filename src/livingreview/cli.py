@@ -70,6 +70,22 @@ def build_parser() -> argparse.ArgumentParser:
                         "dask.distributed scheduler at HOST:PORT, which see the project and outputs folder at the same "
                         "paths (needs `pip install livingreview[dask]`)")
 
+    p = sub.add_parser("plan", help="say which reports `build` would run, as text or as a GitHub Actions matrix",
+                       description="Plan the build without running it: the report matrix of reviews/build.yml, each "
+                                   "report's cache key compared with the outputs folder's manifest. 'text' says per report "
+                                   "rebuild (and why) or reuse, as `build --explain`; 'github-matrix' prints the reports "
+                                   "to rebuild as one line of JSON for GitHub Actions' fromJson: "
+                                   '{"include": [{"report": "HYPOTHESIS/VARIANT", "hypothesis", "variant", "artifact"}]}, '
+                                   '{"include":[]} when nothing is to be rebuilt (skip the matrix job then: Actions '
+                                   "refuses an empty matrix).", epilog=EPILOG)
+    p.add_argument("--format", choices=["text", "github-matrix"], default="text", help="output format (default: text)")
+    p.add_argument("--sources", type=Path, action="append", metavar="DIR", help=sources_help)
+    p.add_argument("--force", action="store_true", help="plan every report, as `build --force` would run them")
+    p.add_argument("--only", action="append", default=[], metavar="HYPOTHESIS[/VARIANT]",
+                   help="plan only these reports (repeatable)")
+    p.add_argument("--no-pdf", dest="pdf", action="store_false", help="plan a build that skips PDF rendering")
+    p.add_argument("--outputs", type=Path, default=None, help="compare with this outputs folder instead of outputs/")
+
     p = sub.add_parser("new", help="scaffold reviews/notes/KEY.yml from a bibliography entry",
                        description="Create a note for the bibliography entry KEY with its fields prefilled and its sections empty.")
     p.add_argument("key", help="citation key of an entry in bib/*.bib")
@@ -137,6 +153,12 @@ def main(argv: list[str] | None = None) -> int:
                                                    sources=_sources(args.sources), pdf=args.pdf, outputs=args.outputs,
                                                    strict=args.strict, previous=args.previous,
                                                    executor=args.executor))
+        if args.command == "plan":
+            from .build import BuildOptions
+            from .build.outdated import run_plan
+
+            return run_plan(project, BuildOptions(force=args.force, only=args.only, sources=_sources(args.sources),
+                                                  pdf=args.pdf, outputs=args.outputs), fmt=args.format)
         if args.command == "new":
             from .notes.scaffold import new_note
             from .synthesis.rob_designs import load_choice
