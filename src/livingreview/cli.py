@@ -86,6 +86,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pdf", dest="pdf", action="store_false", help="plan a build that skips PDF rendering")
     p.add_argument("--outputs", type=Path, default=None, help="compare with this outputs folder instead of outputs/")
 
+    p = sub.add_parser("publish", help="publish the outputs of several partial builds (build --only) as one outputs folder",
+                       description="Merge outputs folders that `livingreview build --only HYPOTHESIS/VARIANT` published, on "
+                                   "this machine or others, into one outputs folder, as one build of the whole matrix would "
+                                   "have left it: each folder's files are checked against its own manifest.json, two "
+                                   "different copies of one report are refused, a report built from other inputs than this "
+                                   "checkout's is refused, and a report no folder holds must be up to date in the outputs "
+                                   "folder. The manifest, changelog, index and register are regenerated; publishing is "
+                                   "atomic. No kernel starts.", epilog=EPILOG)
+    p.add_argument("--merge", type=Path, nargs="+", required=True, metavar="DIR",
+                   help="outputs folders of partial builds (e.g. downloaded CI artifacts)")
+    p.add_argument("--sources", type=Path, action="append", metavar="DIR", help=sources_help + "; as the builds had")
+    p.add_argument("--no-pdf", dest="pdf", action="store_false", help="the builds skipped PDF rendering")
+    p.add_argument("--outputs", type=Path, default=None, help="publish into this folder instead of outputs/")
+    p.add_argument("--previous", type=Path, default=None, metavar="DIR",
+                   help="the previous build the changelog lists changes against, as for `build --previous`")
+
     p = sub.add_parser("new", help="scaffold reviews/notes/KEY.yml from a bibliography entry",
                        description="Create a note for the bibliography entry KEY with its fields prefilled and its sections empty.")
     p.add_argument("key", help="citation key of an entry in bib/*.bib")
@@ -159,6 +175,11 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_plan(project, BuildOptions(force=args.force, only=args.only, sources=_sources(args.sources),
                                                   pdf=args.pdf, outputs=args.outputs), fmt=args.format)
+        if args.command == "publish":
+            from .build.merge import MergeOptions, merge
+
+            return merge(project, MergeOptions(folders=args.merge, sources=_sources(args.sources), pdf=args.pdf,
+                                               outputs=args.outputs, previous=args.previous))
         if args.command == "new":
             from .notes.scaffold import new_note
             from .synthesis.rob_designs import load_choice
