@@ -13,15 +13,15 @@ def test_help_lists_every_real_subcommand(capsys):
         main(["--help"])
     assert exc.value.code == 0
     out = capsys.readouterr().out
-    for command in ("check", "build", "new", "schema", "import", "screening"):
+    for command in ("check", "build", "plan", "publish", "new", "schema", "import", "screening", "init"):
         assert f"    {command}" in out
 
 
 def test_every_subcommand_has_one_line_help():
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
-    assert sorted(sub.choices) == ["add-hypothesis", "build", "check", "import", "init", "kernel", "new", "schema",
-                                   "screening"]
+    assert sorted(sub.choices) == ["add-hypothesis", "build", "check", "import", "init", "kernel", "new", "plan", "publish",
+                                   "schema", "screening"]
     for action in sub._choices_actions:
         assert action.help and "\n" not in action.help
 

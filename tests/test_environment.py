@@ -86,3 +86,9 @@ def test_the_test_task_installs_what_the_tests_call():
     for probe, package in [("chromium", "chromium"), ("pdftotext", "poppler-utils"),
                            ("libharfbuzz-subset.so.0", "libharfbuzz-subset0")]:
         assert f'"{probe}|{package}"' in tasks
+
+
+def test_the_setup_installs_every_extra_so_no_test_of_one_is_skipped():
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    installed = re.search(r"-e '\.\[([a-z,]+)\]'", (ROOT / "tasks").read_text()).group(1).split(",")
+    assert sorted(installed) == sorted(extras)

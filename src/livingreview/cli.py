@@ -67,6 +67,42 @@ def build_parser() -> argparse.ArgumentParser:
                         "report data and changelog.json; only read, never written). The changelog compares the evidence "
                         "and question statuses with DIR's and continues DIR's history. Default: the outputs folder being "
                         "written. Use it where the outputs folder starts empty, as in CI.")
+    p.add_argument("--executor", default=None, metavar="threads|dask://HOST:PORT",
+                   help="where the reports run: 'threads' here, --jobs at once (the default), or the workers of the "
+                        "dask.distributed scheduler at HOST:PORT, which see the project and outputs folder at the same "
+                        "paths (needs `pip install livingreview[dask]`)")
+
+    p = sub.add_parser("plan", help="say which reports `build` would run, as text or as a GitHub Actions matrix",
+                       description="Plan the build without running it: the report matrix of reviews/build.yml, each "
+                                   "report's cache key compared with the outputs folder's manifest. 'text' says per report "
+                                   "rebuild (and why) or reuse, as `build --explain`; 'github-matrix' prints the reports "
+                                   "to rebuild as one line of JSON for GitHub Actions' fromJson: "
+                                   '{"include": [{"report": "HYPOTHESIS/VARIANT", "hypothesis", "variant", "artifact"}]}, '
+                                   '{"include":[]} when nothing is to be rebuilt (skip the matrix job then: Actions '
+                                   "refuses an empty matrix).", epilog=EPILOG)
+    p.add_argument("--format", choices=["text", "github-matrix"], default="text", help="output format (default: text)")
+    p.add_argument("--sources", type=Path, action="append", metavar="DIR", help=sources_help)
+    p.add_argument("--force", action="store_true", help="plan every report, as `build --force` would run them")
+    p.add_argument("--only", action="append", default=[], metavar="HYPOTHESIS[/VARIANT]",
+                   help="plan only these reports (repeatable)")
+    p.add_argument("--no-pdf", dest="pdf", action="store_false", help="plan a build that skips PDF rendering")
+    p.add_argument("--outputs", type=Path, default=None, help="compare with this outputs folder instead of outputs/")
+
+    p = sub.add_parser("publish", help="publish the outputs of several partial builds (build --only) as one outputs folder",
+                       description="Merge outputs folders that `livingreview build --only HYPOTHESIS/VARIANT` published, on "
+                                   "this machine or others, into one outputs folder, as one build of the whole matrix would "
+                                   "have left it: each folder's files are checked against its own manifest.json, two "
+                                   "different copies of one report are refused, a report built from other inputs than this "
+                                   "checkout's is refused, and a report no folder holds must be up to date in the outputs "
+                                   "folder. The manifest, changelog, index and register are regenerated; publishing is "
+                                   "atomic. No kernel starts.", epilog=EPILOG)
+    p.add_argument("--merge", type=Path, nargs="+", required=True, metavar="DIR",
+                   help="outputs folders of partial builds (e.g. downloaded CI artifacts)")
+    p.add_argument("--sources", type=Path, action="append", metavar="DIR", help=sources_help + "; as the builds had")
+    p.add_argument("--no-pdf", dest="pdf", action="store_false", help="the builds skipped PDF rendering")
+    p.add_argument("--outputs", type=Path, default=None, help="publish into this folder instead of outputs/")
+    p.add_argument("--previous", type=Path, default=None, metavar="DIR",
+                   help="the previous build the changelog lists changes against, as for `build --previous`")
 
     p = sub.add_parser("new", help="scaffold reviews/notes/KEY.yml from a bibliography entry",
                        description="Create a note for the bibliography entry KEY with its fields prefilled and its sections empty.")
@@ -161,7 +197,19 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_build(project, BuildOptions(force=args.force, explain=args.explain, jobs=args.jobs, only=args.only,
                                                    sources=_sources(args.sources), pdf=args.pdf, outputs=args.outputs,
-                                                   strict=args.strict, previous=args.previous))
+                                                   strict=args.strict, previous=args.previous,
+                                                   executor=args.executor))
+        if args.command == "plan":
+            from .build import BuildOptions
+            from .build.outdated import run_plan
+
+            return run_plan(project, BuildOptions(force=args.force, only=args.only, sources=_sources(args.sources),
+                                                  pdf=args.pdf, outputs=args.outputs), fmt=args.format)
+        if args.command == "publish":
+            from .build.merge import MergeOptions, merge
+
+            return merge(project, MergeOptions(folders=args.merge, sources=_sources(args.sources), pdf=args.pdf,
+                                               outputs=args.outputs, previous=args.previous))
         if args.command == "new":
             from .notes.scaffold import new_note
             from .synthesis.rob_designs import load_choice

@@ -49,3 +49,37 @@ def test_process_context_sets_and_restores_cwd_and_environment(tmp_path, monkeyp
     assert os.getcwd() == cwd
     assert "SOURCE_DATE_EPOCH" not in os.environ
     assert os.environ["LIVINGREVIEW_SOURCES"] == "/elsewhere"
+
+
+def test_shared_context_is_entered_by_the_first_job_and_left_by_the_last(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    cwd, env = os.getcwd(), {"SOURCE_DATE_EPOCH": "42"}
+    first = execute.shared_context(tmp_path, env)
+    first.__enter__()
+    with execute.shared_context(tmp_path, env):  # a second job of the same build, at the same time
+        assert os.getcwd() == str(tmp_path)
+    assert os.getcwd() == str(tmp_path) and os.environ["SOURCE_DATE_EPOCH"] == "42"  # the first still runs
+    first.__exit__(None, None, None)
+    assert os.getcwd() == cwd and "SOURCE_DATE_EPOCH" not in os.environ
+
+
+def test_a_job_of_another_build_waits_until_the_first_builds_jobs_end(tmp_path, monkeypatch):
+    import threading
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    other = tmp_path / "other"
+    other.mkdir()
+    seen = []
+
+    def second_build():
+        with execute.shared_context(other, {"SOURCE_DATE_EPOCH": "7"}):
+            seen.append((os.getcwd(), os.environ["SOURCE_DATE_EPOCH"]))
+
+    with execute.shared_context(tmp_path, {"SOURCE_DATE_EPOCH": "42"}):
+        thread = threading.Thread(target=second_build)
+        thread.start()
+        thread.join(timeout=0.5)
+        assert thread.is_alive() and seen == []  # it waits, leaving this build's directory and environment
+        assert os.getcwd() == str(tmp_path) and os.environ["SOURCE_DATE_EPOCH"] == "42"
+    thread.join(timeout=10)
+    assert seen == [(str(other), "7")]

@@ -11,8 +11,10 @@ from .options import BuildOptions
 
 def run_build(project, options: BuildOptions) -> int:
     """Build the report matrix; 0 when every report is built or reused, 2 when any failed."""
+    from .executors import check
     from .shortcut import try_noop
 
+    check(options.executor)  # a value naming no executor is refused even when nothing is to be built
     code = try_noop(project, options)
     if code is not None:
         return code

@@ -13,9 +13,11 @@ the report and listed as the build's warnings. A rendered file that contains a p
 machine (the project folder, the home or the temporary folder) fails the report under
 ``--strict`` and is a warning otherwise.
 
-Papermill changes the process working directory while a notebook runs; the pool therefore
-runs with the working directory already set to the project root (the same value every
-thread sets), and with the kernel environment in ``os.environ`` for its duration.
+The jobs run on any :class:`concurrent.futures.Executor` (:mod:`.executors`: the build's threads,
+or a dask cluster's workers), each as :func:`run_job`, which takes only picklable arguments.
+Papermill changes the process working directory while a notebook runs; so while any job of a
+build runs in a process, that process's working directory is the project root (the same value
+every job sets) and the kernel environment is in its ``os.environ`` (:func:`shared_context`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import os
 import sys
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -261,30 +263,69 @@ def _render_failed(name: str, notebook: str, exc: Exception) -> Failure:
                    ename=type(exc).__name__, evalue=str(exc))
 
 
-def run_jobs(jobs: Sequence[Job], *, root: Path, workers: int, env: dict[str, str | None]) -> list[Outcome]:
-    """Build every job, *workers* at a time, with a progress bar naming what runs; outcomes in job order."""
+class _Shared:
+    """The one :func:`process_context` of this process, entered by the first job and left by the last."""
+
+    changed = threading.Condition()
+    values: tuple | None = None
+    jobs = 0
+    context = None
+
+
+@contextmanager
+def shared_context(root: Path, env: dict[str, str | None]) -> Iterator[None]:
+    """:func:`process_context` for as long as any job that asks for the same one runs in this process;
+    a job asking for another (a second build in the same worker) waits until the first build's jobs end."""
+    values = (str(root), tuple(sorted(env.items())))
+    with _Shared.changed:
+        _Shared.changed.wait_for(lambda: _Shared.jobs == 0 or _Shared.values == values)
+        if _Shared.jobs == 0:
+            _Shared.context, _Shared.values = process_context(root, env), values
+            _Shared.context.__enter__()
+        _Shared.jobs += 1
+    try:
+        yield
+    finally:
+        with _Shared.changed:
+            _Shared.jobs -= 1
+            if _Shared.jobs == 0:
+                _Shared.context.__exit__(None, None, None)
+                _Shared.context = _Shared.values = None
+                _Shared.changed.notify_all()
+
+
+def run_job(job: Job, root: Path, env: dict[str, str | None]) -> Outcome:
+    """What an executor runs: one report, in the project root with the kernel environment *env*."""
+    with shared_context(root, env):
+        return build_one(job, root)
+
+
+def _waiting(names: set[str], shown: int = 3) -> str:
+    first = sorted(names)[:shown]
+    return ", ".join(first) + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+
+def run_jobs(jobs: Sequence[Job], *, root: Path, executor: Executor, env: dict[str, str | None]) -> list[Outcome]:
+    """Build every job on *executor*, with a progress bar naming reports not yet done; outcomes in job order."""
     if not jobs:
         return []
     from tqdm import tqdm
 
     check_kernel()
-    running: set[str] = set()
-    lock = threading.Lock()
     bar = tqdm(total=len(jobs), desc="building", unit="report", file=sys.stderr, disable=None, leave=False)
-
-    def work(job: Job) -> Outcome:
-        with lock:
-            running.add(job.target.name)
-            bar.set_postfix_str(", ".join(sorted(running)))
-        try:
-            return build_one(job, root)
-        finally:
-            with lock:
-                running.discard(job.target.name)
-                bar.set_postfix_str(", ".join(sorted(running)))
-                bar.update(1)
-
-    with process_context(root, env), ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs)))) as pool:
-        outcomes = list(pool.map(work, jobs))
-    bar.close()
-    return outcomes
+    futures = [executor.submit(run_job, job, root, env) for job in jobs]
+    names = {future: job.target.name for future, job in zip(futures, jobs)}
+    waiting = set(names.values())
+    try:
+        bar.set_postfix_str(_waiting(waiting))
+        for future in as_completed(futures):
+            waiting.discard(names[future])
+            bar.set_postfix_str(_waiting(waiting))
+            bar.update(1)
+    except BaseException:  # interrupted: what has not started never will
+        for future in futures:
+            future.cancel()
+        raise
+    finally:
+        bar.close()
+    return [future.result() for future in futures]

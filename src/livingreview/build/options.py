@@ -20,3 +20,5 @@ class BuildOptions:
     strict: bool = False
     #: a previous published outputs folder the changelog compares with (default: the outputs folder)
     previous: Path | None = None
+    #: where the reports run (:mod:`.executors`): None or 'threads' (here), or 'dask://HOST:PORT'
+    executor: str | None = None

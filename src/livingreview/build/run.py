@@ -23,7 +23,7 @@ from ..errors import ConfigError
 from ..atomic import write_text
 from ..pages import fragment
 from ..project import Project
-from . import bundle, cache, changelog, execute, index, manifest, publish, shortcut
+from . import bundle, cache, changelog, execute, executors, index, manifest, publish, shortcut
 from .options import BuildOptions
 from .plan import Target, make_plan, select_only
 
@@ -209,9 +209,12 @@ def execute_reports(review, options: BuildOptions, todo: list[Planned], staging:
     env = execute.kernel_environment(project.root, source_date_epoch=fingerprint.source_date_epoch(project.root),
                                      sources=options.sources, snapshot=snapshot)
     limits = project.config.limits
-    return execute.run_jobs([execute.Job(p.target, staging / p.name, options.pdf, limits, options.strict,
-                                         prose_citations(review.select(p.target.parameters))) for p in todo],
-                            root=project.root, workers=jobs, env=env)
+    if not todo:
+        return []
+    with executors.open_executor(options.executor, workers=min(jobs, len(todo))) as pool:
+        return execute.run_jobs([execute.Job(p.target, staging / p.name, options.pdf, limits, options.strict,
+                                             prose_citations(review.select(p.target.parameters))) for p in todo],
+                                root=project.root, executor=pool, env=env)
 
 
 def register_files(register) -> dict[str, bytes]:
