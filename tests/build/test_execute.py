@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import nbformat
+import pytest
 from build_fixtures import notebook
 
 from livingreview.build import execute
@@ -83,3 +84,29 @@ def test_a_job_of_another_build_waits_until_the_first_builds_jobs_end(tmp_path, 
         assert os.getcwd() == str(tmp_path) and os.environ["SOURCE_DATE_EPOCH"] == "42"
     thread.join(timeout=10)
     assert seen == [(str(other), "7")]
+
+
+def test_a_report_runs_in_a_thread_of_its_own_even_from_inside_a_running_event_loop():
+    # a dask worker (processes=False) may call run_job on a thread whose event loop is running
+    # elsewhere; nbclient then refused to start a kernel ("This event loop is already running")
+    import asyncio
+
+    from livingreview.build.execute import in_own_thread
+
+    def start_like_nbclient():
+        loop = asyncio.new_event_loop()
+        try:
+            return loop.run_until_complete(asyncio.sleep(0, result="kernel started"))
+        finally:
+            loop.close()
+
+    async def inside_a_running_loop():
+        waiting = asyncio.sleep(0)
+        with pytest.raises(RuntimeError, match="already running"):
+            asyncio.get_event_loop().run_until_complete(waiting)
+        waiting.close()
+        return in_own_thread(start_like_nbclient)
+
+    assert asyncio.run(inside_a_running_loop()) == "kernel started"
+    with pytest.raises(ZeroDivisionError):
+        in_own_thread(lambda: 1 / 0)  # an exception reaches the caller

@@ -295,9 +295,32 @@ def shared_context(root: Path, env: dict[str, str | None]) -> Iterator[None]:
 
 
 def run_job(job: Job, root: Path, env: dict[str, str | None]) -> Outcome:
-    """What an executor runs: one report, in the project root with the kernel environment *env*."""
+    """What an executor runs: one report, in the project root with the kernel environment *env*, in a
+    thread of its own (:func:`in_own_thread`)."""
     with shared_context(root, env):
-        return build_one(job, root)
+        return in_own_thread(build_one, job, root)
+
+
+def in_own_thread(function, *args):
+    """``function(*args)`` in a new thread, which has no asyncio event loop: an executor's worker thread
+    may have one set that is running elsewhere (a dask worker's is its scheduler connection's), and
+    nbclient would then refuse to start the kernel ("This event loop is already running")."""
+    import threading
+
+    result: dict[str, object] = {}
+
+    def target():
+        try:
+            result["value"] = function(*args)
+        except BaseException as exc:  # re-raised in the caller's thread
+            result["error"] = exc
+
+    thread = threading.Thread(target=target, name="livingreview-report", daemon=True)
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
 
 
 def _waiting(names: set[str], shown: int = 3) -> str:
