@@ -50,8 +50,8 @@ def test_the_example_builds_every_report_and_its_facet_variant_keeps_only_radiog
     strength = list(csv.DictReader(io.StringIO((outputs / "quadriceps-strength" / "radiographic" / "evidence.csv").read_text())))
     assert sorted({r["key"] for r in strength}) == ["fict_cedar2021"]
     html = (outputs / "exercise-dose" / "radiographic" / "report.html").read_text(encoding="utf-8")
-    assert "only studies whose criteria require X-ray" in html and "All studies → X-ray-required only" in html
-    assert re.search(r"badge-facet facet-required\">X-ray required<", html)
+    assert "only studies whose criteria require imaging" in html and "All studies → imaging-required only" in html
+    assert re.search(r"badge-facet facet-required\">imaging required<", html)
     everything = (outputs / "exercise-dose" / "all" / "report.html").read_text(encoding="utf-8")
     assert "do not show that osteoarthritis was confirmed on a radiograph" in everything  # the example's own rule
     knee = list(csv.DictReader(io.StringIO((outputs / "quadriceps-strength" / "knee" / "evidence.csv").read_text())))
