@@ -247,3 +247,13 @@ def test_a_saved_search_is_part_of_the_log(saved):
     assert isinstance(log, SearchLog)
     assert [(s.id, s.engine, s.runnable) for s in log.searches][:3] == [
         ("pubmed-fatigue", "pubmed", True), ("crossref-fatigue", "crossref", True), ("registry", None, False)]
+
+
+def test_the_diagram_and_the_methods_paragraph_name_the_records_awaiting_screening(saved, server):
+    from livingreview.method import prisma
+
+    assert run(saved, "pubmed-fatigue") == 0
+    log, rows_ = screening.load_files(saved.project)
+    counts = screening.tally(log, rows_, {})
+    assert "Records awaiting screening (n\u00a0=\u00a02)" in [line for step in prisma._steps(counts) for line in step.side]
+    assert "2 records found by the latest search runs were not yet screened." in prisma.methods_paragraph(counts, log.searches)
