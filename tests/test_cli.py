@@ -21,7 +21,7 @@ def test_every_subcommand_has_one_line_help():
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     assert sorted(sub.choices) == ["add-hypothesis", "build", "check", "import", "init", "kernel", "new", "plan", "publish",
-                                   "schema", "screening"]
+                                   "schema", "screening", "search"]
     for action in sub._choices_actions:
         assert action.help and "\n" not in action.help
 

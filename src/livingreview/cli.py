@@ -161,6 +161,17 @@ def build_parser() -> argparse.ArgumentParser:
                               "conflicts (listed), 2 errors in input, 3 internal error.")
     p.add_argument("action", choices=["conflicts"], help="conflicts: list the unresolved conflicts")
 
+    p = sub.add_parser("search", help="re-run the saved searches of reviews/search.yml; queue their new records",
+                       description="Run each search of reviews/search.yml that saves an engine (pubmed, crossref) and a "
+                                   "query, or only NAME: new records (by DOI, PMID, or title, year and first author) "
+                                   "are appended to reviews/screening-queue.csv and the run to reviews/search-runs.csv. "
+                                   "Settings: LIVINGREVIEW_PUBMED_URL, LIVINGREVIEW_CROSSREF_URL, NCBI_API_KEY, "
+                                   "NCBI_TOOL, NCBI_EMAIL, CROSSREF_MAILTO, SOURCE_DATE_EPOCH.",
+                       epilog="Exit status: 0 searches run, 2 errors in input or a source that kept failing "
+                              "(nothing written), 3 internal error.")
+    p.add_argument("action", choices=["run"], help="run: query the sources and queue the new records")
+    p.add_argument("name", nargs="?", default=None, metavar="NAME", help="the id of one search (default: every saved one)")
+
     p = sub.add_parser("kernel", help="register the Jupyter kernel the report notebooks run in",
                        description="Register the 'livingreview' Jupyter kernel for this Python, so papermill, JupyterLab "
                                    "and nbval can run the report notebooks. Needs no project.")
@@ -238,6 +249,16 @@ def main(argv: list[str] | None = None) -> int:
                 print(screening_decisions.conflict_text(conflict))
             print(screening_decisions.conflicts_summary(found))
             return 1 if found else 0
+        if args.command == "search":
+            from .method import search_run
+
+            outcomes, skipped = search_run.run(project, args.name)
+            for outcome in outcomes:
+                print(f"{outcome.search}: the source reports {outcome.reported}, {outcome.new} new "
+                      f"(queued in reviews/screening-queue.csv)")
+            if skipped:
+                print(f"not runnable (no engine and query saved): {', '.join(skipped)}")
+            return 0
         if args.command == "add-hypothesis":
             from .notes.scaffold_hypothesis import add_hypothesis
 

@@ -80,3 +80,13 @@ def test_reviewers_are_optional_and_named_once(screened):
     screened.edit(LOG, "reviewers: [Jane Doe, Richard Roe]", "reviewers:\n  - Jane Doe\n  - Jane Doe")
     assert load_errors(screened) == [error("SCR002", LOG, 4, "reviewer 'Jane Doe' is listed twice (first on line 3)",
                                            field="reviewers", hint="give each one once")]
+
+
+def test_a_saved_search_names_a_known_engine(screened):
+    screened.edit(LOG, "    records: 2\n", "    records: 2\n    engine: scopus\n    query: fatigue\n")
+    [found] = load_errors(screened)
+    assert (found.code, found.line, found.field) == ("SCR001", 20, "searches[handsearch].engine")
+    screened.edit(LOG, "engine: scopus", "engine: crossref")
+    handsearch = search.load(screened.project).search("handsearch")
+    assert (handsearch.engine, handsearch.query, handsearch.runnable) == ("crossref", "fatigue", True)
+    assert not search.load(screened.project).search("registry").runnable

@@ -65,7 +65,8 @@ def _steps(counts: PrismaCounts) -> list[_Step]:
         _Step("Identification",
               (f"Records identified {_n(counts.identified_total)}:",
                *(f"• {source.title} {_n(source.records)}" for source in counts.identified)),
-              ("Records removed before screening:", f"• Duplicate records {_n(counts.duplicates)}")),
+              ("Records removed before screening:", f"• Duplicate records {_n(counts.duplicates)}",
+               *((f"Records awaiting screening {_n(counts.awaiting)}",) if counts.awaiting else ()))),
         _Step("Screening", (f"Records screened {_n(counts.screened)}",), (f"Records excluded {_n(counts.excluded_screening)}",)),
         _Step("Screening", (f"Reports sought for retrieval {_n(counts.sought)}",),
               (f"Reports not retrieved {_n(counts.not_retrieved)}",)),
@@ -225,7 +226,7 @@ def methods_paragraph(counts: PrismaCounts, searches: Sequence[Search], dual: Du
         included.append(f"{_plural(counts.unclassified, 'record')} not yet classified (no note)")
     return (
         f"We identified {_plural(counts.identified_total, 'record')} from {_plural(len(counts.identified), 'source of records', 'sources of records')}: "
-        f"{_series(sources)}. After removing {_plural(counts.duplicates, 'duplicate')}, "
+        f"{_series(sources)}.{_awaiting(counts)} After removing {_plural(counts.duplicates, 'duplicate')}, "
         f"{_plural(counts.screened, 'record')} {_were(counts.screened)} screened by title and abstract and "
         f"{counts.excluded_screening} excluded; {_plural(counts.sought, 'full text')} {_were(counts.sought)} sought, "
         f"{counts.not_retrieved} could not be retrieved, {counts.assessed} {_were(counts.assessed)} assessed for "
@@ -233,6 +234,13 @@ def methods_paragraph(counts: PrismaCounts, searches: Sequence[Search], dual: Du
         f"{_plural(counts.included, 'record')} {_were(counts.included)} included: {_series(included)}. "
         "See the flow diagram."
     )
+
+
+def _awaiting(counts: PrismaCounts) -> str:
+    """The records a saved search's latest runs found that are not screened yet (none: nothing said)."""
+    if not counts.awaiting:
+        return ""
+    return f" {_plural(counts.awaiting, 'record')} found by the latest search runs {_were(counts.awaiting)} not yet screened."
 
 
 # -- the index page's section (templates/pages/prisma-*.html.j2) ------------------------------

@@ -92,6 +92,8 @@ class PrismaCounts:
     excluded_reasons: tuple[tuple[str, int], ...]  # full-text exclusions by reason, sorted by reason
     included: int
     included_types: tuple[tuple[str, int], ...]  # included records by their note's source_type, sorted
+    #: identified by a saved search's run and not yet screened (``reviews/screening-queue.csv``)
+    awaiting: int = 0
 
     @property
     def identified_total(self) -> int:
@@ -220,9 +222,25 @@ def load_files(project) -> tuple[SearchLog, list[Row]]:
         rows = read(project)
     except InputError as exc:
         problems += exc.diagnostics
+    if log is not None and rows is not None:
+        problems += _attach_runs(project, log, rows)
     if problems:
         raise ScreeningInvalid(problems)
     return log, rows
+
+
+def _attach_runs(project, log: SearchLog, rows: list[Row]) -> list[Diagnostic]:
+    """The saved searches' runs and queue, counted into *log*; the problems reading them."""
+    from . import screening_queue, search_runs
+
+    ids = {s.id for s in log.searches}
+    try:
+        runs = search_runs.read(project, ids)
+        queued = screening_queue.read(project, ids, {row.record for row in rows})
+    except InputError as exc:
+        return list(exc.diagnostics)
+    log.with_runs(search_runs.new_records(runs), screening_queue.per_search(queued))
+    return []
 
 
 def consistency(rows: list[Row], log: SearchLog) -> list[Diagnostic]:
@@ -308,12 +326,20 @@ def _search_ids(rows: list[Row], log: SearchLog) -> list[Diagnostic]:
 
 
 def _counts_agree(rows: list[Row], log: SearchLog) -> list[Diagnostic]:
+    """A search's records (declared, plus its runs' new ones) are its rows here and in the queue."""
     listed = Counter(row.search for row in rows)
     file = search_log.SEARCH_LOG.as_posix()
-    return [error("SCR010", file, log.line_of(s.id, "records"), f"search '{s.id}' declares {s.records} records "
-                  f"but {FILE} lists {listed[s.id]} for it", key=s.id, field="records",
-                  hint=f"correct 'records' or the rows of {FILE}")
-            for s in log.searches if listed[s.id] != s.records]
+    return [error("SCR010", file, log.line_of(s.id, "records"), _counts_message(s, log, listed[s.id]), key=s.id,
+                  field="records", hint=f"correct 'records' or the rows of {FILE}")
+            for s in log.searches if listed[s.id] + log.queued(s.id) != log.expected(s.id)]
+
+
+def _counts_message(search, log: SearchLog, listed: int) -> str:
+    declared = f"declares {search.records} records"
+    if log.expected(search.id) != search.records:
+        declared += f" and its runs found {log.expected(search.id) - search.records} more"
+    queued = f" and the screening queue {log.queued(search.id)}" if log.queued(search.id) else ""
+    return f"search '{search.id}' {declared} but {FILE} lists {listed} for it{queued}"
 
 
 def coverage(rows: list[Row], *, note_keys: set[str], bib_keys: set[str],
@@ -373,7 +399,7 @@ def tally(log: SearchLog, rows: list[Row], source_types: Mapping[str, str]) -> P
     per_search = Counter(row.search for row in rows)
     included = [row.record for row in kept if row.included]
     return PrismaCounts(
-        identified=tuple(SourceCount(s.id, s.title, per_search[s.id]) for s in log.searches),
+        identified=tuple(SourceCount(s.id, s.title, per_search[s.id] + log.queued(s.id)) for s in log.searches),
         duplicates=len(rows) - len(kept),
         screened=len(kept),
         excluded_screening=sum(row.title_abstract == "exclude" for row in kept),
@@ -383,6 +409,7 @@ def tally(log: SearchLog, rows: list[Row], source_types: Mapping[str, str]) -> P
         excluded_reasons=tuple(sorted(Counter(row.exclusion_reason for row in kept if row.full_text == "exclude").items())),
         included=len(included),
         included_types=tuple(sorted(Counter(source_types.get(key, UNCLASSIFIED) for key in included).items())),
+        awaiting=sum(log.queued(s.id) for s in log.searches),
     )
 
 

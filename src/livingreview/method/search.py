@@ -6,6 +6,11 @@ when (``date``; null when it was not recorded), who ran it and how many records 
 ``records`` is a declaration that ``reviews/screening.csv`` must bear out: the screening check
 compares it with the rows listed for the search.
 
+A search may also be *saved* for ``livingreview search run`` (:mod:`.search_run`): ``engine``
+(``pubmed`` or ``crossref``) and ``query`` (in that engine's syntax). A search without them is
+a record of what was done once and is not runnable. The records a run finds are counted in
+``reviews/search-runs.csv``, not here (see :mod:`.search_runs`).
+
 ``reviewers`` names the people who screen (optional): each row of
 ``reviews/screening-decisions.csv`` names one of them (see :mod:`.screening_decisions`).
 """
@@ -26,6 +31,8 @@ from ..schema_errors import schema_diagnostics
 SEARCH_LOG = Path("reviews") / "search.yml"
 
 #: where a search looked (PRISMA 2020 distinguishes databases and registers from other methods)
+#: the sources ``livingreview search run`` can query
+Engine = Literal["pubmed", "crossref"]
 SourceKind = Literal[
     "seed documents", "reference lists", "bibliographic records", "trial registers", "websites", "other"
 ]
@@ -46,7 +53,14 @@ class Search(_Strict):
     method: StrictStr = Field(min_length=1, description="the query, or how the records were gathered")
     date: datetime.date | None = Field(description="when it was run; null when that was not recorded")
     run_by: StrictStr = Field(min_length=1)
-    records: StrictInt = Field(ge=0, description="how many records it returned")
+    records: StrictInt = Field(ge=0, description="how many records it returned (before any saved run)")
+    engine: Engine | None = Field(default=None, description="where `livingreview search run` sends the query")
+    query: StrictStr | None = Field(default=None, min_length=1, description="the saved query, in the engine's syntax")
+
+    @property
+    def runnable(self) -> bool:
+        """Whether ``livingreview search run`` can re-run it (both an engine and a query are saved)."""
+        return self.engine is not None and self.query is not None
 
 
 class SearchLog(_Strict):
@@ -57,9 +71,25 @@ class SearchLog(_Strict):
                                        description="who screens: the names screening-decisions.csv's rows give")
 
     _lines: dict = PrivateAttr(default_factory=dict)
+    #: per search, the records its saved runs added, and those of them still awaiting screening
+    _run_records: dict = PrivateAttr(default_factory=dict)
+    _queued: dict = PrivateAttr(default_factory=dict)
 
     def search(self, search_id: str) -> Search | None:
         return next((s for s in self.searches if s.id == search_id), None)
+
+    def expected(self, search_id: str) -> int:
+        """The records a search returned: its declared ``records`` and its runs' new ones."""
+        return self.search(search_id).records + self._run_records.get(search_id, 0)
+
+    def queued(self, search_id: str) -> int:
+        """How many of its records await screening (in ``reviews/screening-queue.csv``)."""
+        return self._queued.get(search_id, 0)
+
+    def with_runs(self, run_records: dict, queued: dict) -> "SearchLog":
+        """This log, knowing its runs' new records and the queue (see :mod:`.search_runs`)."""
+        self._run_records, self._queued = dict(run_records), dict(queued)
+        return self
 
     def line_of(self, search_id: str, field: str | None = None) -> int | None:
         """The line of a search's *field* in search.yml (of the search itself when *field* is None)."""
