@@ -27,9 +27,11 @@ CONFIG = Path("reviews") / "build.yml"
 #: where the notes are: one ``<citation key>.yml`` per work
 NOTES = Path("reviews") / "notes"
 #: the review-wide files every report reads (its vocabulary, the certainty rules, the risk-of-bias tools by
-#: design, the search log, the screening record and the reviewers' screening decisions)
+#: design, the search log and its runs, the screening record, the reviewers' screening decisions and the
+#: records awaiting screening)
 REVIEW_FILES = ("reviews/vocabulary.yml", "reviews/certainty.yml", "reviews/risk-of-bias.yml", "reviews/search.yml",
-                "reviews/screening.csv", "reviews/screening-decisions.csv")
+                "reviews/search-runs.csv", "reviews/screening.csv", "reviews/screening-decisions.csv",
+                "reviews/screening-queue.csv")
 #: where ``livingreview schema`` writes the JSON Schemas editors check the YAML files with
 SCHEMAS = Path("schemas")
 #: the schema of a note, which every note ``livingreview new`` writes names

@@ -40,7 +40,8 @@ def test_each_report_reads_the_notes_and_entries_of_the_works_bearing_on_it(fres
         "python", "uncommitted changes", "csl apa", "flow diagram counts", "livingreview code", "notebooks/alpha.ipynb", "option pdf", "package versions",
         "parameters", "requirements/constraints.txt", "reviews/build.yml", "reviews/certainty.yml",
         "reviews/hypotheses/alpha.yml", "reviews/risk-of-bias.yml", "reviews/screening-decisions.csv",
-        "reviews/screening.csv", "reviews/search.yml", "reviews/vocabulary.yml", "risk of bias data", "selection data",
+        "reviews/screening-queue.csv", "reviews/screening.csv", "reviews/search-runs.csv", "reviews/search.yml",
+        "reviews/vocabulary.yml", "risk of bias data", "selection data",
         "works left out"}
 
 

@@ -185,9 +185,10 @@ def test_provenance_lists_input_hashes_and_parameters(sel):
         "flow diagram counts", "notebooks/example-fatigue.ipynb", "reviews/build.yml", "reviews/certainty.yml",
         "reviews/hypotheses/example-fatigue.yml", "reviews/notes/doe2020.yml", "reviews/notes/exampleblog2021.yml",
         "reviews/notes/roe2018.yml", "reviews/risk-of-bias.yml", "reviews/screening-decisions.csv",
-        "reviews/screening.csv", "reviews/search.yml", "reviews/vocabulary.yml", "risk of bias data", "selection data",
+        "reviews/screening-queue.csv", "reviews/screening.csv", "reviews/search-runs.csv", "reviews/search.yml",
+        "reviews/vocabulary.yml", "risk of bias data", "selection data",
         "works left out"]
-    assert len(re.findall(r'<code class="lr-hash">[0-9a-f]{64}</code>', out)) == 15  # the decisions file is absent
+    assert len(re.findall(r'<code class="lr-hash">[0-9a-f]{64}</code>', out)) == 15  # the decisions, runs and queue files are absent
     note = sel.review.project.root / "reviews" / "notes" / "doe2020.yml"
     assert hashlib.sha256(note.read_bytes()).hexdigest() in out  # a reader can check a file with sha256sum
     assert ("citation_style=apa, conditions=all, hypothesis=example-fatigue, pem_required_only=False, "
