@@ -170,7 +170,7 @@ def test_build_strict_fails_before_any_report_while_a_conflict_is_unresolved(dua
      "mechanisms; wrong population"),
     ("doe2020,title-abstract,independent,Jane Doe,2024-03-01,include,,", "doe2020,title-abstract,independent,"
      "Jane Doe,2024-03-01,include,wrong population,", "SCR019", 2, "exclusion_reason",
-     "'doe2020' is not excluded here, so this row has no exclusion reason", "leave exclusion_reason blank"),
+     "'doe2020' is not excluded, so it has no exclusion reason", "leave exclusion_reason blank"),
     ("moe2017,title-abstract,independent,Jane Doe", "doe2020,title-abstract,independent,Jane Doe", "SCR021", 4,
      "reviewer", "Jane Doe already decided on 'doe2020' at title-abstract (line 2)",
      "one row per reviewer, record and stage: correct that row, or remove this one"),

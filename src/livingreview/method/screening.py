@@ -282,19 +282,23 @@ def _invalid_value(row: Row, name: str, allowed: Iterable[str]) -> Diagnostic:
 
 
 def _reason(row: Row, reasons: list[str]) -> list[Diagnostic]:
-    value = row.exclusion_reason
     if row.is_duplicate:
         return []  # reported by _decisions
-    if row.excluded and not value:
-        return [_row_error("SCR008", row, "exclusion_reason", f"'{row.record}' is excluded without a reason",
-                           hint=f"write one of search.yml's exclusion_reasons: {'; '.join(reasons)}")]
-    if value and not row.excluded:
-        return [_row_error("SCR008", row, "exclusion_reason", f"'{row.record}' is not excluded, so it has no "
-                           "exclusion reason", hint="leave exclusion_reason blank")]
+    return [_row_error("SCR008", row, "exclusion_reason", message, hint=hint)
+            for message, hint in reason_problems(row.record, row.exclusion_reason, row.excluded, reasons)]
+
+
+def reason_problems(record: str, value: str, excluded: bool, reasons: list[str]) -> list[tuple[str, str | None]]:
+    """What is wrong with the exclusion reason *value* of a decision on *record* (``(message, hint)``):
+    an exclusion needs one of search.yml's *reasons*, and only an exclusion has one. The screening
+    record's rows and the reviewers' decisions both follow this rule."""
+    if excluded and not value:
+        return [(f"'{record}' is excluded without a reason", f"write one of search.yml's exclusion_reasons: {'; '.join(reasons)}")]
+    if value and not excluded:
+        return [(f"'{record}' is not excluded, so it has no exclusion reason", "leave exclusion_reason blank")]
     if value and value not in reasons:
-        return [_row_error("SCR008", row, "exclusion_reason", f"'{value}' is not one of the exclusion reasons "
-                           "declared in reviews/search.yml", hint=closest(value, reasons) or "add it to "
-                           "exclusion_reasons there, or use a declared one")]
+        return [(f"'{value}' is not one of the exclusion reasons declared in reviews/search.yml",
+                 closest(value, reasons) or "add it to exclusion_reasons there, or use a declared one")]
     return []
 
 

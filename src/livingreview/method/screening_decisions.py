@@ -313,18 +313,9 @@ def _date(decision: Decision) -> list[Diagnostic]:
 
 
 def _reason(decision: Decision, reasons: list[str]) -> list[Diagnostic]:
-    value, excluded = decision.exclusion_reason, decision.decision == "exclude"
-    if excluded and not value:
-        return [_error("SCR019", decision, "exclusion_reason", f"'{decision.record}' is excluded without a reason",
-                       hint=f"write one of search.yml's exclusion_reasons: {'; '.join(reasons)}")]
-    if value and not excluded:
-        return [_error("SCR019", decision, "exclusion_reason", f"'{decision.record}' is not excluded here, so this "
-                       "row has no exclusion reason", hint="leave exclusion_reason blank")]
-    if value and value not in reasons:
-        return [_error("SCR019", decision, "exclusion_reason", f"'{value}' is not one of the exclusion reasons "
-                       "declared in reviews/search.yml", hint=closest(value, reasons) or "add it to "
-                       "exclusion_reasons there, or use a declared one")]
-    return []
+    return [_error("SCR019", decision, "exclusion_reason", message, hint=hint)
+            for message, hint in screening.reason_problems(decision.record, decision.exclusion_reason,
+                                                           decision.decision == "exclude", reasons)]
 
 
 def _resolution_reason(decision: Decision) -> list[Diagnostic]:
