@@ -127,9 +127,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="folder to write the schemas into (default: schemas/ in the project root, which the notes name)")
 
-    p = sub.add_parser("import", help="append RIS or CSL-JSON records to a bib/ file as BibTeX, refusing duplicates",
+    p = sub.add_parser("import", help="append RIS or CSL-JSON records to a bib/ file as BibTeX, skipping duplicates",
                        description="Convert RIS (.ris) or CSL-JSON (.json, e.g. Zotero's export) to BibTeX entries and append them "
-                                   "to a bibliography file, atomically. Duplicates by key or DOI are refused.")
+                                   "to a bibliography file, atomically. A record that is a work already in the bibliography "
+                                   "or earlier in the file (same DOI, PMID, key, or title + year + first author) is skipped "
+                                   "(BIB022), as is one that cannot be imported cleanly (BIB023: a DOI that is no DOI, a title "
+                                   "written as a list, 'and' inside a name, ...); a value left out or changed is reported "
+                                   "(BIB025). One line per skipped record names its place in the file, then a summary.",
+                       epilog="Exit status: 0 every record imported or skipped as a duplicate, 2 a record was unusable (the "
+                              "others are imported) or the file cannot be read (nothing is imported), 3 internal error.")
     p.add_argument("file", type=Path, help="the RIS or CSL-JSON file to import")
     p.add_argument("--into", type=Path, default=Path("bib/references.bib"), help="bibliography file to append to (default: bib/references.bib)")
     p.add_argument("--format", choices=["ris", "csl-json"], default=None, help="input format (default: from the file extension)")
@@ -248,10 +254,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "import":
             from .bib.importers import import_file
 
-            added = import_file(project, args.file, into=args.into, fmt=args.format, dry_run=args.dry_run)
-            verb = "would append" if args.dry_run else "appended"
-            print(f"{verb} {len(added)} entr{'y' if len(added) == 1 else 'ies'}: {', '.join(added) or '-'}")
-            return 0
+            report = import_file(project, args.file, into=args.into, fmt=args.format, dry_run=args.dry_run)
+            out = sys.stderr if args.dry_run else sys.stdout  # a dry run's stdout is the BibTeX
+            for diagnostic in report.diagnostics:
+                print(diagnostic.format(), file=out)
+            print(report.summary(args.dry_run), file=out)
+            return 2 if report.unusable else 0
     except LivingReviewError as exc:
         print(f"livingreview: {exc}", file=sys.stderr)
         return exc.exit_code
