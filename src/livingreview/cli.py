@@ -46,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sources", type=Path, action="append", metavar="DIR", help=sources_help)
     p.add_argument("--strict", action="store_true", help="exit 1 when there are warnings but no errors")
     p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    p.add_argument("--retractions", type=Path, default=None, metavar="FILE",
+                   help="the Retraction Watch data: Crossref's CSV of retraction notices (download it yourself from "
+                        "Crossref, e.g. https://api.labs.crossref.org/data/retractionwatch; nothing is downloaded "
+                        "here). Works are matched by DOI and PMID: RET001 (error) for a retracted work a rated "
+                        "finding rests on, RET002 (warning) for any other retracted, corrected or expression-of-"
+                        "concern work")
 
     p = sub.add_parser("build", help="execute every report notebook with papermill and render HTML, PDF and data bundles",
                        description="Build the report matrix of reviews/build.yml into outputs/. Unchanged variants are reused "
@@ -197,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             from .check import run as check
 
-            return check(project, sources=_sources(args.sources), strict=args.strict, fmt=args.format)
+            return check(project, sources=_sources(args.sources), strict=args.strict, fmt=args.format,
+                         retractions=args.retractions)
         if args.command == "build":
             from .build import BuildOptions, run_build
 
