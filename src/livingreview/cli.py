@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    retractions_help = ("the Retraction Watch data: Crossref's CSV of retraction notices, which you download yourself "
+                        "(see the README); nothing is downloaded here (default: $LIVINGREVIEW_RETRACTIONS)")
     sources_help = ("folder of source texts to verify quotes against; repeat for several, searched in order "
                     "(default: $LIVINGREVIEW_SOURCES, folders separated by ':')")
 
@@ -73,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "report data and changelog.json; only read, never written). The changelog compares the evidence "
                         "and question statuses with DIR's and continues DIR's history. Default: the outputs folder being "
                         "written. Use it where the outputs folder starts empty, as in CI.")
+    p.add_argument("--retractions", type=Path, default=None, metavar="FILE",
+                   help=retractions_help + ". A report citing a retracted or corrected work says so in a banner under "
+                        "its title; the notices on its works are among its inputs (provenance, cache key)")
     p.add_argument("--executor", default=None, metavar="threads|dask://HOST:PORT",
                    help="where the reports run: 'threads' here, --jobs at once (the default), or the workers of the "
                         "dask.distributed scheduler at HOST:PORT, which see the project and outputs folder at the same "
@@ -93,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="plan only these reports (repeatable)")
     p.add_argument("--no-pdf", dest="pdf", action="store_false", help="plan a build that skips PDF rendering")
     p.add_argument("--outputs", type=Path, default=None, help="compare with this outputs folder instead of outputs/")
+    p.add_argument("--retractions", type=Path, default=None, metavar="FILE", help=retractions_help + ", as the build has")
 
     p = sub.add_parser("publish", help="publish the outputs of several partial builds (build --only) as one outputs folder",
                        description="Merge outputs folders that `livingreview build --only HYPOTHESIS/VARIANT` published, on "
@@ -109,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outputs", type=Path, default=None, help="publish into this folder instead of outputs/")
     p.add_argument("--previous", type=Path, default=None, metavar="DIR",
                    help="the previous build the changelog lists changes against, as for `build --previous`")
+    p.add_argument("--retractions", type=Path, default=None, metavar="FILE", help=retractions_help + ", as the builds had")
 
     p = sub.add_parser("new", help="scaffold reviews/notes/KEY.yml from a bibliography entry",
                        description="Create a note for the bibliography entry KEY with its fields prefilled and its sections empty.")
@@ -211,18 +218,20 @@ def main(argv: list[str] | None = None) -> int:
             return run_build(project, BuildOptions(force=args.force, explain=args.explain, jobs=args.jobs, only=args.only,
                                                    sources=_sources(args.sources), pdf=args.pdf, outputs=args.outputs,
                                                    strict=args.strict, previous=args.previous,
-                                                   executor=args.executor))
+                                                   executor=args.executor, retractions=args.retractions))
         if args.command == "plan":
             from .build import BuildOptions
             from .build.outdated import run_plan
 
             return run_plan(project, BuildOptions(force=args.force, only=args.only, sources=_sources(args.sources),
-                                                  pdf=args.pdf, outputs=args.outputs), fmt=args.format)
+                                                  pdf=args.pdf, outputs=args.outputs, retractions=args.retractions),
+                            fmt=args.format)
         if args.command == "publish":
             from .build.merge import MergeOptions, merge
 
             return merge(project, MergeOptions(folders=args.merge, sources=_sources(args.sources), pdf=args.pdf,
-                                               outputs=args.outputs, previous=args.previous))
+                                               outputs=args.outputs, previous=args.previous,
+                                               retractions=args.retractions))
         if args.command == "new":
             from .notes.scaffold import new_note
             from .synthesis.rob_designs import load_choice
