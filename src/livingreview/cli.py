@@ -152,7 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, help="the RIS or CSL-JSON file to import")
     p.add_argument("--into", type=Path, default=Path("bib/references.bib"), help="bibliography file to append to (default: bib/references.bib)")
     p.add_argument("--format", choices=["ris", "csl-json"], default=None, help="input format (default: from the file extension)")
-    p.add_argument("--dry-run", action="store_true", help="print the BibTeX that would be appended; change nothing")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print the BibTeX that would be appended, and the same report on stderr; change nothing")
 
     p = sub.add_parser("add-hypothesis", help="start reviews/hypotheses/ID.yml and its report notebook",
                        description="Write a commented hypothesis template and notebooks/ID.ipynb from the package's report "

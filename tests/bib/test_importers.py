@@ -263,3 +263,39 @@ def test_an_entry_that_would_not_read_back_is_skipped(project, tmp_path, monkeyp
     report = import_file(project, source, into=target(project))
     assert report.keys == ["roe"+"nd"]
     assert [d.message for d in report.diagnostics] == ["record 2: its author list would read as 2 people, not 1"]
+
+
+def test_a_title_bibtex_reads_with_ligatures_is_imported(project, tmp_path):
+    source = tmp_path / "dash.json"
+    source.write_text('[{"type": "book", "title": "Fatigue -- a ``quoted\'\' review", "author": [{"family": "Roe", "given": "Ann"}],'
+                      ' "publisher": "P", "issued": {"date-parts": [[2001]]}}]', encoding="utf-8")
+    report = import_file(project, source, into=target(project))
+    assert (report.keys, report.diagnostics) == (["roe2001"], [])
+
+
+def test_check_is_clean_after_importing_into_a_review(tiny_project, capsys):
+    import json
+
+    from livingreview.check import run
+
+    for export in (EXPORT_A, EXPORT_B, BAD, EXPORT_A):
+        import_file(tiny_project.project, export, into=tiny_project.root / "bib" / "references.bib")
+        run(tiny_project.project, sources=tiny_project.sources, fmt="json")
+        diagnostics = json.loads(capsys.readouterr().out)["diagnostics"]
+        assert [d for d in diagnostics if d["code"].startswith("BIB") and d["severity"] == "error"] == []
+
+
+def test_bad_ris_dates_and_dois_are_reported_with_the_record_line(project, tmp_path):
+    source = tmp_path / "dates.ris"
+    source.write_text("TY  - JOUR\nAU  - Ng, Mei\nTI  - Thirteen\nT2  - J\nPY  - 2020/13/01/\nER  - \n\n"
+                      "TY  - JOUR\nAU  - Ng, Mei\nTI  - Spring\nT2  - J\nPY  - 2019/Spring/\nDO  - doi:10.5555/X.1.\nER  - \n\n"
+                      "TY  - JOUR\nAU  - Ng, Mei\nTI  - ['Listed']\nT2  - J\nPY  - 2018/May/\nER  - \n", encoding="utf-8")
+    report = import_file(project, source, into=target(project))
+    assert [(d.code, d.line, d.message) for d in report.diagnostics] == [
+        ("BIB025", 1, "record 1: the month '13' (not 1-12) is left out; the date is 2020"),
+        ("BIB025", 8, "record 2: the season 'spring' is left out; the date is 2019"),
+        ("BIB025", 16, "record 3: the title was written as a Python list \"['Listed']\"; its one element is used"),
+    ]
+    bib = load_project_bibliography(project)[0]
+    assert bib["ng2019"].doi == "10.5555/x.1" and bib["ng2018"].fields["month"] == "May"
+    assert bib_errors(project)[0] == []

@@ -200,8 +200,15 @@ def _bibtex(accepted: list[tuple[Record, str]]) -> tuple[str, list[int]]:
     return text, [text.count("\n", 0, m.start()) + 1 for m in _ENTRY_START.finditer(text)]
 
 
+#: what BibTeX's ligatures make of plain text ("--" is an en dash): the same title, read back
+_LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d"))
+
+
 def _plain(text: str | None) -> str:
-    return " ".join((text or "").replace("{", "").replace("}", "").split())
+    text = (text or "").replace("{", "").replace("}", "")
+    for ligature, character in _LIGATURES:
+        text = text.replace(ligature, character)
+    return " ".join(text.split())
 
 
 def _changes(record: Record, entry) -> str | None:
