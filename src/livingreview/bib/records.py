@@ -250,7 +250,9 @@ def _csl_record(raw: object, index: int, file: str) -> Record:
         record.key = _text(raw.get("citation-key") or raw.get("id"), "id") or None
         for role in ("author", "editor", "translator"):
             if isinstance(raw.get(role), list) and raw[role]:
-                record.names[role] = [_csl_name(n) for n in raw[role] if isinstance(n, dict)]
+                if not all(isinstance(n, dict) for n in raw[role]):
+                    raise _NotText(role)  # a name as a string ("Smith, J") or a list: which part is which is unknown
+                record.names[role] = [_csl_name(n) for n in raw[role]]
         _csl_fields(record, raw, file)
     except _NotText as exc:
         record.problems.append(error("BIB023", file, None, f"{record.where}: '{exc}' holds a JSON object or list, not text",
