@@ -48,8 +48,8 @@ def diagnostics(bibliography: Mapping, notes: Mapping, note_files: Mapping[str, 
         note = f"; its note {note_files[item.key]}" if item.key in note_files else "; it has no note"
         if item.notice.retracted and item.rated:
             out.append(error("RET001", entry.file, entry.line, f"'{item.key}' {item.notice.describe()}{note} "
-                             "has findings that are rated", key=item.key,
-                             hint="the finding rests on a retracted work: remove the findings, or mark the note's use of it"))
+                             "has findings the certainty rating counts", key=item.key,
+                             hint="read the retraction notice; take the note's findings out of the rating unless the notice leaves them standing"))
         else:
             rated = " (its findings are rated)" if item.rated else ""
             out.append(warning("RET002", entry.file, entry.line, f"'{item.key}' {item.notice.describe()}{note}{rated}",
