@@ -20,11 +20,11 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 
-def load(root=None, *, sources=None):
+def load(root=None, *, sources=None, retractions=None):
     """Load and validate the review at *root* (default: the project containing the cwd)."""
     from .review import load as _load
 
-    return _load(root, sources=sources)
+    return _load(root, sources=sources, retractions=retractions)
 
 
 __all__ = ["load", "__version__"]

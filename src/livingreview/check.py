@@ -34,6 +34,23 @@ def check_matrix(ctx: Context) -> list[Diagnostic]:
 CHECKS: list[Check] = [*REVIEW_CHECKS, check_matrix]
 
 
+def check_retractions(path: Path) -> Check:
+    """The check of ``--retractions FILE``: the bibliography's works against the Retraction Watch data."""
+    from .bib.retractions import RetractionsUnreadable, load
+    from .synthesis.retractions import diagnostics
+
+    def check(ctx: Context) -> list[Diagnostic]:
+        try:
+            data = load(path, str(path))
+        except RetractionsUnreadable as exc:
+            return list(exc.diagnostics)
+        notes = {key: loaded.value for key, loaded in ctx.notes.items()}
+        files = {key: loaded.file for key, loaded in ctx.notes.items()}
+        return diagnostics(ctx.bibliography, notes, files, ctx.rules, data)
+
+    return check
+
+
 def summary(ctx: Context, diagnostics: Sequence[Diagnostic]) -> dict[str, Any]:
     notes = [n.value for n in ctx.notes.values()]
     findings = [f for n in notes for f in n.findings]
@@ -79,10 +96,15 @@ def exit_code(diagnostics: Sequence[Diagnostic], strict: bool) -> int:
 
 
 def run(project: Project, *, sources: Path | None = None, strict: bool = False, fmt: str = "text",
-        out: TextIO | None = None) -> int:
-    """Check everything; with *sources*, verify quotes against them and rewrite the quote record."""
+        out: TextIO | None = None, retractions: Path | None = None) -> int:
+    """Check everything; with *sources*, verify quotes against them and rewrite the quote record;
+    with *retractions* (Crossref's Retraction Watch CSV), flag retracted and corrected works."""
     out = out or sys.stdout
-    ctx, diagnostics = collect(project, sources, CHECKS)
+    from .review import retraction_file
+
+    retractions = retraction_file(retractions)
+    checks = CHECKS + ([check_retractions(retractions)] if retractions is not None else [])
+    ctx, diagnostics = collect(project, sources, checks)
     if ctx.sources is not None and not ctx.sources.missing():
         quotes.write_record(project, ctx.quotes.record)
     code = exit_code(diagnostics, strict)

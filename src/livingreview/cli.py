@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    retractions_help = ("the Retraction Watch data: Crossref's CSV of retraction notices, which you download yourself "
+                        "(see the README); nothing is downloaded here (default: $LIVINGREVIEW_RETRACTIONS)")
     sources_help = ("folder of source texts to verify quotes against; repeat for several, searched in order "
                     "(default: $LIVINGREVIEW_SOURCES, folders separated by ':')")
 
@@ -46,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sources", type=Path, action="append", metavar="DIR", help=sources_help)
     p.add_argument("--strict", action="store_true", help="exit 1 when there are warnings but no errors")
     p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    p.add_argument("--retractions", type=Path, default=None, metavar="FILE",
+                   help="the Retraction Watch data: Crossref's CSV of retraction notices (download it yourself from "
+                        "Crossref, e.g. https://api.labs.crossref.org/data/retractionwatch; nothing is downloaded "
+                        "here). Works are matched by DOI and PMID: RET001 (error) for a retracted work a rated "
+                        "finding rests on, RET002 (warning) for any other retracted, corrected or expression-of-"
+                        "concern work")
 
     p = sub.add_parser("build", help="execute every report notebook with papermill and render HTML, PDF and data bundles",
                        description="Build the report matrix of reviews/build.yml into outputs/. Unchanged variants are reused "
@@ -67,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "report data and changelog.json; only read, never written). The changelog compares the evidence "
                         "and question statuses with DIR's and continues DIR's history. Default: the outputs folder being "
                         "written. Use it where the outputs folder starts empty, as in CI.")
+    p.add_argument("--retractions", type=Path, default=None, metavar="FILE",
+                   help=retractions_help + ". A report citing a retracted or corrected work says so in a banner under "
+                        "its title; the notices on its works are among its inputs (provenance, cache key)")
     p.add_argument("--executor", default=None, metavar="threads|dask://HOST:PORT",
                    help="where the reports run: 'threads' here, --jobs at once (the default), or the workers of the "
                         "dask.distributed scheduler at HOST:PORT, which see the project and outputs folder at the same "
@@ -87,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="plan only these reports (repeatable)")
     p.add_argument("--no-pdf", dest="pdf", action="store_false", help="plan a build that skips PDF rendering")
     p.add_argument("--outputs", type=Path, default=None, help="compare with this outputs folder instead of outputs/")
+    p.add_argument("--retractions", type=Path, default=None, metavar="FILE", help=retractions_help + ", as the build has")
 
     p = sub.add_parser("publish", help="publish the outputs of several partial builds (build --only) as one outputs folder",
                        description="Merge outputs folders that `livingreview build --only HYPOTHESIS/VARIANT` published, on "
@@ -103,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outputs", type=Path, default=None, help="publish into this folder instead of outputs/")
     p.add_argument("--previous", type=Path, default=None, metavar="DIR",
                    help="the previous build the changelog lists changes against, as for `build --previous`")
+    p.add_argument("--retractions", type=Path, default=None, metavar="FILE", help=retractions_help + ", as the builds had")
 
     p = sub.add_parser("new", help="scaffold reviews/notes/KEY.yml from a bibliography entry",
                        description="Create a note for the bibliography entry KEY with its fields prefilled and its sections empty.")
@@ -127,13 +140,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, metavar="DIR",
                    help="folder to write the schemas into (default: schemas/ in the project root, which the notes name)")
 
-    p = sub.add_parser("import", help="append RIS or CSL-JSON records to a bib/ file as BibTeX, refusing duplicates",
+    p = sub.add_parser("import", help="append RIS or CSL-JSON records to a bib/ file as BibTeX, skipping duplicates",
                        description="Convert RIS (.ris) or CSL-JSON (.json, e.g. Zotero's export) to BibTeX entries and append them "
-                                   "to a bibliography file, atomically. Duplicates by key or DOI are refused.")
+                                   "to a bibliography file, atomically. A record that is a work already in the bibliography "
+                                   "or earlier in the file (same DOI, PMID, key, or title + year + first author) is skipped "
+                                   "(BIB022), as is one that cannot be imported cleanly (BIB023: a DOI that is no DOI, a title "
+                                   "written as a list, 'and' inside a name, ...); a value left out or changed is reported "
+                                   "(BIB025). One line per skipped record names its place in the file, then a summary.",
+                       epilog="Exit status: 0 every record imported or skipped as a duplicate, 2 a record was unusable (the "
+                              "others are imported) or the file cannot be read (nothing is imported), 3 internal error.")
     p.add_argument("file", type=Path, help="the RIS or CSL-JSON file to import")
     p.add_argument("--into", type=Path, default=Path("bib/references.bib"), help="bibliography file to append to (default: bib/references.bib)")
     p.add_argument("--format", choices=["ris", "csl-json"], default=None, help="input format (default: from the file extension)")
-    p.add_argument("--dry-run", action="store_true", help="print the BibTeX that would be appended; change nothing")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print the BibTeX that would be appended, and the same report on stderr; change nothing")
 
     p = sub.add_parser("add-hypothesis", help="start reviews/hypotheses/ID.yml and its report notebook",
                        description="Write a commented hypothesis template and notebooks/ID.ipynb from the package's report "
@@ -202,25 +222,28 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             from .check import run as check
 
-            return check(project, sources=_sources(args.sources), strict=args.strict, fmt=args.format)
+            return check(project, sources=_sources(args.sources), strict=args.strict, fmt=args.format,
+                         retractions=args.retractions)
         if args.command == "build":
             from .build import BuildOptions, run_build
 
             return run_build(project, BuildOptions(force=args.force, explain=args.explain, jobs=args.jobs, only=args.only,
                                                    sources=_sources(args.sources), pdf=args.pdf, outputs=args.outputs,
                                                    strict=args.strict, previous=args.previous,
-                                                   executor=args.executor))
+                                                   executor=args.executor, retractions=args.retractions))
         if args.command == "plan":
             from .build import BuildOptions
             from .build.outdated import run_plan
 
             return run_plan(project, BuildOptions(force=args.force, only=args.only, sources=_sources(args.sources),
-                                                  pdf=args.pdf, outputs=args.outputs), fmt=args.format)
+                                                  pdf=args.pdf, outputs=args.outputs, retractions=args.retractions),
+                            fmt=args.format)
         if args.command == "publish":
             from .build.merge import MergeOptions, merge
 
             return merge(project, MergeOptions(folders=args.merge, sources=_sources(args.sources), pdf=args.pdf,
-                                               outputs=args.outputs, previous=args.previous))
+                                               outputs=args.outputs, previous=args.previous,
+                                               retractions=args.retractions))
         if args.command == "new":
             from .notes.scaffold import new_note
             from .synthesis.rob_designs import load_choice
@@ -269,10 +292,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "import":
             from .bib.importers import import_file
 
-            added = import_file(project, args.file, into=args.into, fmt=args.format, dry_run=args.dry_run)
-            verb = "would append" if args.dry_run else "appended"
-            print(f"{verb} {len(added)} entr{'y' if len(added) == 1 else 'ies'}: {', '.join(added) or '-'}")
-            return 0
+            report = import_file(project, args.file, into=args.into, fmt=args.format, dry_run=args.dry_run)
+            out = sys.stderr if args.dry_run else sys.stdout  # a dry run's stdout is the BibTeX
+            for diagnostic in report.diagnostics:
+                print(diagnostic.format(), file=out)
+            print(report.summary(args.dry_run), file=out)
+            return 2 if report.unusable else 0
     except LivingReviewError as exc:
         print(f"livingreview: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -14,6 +14,8 @@ A report on hypothesis *H* with a selection reads:
 * the notes on both sides of every claim-drift difference it shows, and the notes its kept
   secondary sources report or paraphrase;
 * the bibliography entry of every work it cites or considered;
+* with retraction data (``--retractions``): the notices on the works it cites (not the whole
+  file, which changes daily: a report is rebuilt when a notice on one of its works appears or changes);
 * derived values: what the filters left out, the selection's rows (which carry each quote's
   verification status and each question's status in the review-wide register), and the kept works'
   risk-of-bias assessments with the verification status of their quotes.
@@ -96,6 +98,8 @@ def report_inputs(selection) -> dict[str, str]:
     inputs["works left out"] = fingerprint.sha256_json(selection.dropped)
     inputs["selection data"] = _rows_hash(selection.evidence, selection.questions)
     inputs["risk of bias data"] = fingerprint.sha256_json(_risk_of_bias(selection))
+    if getattr(review, "retraction_data", None) is not None:
+        inputs["retraction notices"] = fingerprint.sha256_json({k: dataclasses.asdict(n) for k, n in selection.flagged.items()})
     return dict(sorted(inputs.items()))
 
 

@@ -54,6 +54,8 @@ SELECTION_QUESTION_COLUMNS: tuple[str, ...] = (*QUESTION_COLUMNS, "status")
 SOURCES_VARIABLE = "LIVINGREVIEW_SOURCES"
 #: the environment variable naming the build's snapshot of the loaded review, for its report kernels
 SNAPSHOT_VARIABLE = "LIVINGREVIEW_SNAPSHOT"
+#: the environment variable naming the Retraction Watch CSV (as ``--retractions``), for JupyterLab
+RETRACTIONS_VARIABLE = "LIVINGREVIEW_RETRACTIONS"
 _BOOL = {"secondary", "randomized"}
 _INT = {"patients", "controls", "year"}
 
@@ -75,8 +77,12 @@ def evidence_columns(vocabulary: Vocabulary | None) -> tuple[str, ...]:
     return (*EVIDENCE_COLUMNS[:at], *facet_columns(vocabulary), *EVIDENCE_COLUMNS[at:])
 
 
-def load(root: Path | str | Project | None = None, *, sources: Path | str | None = None) -> "Review":
+def load(root: Path | str | Project | None = None, *, sources: Path | str | None = None,
+         retractions: Path | str | None = None) -> "Review":
     """Load and validate the review at *root* (default: the project containing the cwd).
+
+    With *retractions* (Crossref's Retraction Watch CSV; default: ``$LIVINGREVIEW_RETRACTIONS`` when
+    set), the works with a retraction, correction or expression of concern are in ``Review.retractions``.
 
     Raises :class:`ReviewInvalid` listing every error; warnings are kept in ``Review.diagnostics``.
     With *sources* (default: ``$LIVINGREVIEW_SOURCES`` when set, as for ``livingreview check``),
@@ -94,6 +100,7 @@ def load(root: Path | str | Project | None = None, *, sources: Path | str | None
     if errors:
         raise ReviewInvalid(errors, summary=f"the review has {len(errors)} error(s); `livingreview check` lists them:")
     files, digests = ctx.inputs
+    notices, data_sha256 = _retractions(ctx.bibliography, retraction_file(retractions))
     return Review(
         project=project,
         config=ctx.config,
@@ -113,7 +120,26 @@ def load(root: Path | str | Project | None = None, *, sources: Path | str | None
         files=files,
         digests=digests,
         documents=ctx.documents,
+        retractions=notices,
+        retraction_data=data_sha256,
     )
+
+
+def retraction_file(given: Path | str | None) -> Path | None:
+    """The retraction data a load reads: *given*, else ``$LIVINGREVIEW_RETRACTIONS``, else none."""
+    given = given or os.environ.get(RETRACTIONS_VARIABLE) or None
+    return Path(given) if given else None
+
+
+def _retractions(bibliography: Mapping[str, Any], path: Path | str | None) -> tuple[dict[str, Any], str | None]:
+    """``{key: Notice}`` of the flagged works and the data's SHA-256; ({}, None) without data."""
+    if path is None:
+        return {}, None
+    from .bib.retractions import load as load_retractions
+
+    data = load_retractions(Path(path), str(path))
+    found = {key: data.of(entry) for key, entry in bibliography.items()}
+    return {key: notice for key, notice in sorted(found.items()) if notice is not None}, data.sha256
 
 
 def snapshot_bytes(review: "Review", sources: Path | str | None) -> bytes:
@@ -171,6 +197,10 @@ class Review:
     digests: dict[str, str] = field(default_factory=dict)
     #: each hypothesis's report notebook as its reader meets it: the prose's citations, the sections shown
     documents: dict[str, Document] = field(default_factory=dict)
+    #: key -> the gravest Retraction Watch notice (``bib.retractions.Notice``) of each flagged work
+    retractions: dict[str, Any] = field(default_factory=dict)
+    #: SHA-256 of the retraction data the review was loaded with (None: loaded without)
+    retraction_data: str | None = None
 
     @property
     def parameter_model(self) -> type[ReportParameters]:
@@ -293,6 +323,12 @@ class Selection:
     keys: list[str]
     #: every work bearing on the hypothesis, kept or dropped (the counts of what was left out read them all)
     considered: list[str] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> dict[str, Any]:
+        """The works the report cites that are retracted, corrected or under an expression of concern: key → notice."""
+        notices = getattr(self.review, "retractions", {})
+        return {key: notices[key] for key in self.keys if key in notices}
 
     @property
     def document(self) -> Document | None:

@@ -1,6 +1,6 @@
 import pytest
 
-from livingreview.bib.identifiers import doi_url, is_doi, is_pmid, normalise_doi
+from livingreview.bib.identifiers import clean_doi, doi_url, is_doi, is_pmid, normalise_doi
 
 
 @pytest.mark.parametrize("raw", [
@@ -24,3 +24,22 @@ def test_pmids_are_digits_only():
 
 def test_doi_url_percent_encodes_what_a_url_cannot_carry():
     assert doi_url("10.5555/a<b>#c") == "https://doi.org/10.5555/a%3Cb%3E%23c"
+
+
+@pytest.mark.parametrize(("raw", "doi"), [
+    ("https://doi.org/10.5555/ABC.1", "10.5555/abc.1"),
+    ("http://dx.doi.org/10.5555/abc.1", "10.5555/abc.1"),
+    ("https://doi-org.proxy.example.edu/10.5555/abc.1", "10.5555/abc.1"),
+    ("https://dx-doi-org.ezproxy.example.ac.uk/10.5555/abc.1", "10.5555/abc.1"),
+    ("doi: 10.5555/abc.1.", "10.5555/abc.1"),
+    ('<a href="https://doi.org/10.5555/abc.1">10.5555/abc.1</a>', "10.5555/abc.1"),
+    ("<i>10.5555/abc&amp;1</i>;", "10.5555/abc&1"),
+    ("10.5555%2Fabc.1", "10.5555/abc.1"),
+    ("10.1016/S0140-6736(20)30183-5)", "10.1016/s0140-6736(20)30183-5"),
+    ("10.1002/(SICI)1097-0258(19980815)17:15<1661::AID-SIM968>3.0.CO;2-2",  # '<1661::...>' is no HTML tag
+     "10.1002/(sici)1097-0258(19980815)17:15<1661::aid-sim968>3.0.co;2-2"),
+    ("https://example.org/article/7", None),
+    ("", None),
+])
+def test_clean_doi_strips_what_exporters_put_around_a_doi(raw, doi):
+    assert clean_doi(raw) == doi

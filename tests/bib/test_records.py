@@ -26,3 +26,12 @@ def test_csl_json_records_keep_particles_suffixes_and_dates():
 def test_a_single_csl_item_is_read_as_one_record():
     (record,) = from_csl_json('{"id": "a1", "type": "webpage", "title": "T", "accessed": {"date-parts": [[2024, 1, 2]]}}', "x.json")
     assert (record.type, record.key, record.fields) == ("online", "a1", {"title": "T", "urldate": "2024-01-02"})
+
+
+def test_a_csl_name_that_is_not_an_object_makes_the_record_unusable():
+    from livingreview.bib.records import from_csl_json
+
+    [record] = from_csl_json('[{"type": "book", "title": "T", "author": ["Smith, J"]}]', "x.json")
+    assert not record.usable
+    assert [(p.code, p.field, p.message) for p in record.problems] == [
+        ("BIB023", "author", "record 1: 'author' holds a JSON object or list, not text")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+from pathlib import Path
 
 import pytest
 
@@ -308,3 +309,23 @@ def test_a_summary_of_findings_without_evidence_on_a_critical_prediction_says_so
     out = words(html(report.summary_of_findings(review.select(HYPOTHESIS_ID, conditions="FND"))))
     assert "Overall: no evidence — no primary study in this report bears on a critical prediction." in out
     assert "the lowest among" not in out
+
+
+RETRACTIONS = Path(__file__).parents[1] / "bib" / "fixtures" / "retractions" / "retraction_watch.csv"
+
+
+def test_a_report_citing_a_retracted_work_says_so_under_its_title(review_project):
+    import livingreview
+    from livingreview.reads import report_inputs
+
+    review_project.edit("bib/references.bib", "  year = {2020},\n", "  year = {2020},\n  doi = {10.5555/example.doe2020},\n")
+    plain = livingreview.load(review_project.root, sources=review_project.sources)
+    flagged = livingreview.load(review_project.root, sources=review_project.sources, retractions=RETRACTIONS)
+    assert list(flagged.retractions) == ["doe2020"]
+    out = html(report.title(flagged.select(HYPOTHESIS_ID)))
+    assert 'class="lr-banner lr-banner-retracted" role="alert"' in out
+    assert "This report cites retracted work." in out
+    assert "(doe2020) is retracted since 3/1/2022 (Retraction Watch record 90001, notice 10.5555/retract.0001)" in out
+    assert "lr-banner" not in html(report.title(plain.select(HYPOTHESIS_ID)))
+    inputs = report_inputs(flagged.select(HYPOTHESIS_ID))
+    assert "retraction notices" in inputs and "retraction notices" not in report_inputs(plain.select(HYPOTHESIS_ID))

@@ -1,18 +1,27 @@
 """``livingreview import``: RIS or CSL-JSON records appended to a .bib file as BibTeX.
 
+* Each record is cleaned (:mod:`.cleaning`); one that cannot be imported cleanly is skipped
+  and reported (``BIB023``), never written half-right.
+* A record that is a work already in the bibliography, or earlier in the same file, by DOI,
+  PMID, title + year + first author or its own key (:mod:`.duplicates`) is skipped and
+  reported (``BIB022``); the other records are imported.
 * Records without a usable key get ``lastnameYEAR`` (``garcia2019``; ``a``, ``b``... when taken).
-* A record whose key or DOI is already in the bibliography (or twice in the import) is
-  refused, and then nothing is written (:class:`~.records.ImportRefused`).
+* The entries to write are read back first, as ``livingreview check`` reads them; an entry
+  that would not read back as its record (an error, a name split in two, a title changed) is
+  skipped too, so an import never adds a bibliography error.
 * The entries are written by bibtexparser and appended in one atomic replace: the
   existing file is kept byte for byte (BOM and CRLF line endings included) in front
-  of them, and a failure leaves it untouched.
+  of them, and a failure leaves it untouched. A file that cannot be read as a whole
+  (not UTF-8, not RIS or JSON) is refused (:class:`~.records.ImportRefused`).
 """
 
 from __future__ import annotations
 
 import re
 import sys
+import tempfile
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,8 +30,11 @@ from bibtexparser import model
 from bibtexparser.writer import BibtexFormat
 
 from .. import atomic, textfile
-from ..diagnostics import Diagnostic, error
-from .identifiers import CITATION_KEY, normalise_doi
+from ..diagnostics import Diagnostic, error, warning
+from .cleaning import clean
+from .duplicates import Seen
+from .identifiers import CITATION_KEY
+from .lint import lint
 from .load import Bibliography, load_bibliography, project_bib_files
 from .records import ImportRefused, Name, Record, from_csl_json, from_ris
 from .values import MONTHS
@@ -45,6 +57,7 @@ _SPECIAL = re.compile(r"[\\{}%&#$_~^]")
 _MONTH_MACROS = list(MONTHS)
 _NOT_LETTERS = re.compile(r"[^a-z]")
 _ARTICLE = re.compile(r"^(?:the|an|a)\s+", re.IGNORECASE)
+_ENTRY_START = re.compile(r"^@", re.MULTILINE)
 _FORMAT = BibtexFormat()
 _FORMAT.indent = "  "
 _FORMAT.block_separator = "\n"
@@ -62,12 +75,14 @@ def _needs_braces(family: str) -> bool:
 def _bibtex_name(name: Name) -> str:
     if name.literal or not name.family:
         return "{" + _latex(name.literal or name.given) + "}"
-    family = _latex(name.family)
+    family, given = _latex(name.family), _latex(name.given)
     if _needs_braces(name.family):
         family = "{" + family + "}"
+    if "," in name.given:
+        given = "{" + given + "}"
     if name.particle:
         family = f"{_latex(name.particle)} {family}"
-    return ", ".join(p for p in (family, _latex(name.suffix), _latex(name.given)) if p)
+    return ", ".join(p for p in (family, _latex(name.suffix), given) if p)
 
 
 def _value(name: str, text: str) -> model.Field:
@@ -110,54 +125,126 @@ def _usable(key: str | None) -> bool:
     return bool(key) and bool(CITATION_KEY.match(key)) and key[0].isalpha()
 
 
-def _assign_keys(records: list[Record], taken: set[str]) -> list[str]:
+def _new_key(record: Record, taken: set[str]) -> str:
     """The record's own key when it has a usable one, else lastnameYEAR (+ a, b, ... when taken)."""
-    keys = []
+    if _usable(record.key):
+        key = record.key
+    else:
+        base = key = _base_key(record)
+        for letter in "abcdefghijklmnopqrstuvwxyz":
+            if key.lower() not in taken:
+                break
+            key = base + letter
+    taken.add(key.lower())
+    return key
+
+
+# -- the report -------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    """What an import did: the keys appended (in order), and a diagnostic per skipped record or changed value."""
+
+    file: str
+    keys: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    duplicates: int = 0
+    unusable: int = 0
+
+    @property
+    def skipped(self) -> int:
+        return self.duplicates + self.unusable
+
+    def summary(self, dry_run: bool = False) -> str:
+        verb = "would import" if dry_run else "imported"
+        return (f"{verb} {len(self.keys)}, skipped {self.skipped} ({self.duplicates} duplicate"
+                f"{'' if self.duplicates == 1 else 's'}, {self.unusable} unusable)"
+                + (f": {', '.join(self.keys)}" if self.keys else ""))
+
+
+def _duplicate(record: Record, file: str, why: str) -> Diagnostic:
+    return warning("BIB022", file, record.line, f"{record.where} skipped: {why}", key=record.key,
+                   hint="the work is in the bibliography already; nothing to do")
+
+
+def _select(records: list[Record], bib: Bibliography, file: str, broken: dict[int, Diagnostic]) -> tuple[list[tuple[Record, str]], ImportReport]:
+    """The records to write with their keys, and the report of the rest; *broken*: positions that did not read back."""
+    seen, taken = Seen.of(list(bib.entries)), {entry.key.lower() for entry in bib.entries}
+    report, accepted = ImportReport(file), []
     for record in records:
-        if _usable(record.key):
-            key = record.key
-        else:
-            base = _base_key(record)
-            key = base
-            for letter in "abcdefghijklmnopqrstuvwxyz":
-                if key.lower() not in taken:
-                    break
-                key = base + letter
-        taken.add(key.lower())
-        keys.append(key)
-    return keys
-
-
-# -- duplicates -------------------------------------------------------------------------------
-
-
-def _duplicates(records: list[Record], keys: list[str], bib: Bibliography, file: str) -> list[Diagnostic]:
-    known_keys = {entry.key.lower(): entry for entry in bib.entries}
-    known_dois = {entry.doi: entry for entry in bib.entries if entry.doi}
-    seen_keys: dict[str, int] = {}
-    seen_dois: dict[str, int] = {}
-    out = []
-    for index, (record, key) in enumerate(zip(records, keys), 1):
-        where = f"record {index}"
-        if _usable(record.key):
-            if (entry := known_keys.get(key.lower())) is not None:
-                out.append(error("BIB022", file, record.line, f"{where}: the key '{key}' is already used by '{entry.key}' at {entry.file}:{entry.line}",
-                                 key=key, hint="it is probably imported already; remove the record or give it another key"))
-            elif key.lower() in seen_keys:
-                out.append(error("BIB022", file, record.line, f"{where}: the key '{key}' is also the key of record {seen_keys[key.lower()]}",
-                                 key=key, hint="remove one of the two records"))
-            seen_keys.setdefault(key.lower(), index)
-        doi = normalise_doi(record.fields.get("doi", ""))
-        if not doi:
+        if record.position in broken:
+            record.problems.append(broken[record.position])
+        report.diagnostics += record.problems
+        if not record.usable:
+            report.unusable += 1
             continue
-        if (entry := known_dois.get(doi)) is not None:
-            out.append(error("BIB023", file, record.line, f"{where}: the DOI {doi} is already the DOI of '{entry.key}' at {entry.file}:{entry.line}",
-                             key=key, field="doi", hint="the work is in the bibliography already; remove the record"))
-        elif doi in seen_dois:
-            out.append(error("BIB023", file, record.line, f"{where}: the DOI {doi} is also the DOI of record {seen_dois[doi]}",
-                             key=key, field="doi", hint="remove one of the two records"))
-        seen_dois.setdefault(doi, index)
-    return out
+        if why := seen.repeated(record, record.key if _usable(record.key) else None):
+            report.diagnostics.append(_duplicate(record, file, why))
+            report.duplicates += 1
+            continue
+        key = _new_key(record, taken)
+        seen.add(record, key, f"{record.where} ('{key}') of this file")
+        accepted.append((record, key))
+    report.keys = [key for _, key in accepted]
+    return accepted, report
+
+
+# -- reading back -----------------------------------------------------------------------------
+
+
+def _bibtex(accepted: list[tuple[Record, str]]) -> tuple[str, list[int]]:
+    """The BibTeX of the entries, and the line each starts at."""
+    library = bibtexparser.Library([_entry(record, key) for record, key in accepted])
+    text = bibtexparser.write_string(library, unparse_stack=[], bibtex_format=_FORMAT)
+    return text, [text.count("\n", 0, m.start()) + 1 for m in _ENTRY_START.finditer(text)]
+
+
+#: what BibTeX's ligatures make of plain text ("--" is an en dash): the same title, read back
+_LIGATURES = (("---", "\u2014"), ("--", "\u2013"), ("``", "\u201c"), ("''", "\u201d"))
+
+
+def _plain(text: str | None) -> str:
+    text = (text or "").replace("{", "").replace("}", "")
+    for ligature, character in _LIGATURES:
+        text = text.replace(ligature, character)
+    return " ".join(text.split())
+
+
+def _changes(record: Record, entry) -> str | None:
+    for role, names in record.names.items():
+        if len(entry.persons(role)) != len(names):
+            return f"its {role} list would read as {len(entry.persons(role))} people, not {len(names)}"
+    if _plain(entry.title) != _plain(record.fields.get("title")):
+        return f"its title would read as '{entry.title}'"
+    return None
+
+
+def _read_back(accepted: list[tuple[Record, str]], file: str) -> dict[int, Diagnostic]:
+    """Per record position, why its entry would not read back cleanly (as ``check`` reads it) or as the record."""
+    text, starts = _bibtex(accepted)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "import.bib"
+        path.write_text(text, encoding="utf-8")
+        bib, problems = load_bibliography([path], root=Path(folder))
+    problems += [d for d in lint(bib, {}) if d.is_error]
+    index = {key.lower(): record for record, key in accepted}
+    broken: dict[int, Diagnostic] = {}
+
+    def mark(record: Record, why: str) -> None:
+        broken.setdefault(record.position, error("BIB023", file, record.line, f"{record.where}: {why}", key=record.key,
+                                                 hint="correct the record in the reference manager and export again"))
+
+    for problem in problems:
+        owner = index.get((problem.key or "").lower())
+        if owner is None and problem.line:
+            owner = accepted[max(i for i, start in enumerate(starts) if start <= problem.line)][0]
+        if owner is not None:
+            mark(owner, f"its BibTeX would not read back cleanly ({problem.code}: {problem.message})")
+    for entry in bib.entries:
+        if (record := index.get(entry.key.lower())) is not None and (why := _changes(record, entry)):
+            mark(record, why)
+    return broken
 
 
 # -- writing ----------------------------------------------------------------------------------
@@ -198,15 +285,8 @@ def _read_records(path: Path, fmt: str | None, name: str, scope: textfile.Scope)
     return READERS[fmt](text.replace("\r\n", "\n"), name)
 
 
-def import_file(project: "Project", path: Path, *, into: Path, fmt: str | None = None, dry_run: bool = False) -> list[str]:
-    """Append the records of *path* to *into* as BibTeX; the keys appended, in order.
-
-    Refuses (``ImportRefused``, nothing written) a record whose key or DOI is already in the
-    project's bibliography or in *into*, or repeated in *path*. *dry_run* prints the BibTeX instead.
-    """
-    name = project.rel(Path(path))
-    target = _target(project, Path(into))
-    records = _read_records(Path(path), fmt, name, project.bib_scope)
+def _bibliography(project: "Project", target: Path) -> tuple[Bibliography, bytes | None]:
+    """The project's bibliography with *target* in it, and *target*'s bytes (None when it does not exist yet)."""
     try:
         existing = textfile.read_bytes(target, file=project.rel(target), scope=project.bib_scope, exception=ImportRefused)
     except FileNotFoundError:
@@ -218,15 +298,26 @@ def import_file(project: "Project", path: Path, *, into: Path, fmt: str | None =
     unreadable = [p for p in problems if p.code == "BIB001" and p.file == project.rel(target)]
     if unreadable:
         raise ImportRefused(unreadable, summary=f"{project.rel(target)} must be UTF-8 before anything is appended to it")
-    keys = _assign_keys(records, {entry.key.lower() for entry in bib.entries})
-    duplicates = _duplicates(records, keys, bib, name)
-    if duplicates:
-        raise ImportRefused(duplicates, summary=f"nothing was imported into {project.rel(target)}")
-    library = bibtexparser.Library([_entry(record, key) for record, key in zip(records, keys)])
-    text = bibtexparser.write_string(library, unparse_stack=[], bibtex_format=_FORMAT)
+    return bib, existing
+
+
+def import_file(project: "Project", path: Path, *, into: Path, fmt: str | None = None, dry_run: bool = False) -> ImportReport:
+    """Append the records of *path* to *into* as BibTeX, but those that are duplicates or unusable.
+
+    Raises ``ImportRefused`` (nothing written) only when *path* or *into* cannot be used at all.
+    *dry_run* prints the BibTeX instead; the report is the same.
+    """
+    name = project.rel(Path(path))
+    target = _target(project, Path(into))
+    records = [clean(record, name) for record in _read_records(Path(path), fmt, name, project.bib_scope)]
+    bib, existing = _bibliography(project, target)
+    accepted, report = _select(records, bib, name, {})
+    broken = _read_back(accepted, name) if accepted else {}
+    if broken:
+        accepted, report = _select(records, bib, name, broken)
+    text = _bibtex(accepted)[0]
     if dry_run:
         sys.stdout.write(text)
-    elif records:
+    elif accepted:
         _append_atomically(target, existing or b"", text)
-    return keys
-
+    return report

@@ -24,9 +24,14 @@ BIB018   warning   an entry is cited by no note or hypothesis (lint)
 BIB019   error     a citation key is empty or has characters other than A-Z a-z 0-9 _ : . - (lint)
 BIB020   error     an unknown citation style (cite)
 BIB021   error     a file to import cannot be read: not RIS / CSL-JSON, a record not closed (import)
-BIB022   error     an imported record's key is already in the bibliography or the import (import)
-BIB023   error     an imported record's DOI is already in the bibliography or the import (import)
+BIB022   warning   an imported record is skipped: the work is in the bibliography or earlier in the
+                   import already, by DOI, PMID, key or title + year + first author (import)
+BIB023   error     an imported record is skipped: it cannot be imported cleanly (a DOI that is no DOI,
+                   a title written as a list, 'and' in a name, a value not text, an entry that would
+                   not read back as the record) (import)
 BIB024   error     the import's format or target cannot be used: unknown extension, not .bib (import)
+BIB025   warning   a value of an imported record is left out or changed: a month not 1-12, a season,
+                   a title written as a one-element list (import)
 =======  ========  ==========================================================================
 
 ``livingreview check`` reports ``load_project_bibliography``'s diagnostics plus

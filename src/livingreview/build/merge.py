@@ -45,10 +45,12 @@ class MergeOptions:
     pdf: bool = True
     outputs: Path | None = None
     previous: Path | None = None
+    retractions: Path | None = None
 
     def build_options(self) -> BuildOptions:
         """The build whose outputs the merge publishes (its keys, its tree fingerprint)."""
-        return BuildOptions(sources=self.sources, pdf=self.pdf, outputs=self.outputs, previous=self.previous)
+        return BuildOptions(sources=self.sources, pdf=self.pdf, outputs=self.outputs, previous=self.previous,
+                            retractions=self.retractions)
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,7 @@ def merge(project: Project, options: MergeOptions) -> int:
     build = options.build_options()
     copies = collect(list(options.folders), outputs)
     tree = shortcut.tree_fingerprint(project, build)  # as the build records it: taken before loading
-    review = livingreview.load(project, sources=options.sources)
+    review = livingreview.load(project, sources=options.sources, retractions=options.retractions)
     matrix = make_plan(project, review.hypotheses)
     with publish.writing(outputs), publish.exclusive(outputs):
         for name in publish.recover(outputs):

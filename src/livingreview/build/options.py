@@ -22,3 +22,5 @@ class BuildOptions:
     previous: Path | None = None
     #: where the reports run (:mod:`.executors`): None or 'threads' (here), or 'dask://HOST:PORT'
     executor: str | None = None
+    #: Crossref's Retraction Watch CSV: the works each report cites are checked against it (its banner)
+    retractions: Path | None = None

@@ -33,7 +33,7 @@ ARTIFACT_JOIN = "__"
 def planned(project: Project, options: BuildOptions) -> list[Planned]:
     """Every report of the matrix (``--only`` applied), each with why it would be rebuilt (empty: reused)."""
     outputs = Path(options.outputs or project.outputs_dir).resolve()
-    review = livingreview.load(project, sources=options.sources)
+    review = livingreview.load(project, sources=options.sources, retractions=options.retractions)
     targets = select_only(make_plan(project, review.hypotheses), options.only)
     return plan_reports(review, targets, manifest.read(outputs), outputs, options)
 

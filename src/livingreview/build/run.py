@@ -130,7 +130,7 @@ def run_build(project: Project, options: BuildOptions) -> int:
     jobs = workers(options, project)
     # taken before loading: the fingerprint of what this build reads, recorded if it completes the matrix
     tree = None if options.only or options.explain else shortcut.tree_fingerprint(project, options)
-    review = livingreview.load(project, sources=options.sources)
+    review = livingreview.load(project, sources=options.sources, retractions=options.retractions)
     if options.strict:  # CI: a conflict the reviewers have not settled fails the build, before any kernel
         refuse_unresolved(review.diagnostics)
     matrix = make_plan(project, review.hypotheses)

@@ -40,7 +40,11 @@ def tree_fingerprint(project: Project, options: BuildOptions) -> str:
     sources = {}
     if options.sources is not None:
         sources = {name: fingerprint.sha256_file(path) for name, path in Sources.of(options.sources).files().items()}
+    from ..review import retraction_file
+
+    retractions = retraction_file(options.retractions)
     return fingerprint.sha256_json({
+        "retractions": fingerprint.sha256_file(retractions) if retractions else None,
         "files": files, "sources": sources, "code": fingerprint.code_hash(), "pdf": options.pdf, "strict": options.strict,
         "packages": fingerprint.package_versions(), "lock": fingerprint.lock_hash(root),
         "source": fingerprint.source_state(root),

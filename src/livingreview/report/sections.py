@@ -70,7 +70,15 @@ def title(selection) -> Section:
         phrases=describe_parameters(selection),
         authors=config.authors,
         facts=provenance_of(selection, project_of(selection)),
+        flagged=_flagged(selection),
     )
+
+
+def _flagged(selection) -> list[dict]:
+    """The banner's rows: each cited work that is retracted, corrected or under an expression of concern."""
+    labels = citations.labels(selection)
+    return [{"key": key, "label": labels.get(key, key), "notice": notice.describe(), "retracted": notice.retracted}
+            for key, notice in selection.flagged.items()]
 
 
 def hypothesis(selection) -> Section:
