@@ -20,8 +20,7 @@ from . import textfile, yamlio
 from .diagnostics import error
 from .errors import ConfigError, InputError, ProjectNotFound
 from .schema_errors import schema_diagnostics
-from .vocabulary import Vocabulary
-from . import vocabulary as _vocabulary
+from .vocabulary import Vocabulary, load as load_vocabulary
 
 CONFIG = Path("reviews") / "build.yml"
 #: where the notes are: one ``<citation key>.yml`` per work
@@ -265,7 +264,7 @@ class Project:
     @cached_property
     def vocabulary(self) -> Vocabulary:
         """``reviews/vocabulary.yml``, typed (:class:`~livingreview.vocabulary.VocabularyInvalid` naming the line)."""
-        return _vocabulary.load(self.root, self.file_scope)
+        return load_vocabulary(self.root, self.file_scope)
 
     @property
     def report_parameters(self) -> type[ReportParameters]:

@@ -17,6 +17,7 @@ Problems are ``VOC001`` diagnostics naming the line and field.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
@@ -89,10 +90,10 @@ class Vocabulary(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self):
-        for fid, facet in self.facets.items():
-            if not _identifier(fid):
+        for fid in self.facets:
+            if not re.fullmatch(IDENTIFIER, fid):
                 raise FieldProblem(("facets", fid), f"facet id '{fid}' must be lower-case words joined by underscores")
-            name = facet.parameter or f"{fid}_required_only"
+            name = self.parameter(fid)
             if name in RESERVED_PARAMETERS:
                 raise FieldProblem(("facets", fid, "parameter"), f"'{name}' is a parameter every report already has",
                                    "choose another name")
@@ -114,12 +115,6 @@ class Vocabulary(_Strict):
     def parameter(self, facet: str) -> str:
         """The report parameter of *facet*."""
         return self.facets[facet].parameter or f"{facet}_required_only"
-
-
-def _identifier(text: str) -> bool:
-    import re
-
-    return re.fullmatch(IDENTIFIER, text) is not None
 
 
 def derive(vocabulary: Vocabulary, facet: str, criteria: Iterable[str], *, any_of: bool = False) -> str:
