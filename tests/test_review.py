@@ -308,3 +308,8 @@ def test_a_selection_knows_the_works_its_notebook_s_prose_cites(tiny_project):
     assert "roe2018" not in sel.notes and "roe2018" in sel.keys
     assert sel.document.cited == ["roe2018"]
     assert [p.cell for p in sel.document.parts] == ["cell 1 (id parameters)", "cell 3 (id intro)", "cell 4 (id body)"]
+
+
+def test_the_old_module_level_parameters_call_says_what_replaced_it():
+    with pytest.raises(AttributeError, match=r"now review\.parameters\(globals\(\)\)"):
+        livingreview.parameters({})

@@ -27,4 +27,12 @@ def load(root=None, *, sources=None, retractions=None):
     return _load(root, sources=sources, retractions=retractions)
 
 
+def __getattr__(name):
+    if name == "parameters":  # the notebook API before a review's parameters came from its vocabulary
+        raise AttributeError("livingreview.parameters(globals()) is now review.parameters(globals()): a review's "
+                             "report parameters come from its vocabulary, so ask the loaded review "
+                             "(review = livingreview.load())")
+    raise AttributeError(f"module 'livingreview' has no attribute {name!r}")
+
+
 __all__ = ["load", "__version__"]
