@@ -32,7 +32,8 @@ from IPython.core.formatters import DisplayFormatter  # noqa: E402
 from bench_synthesis import write_section  # noqa: E402
 import livingreview  # noqa: E402
 from livingreview import report  # noqa: E402
-from livingreview.report.render import render_html, render_pdf  # noqa: E402
+from livingreview.pdf import render_pdf  # noqa: E402
+from livingreview.report.render import render_html  # noqa: E402
 
 HEADING = "## Report: cells, HTML, PDF"
 SKIPPED = {"parameters", "load"}

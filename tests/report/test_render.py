@@ -12,7 +12,8 @@ from IPython.core.formatters import DisplayFormatter
 import livingreview
 from livingreview import report
 from livingreview.report.citations import prose_citations
-from livingreview.report.render import RenderError, render_html, render_pdf
+from livingreview.pdf import render_pdf
+from livingreview.report.render import RenderError, render_html
 
 from .report_fixtures import executed_notebook
 

@@ -210,7 +210,8 @@ def build_one(job: Job, root: Path) -> Outcome:
     """Execute, then render HTML (and PDF) into the job's folder; failures become an Outcome."""
     import nbformat
 
-    from ..report.render import render_html, render_pdf
+    from ..report.render import render_html
+    from .printing import print_pdf
 
     job.folder.mkdir(parents=True, exist_ok=True)
     name = job.target.name
@@ -252,7 +253,7 @@ def build_one(job: Job, root: Path) -> Outcome:
     try:
         (job.folder / HTML).write_text(html, encoding="utf-8")
         if job.pdf:
-            (job.folder / PDF).write_bytes(render_pdf(html))
+            (job.folder / PDF).write_bytes(print_pdf(html))
     except Exception as exc:  # noqa: BLE001 - reported per report, as above
         return Outcome(name, failure=_render_failed(name, notebook, exc))
     return Outcome(name, warnings=tuple(warnings))

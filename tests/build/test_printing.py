@@ -1,0 +1,34 @@
+"""The build's PDF printer: in processes of its own while a build runs, in-process otherwise, and the
+same bytes either way."""
+
+from __future__ import annotations
+
+import os
+
+from livingreview.build import printing
+
+PAGE = "<!DOCTYPE html><html><head><title>t</title></head><body><h1>A report</h1><p>Some text.</p></body></html>"
+
+
+def test_a_page_prints_to_the_same_bytes_in_the_printing_processes_as_here():
+    here = printing.print_pdf(PAGE)
+    with printing.processes(1):
+        pool = printing._Pool.current
+        there = printing.print_pdf(PAGE)
+        workers = list(pool._processes)  # the pool started a process to print it
+    assert there == here and here.startswith(b"%PDF")
+    assert workers and os.getpid() not in workers
+    assert printing._Pool.current is None  # closed with the block
+
+
+def test_a_printing_failure_reaches_the_caller():
+    import pytest
+
+    from livingreview.pdf import render_pdf
+
+    with printing.processes(1):
+        with pytest.raises(Exception) as there:
+            printing.print_pdf(None)  # not a page
+    with pytest.raises(Exception) as here:
+        render_pdf(None)
+    assert type(there.value) is type(here.value)
