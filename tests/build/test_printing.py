@@ -32,3 +32,32 @@ def test_a_printing_failure_reaches_the_caller():
     with pytest.raises(Exception) as here:
         render_pdf(None)
     assert type(there.value) is type(here.value)
+
+
+def test_no_printing_process_outlives_a_killed_build(tmp_path):
+    # a build killed with SIGKILL cannot shut its pool down: its printers must leave on their own
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "build.py"
+    script.write_text(
+        "import os\n"
+        "from livingreview.build import printing\n"
+        "if __name__ == '__main__':\n"
+        "    with printing.processes(1):\n"
+        "        printing.print_pdf('<p>x</p>')\n"
+        "        print(*printing._Pool.current._processes, flush=True)\n"
+        "        os.kill(os.getpid(), 9)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == -signal.SIGKILL
+    [printer] = [int(p) for p in done.stdout.split()]
+    for _ in range(100):
+        try:
+            os.kill(printer, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"printing process {printer} outlived its build")

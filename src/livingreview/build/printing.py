@@ -12,6 +12,9 @@ alone, so it is the same bytes either way.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -26,13 +29,25 @@ class _Pool:
 @contextmanager
 def processes(workers: int) -> Iterator[None]:
     """Print PDFs in *workers* processes until the block ends (the pool starts them when first asked)."""
-    pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_exit_with, initargs=(os.getpid(),))
     previous, _Pool.current = _Pool.current, pool
     try:
         yield
     finally:
         _Pool.current = previous
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _exit_with(parent: int, every: float = 1.0) -> None:
+    """In a printing process: leave when the build that started it is gone (killed, it cannot say so),
+    as a Jupyter kernel does, so no printer outlives its build."""
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-the-build", daemon=True).start()
 
 
 def print_pdf(html: str) -> bytes:
