@@ -40,7 +40,7 @@ def tree_fingerprint(project: Project, options: BuildOptions) -> str:
     sources = {}
     if options.sources is not None:
         sources = {name: fingerprint.sha256_file(path) for name, path in Sources.of(options.sources).files().items()}
-    from ..review import retraction_file
+    from ..sources import retraction_file
 
     retractions = retraction_file(options.retractions)
     return fingerprint.sha256_json({
