@@ -106,8 +106,11 @@ def test_an_entry_under_another_files_key_is_not_used(tiny_project, monkeypatch)
     _check(tiny_project)
     cache = loadcache.Cache(tiny_project.root, "note", lambda key, value: True)
     (doe_key, doe), (roe_key, roe) = sorted(cache._old.items())
-    cache._old, cache._used = {}, {doe_key: roe, roe_key: doe}
-    cache.save()
+    swapped = loadcache.Cache(None, "note", cache._valid)
+    swapped.path = cache.path
+    swapped.put(*doe_key, roe)
+    swapped.put(*roe_key, doe)
+    swapped.save()
     parsed = _parses(monkeypatch)
     _check(tiny_project)
     assert len(parsed) == 2
@@ -133,3 +136,20 @@ def test_a_bibliography_from_the_cache_is_the_same(tiny_project, monkeypatch):
     assert (list(again.entries), again.files, again.macros, problems_again) == (list(first.entries), first.files,
                                                                                first.macros, problems)
     assert [e.line_of("title") for e in again.entries] == [e.line_of("title") for e in first.entries]
+
+
+def test_an_edit_re_pickles_only_the_chunk_it_is_in(tiny_project, monkeypatch):
+    for n in range(loadcache.CHUNK + 10):
+        tiny_project.write(f"reviews/notes/extra{n:04d}.yml", "key: extra\n")  # NOTE002 each: a diagnostic to keep
+    cold = _check(tiny_project)
+    tiny_project.edit(DOE, "kind: observed", "kind: seen")
+    edited = _check(tiny_project)
+    pickled = []
+    real = loadcache.pickled_chunks
+    monkeypatch.setattr(loadcache, "pickled_chunks", lambda entries: pickled.append(len(entries)) or real(entries))
+    tiny_project.edit(DOE, "kind: seen", "kind: observed")
+    assert _check(tiny_project) == cold
+    assert pickled and sum(pickled) <= loadcache.CHUNK
+    monkeypatch.setenv(loadcache.ENVIRONMENT, "off")
+    tiny_project.edit(DOE, "kind: observed", "kind: seen")
+    assert _check(tiny_project) == edited

@@ -87,17 +87,30 @@ def enabled() -> bool:
     return os.environ.get(ENVIRONMENT, "").strip().lower() not in ("off", "0", "no", "false")
 
 
+#: entries per pickled chunk: a save re-pickles only the chunks whose entries changed
+CHUNK = 500
+
+
+def pickled_chunks(entries: dict[tuple, Any]) -> list[bytes]:
+    """*entries* pickled in chunks of :data:`CHUNK`."""
+    items = list(entries.items())
+    return [pickle.dumps(dict(items[i:i + CHUNK]), protocol=pickle.HIGHEST_PROTOCOL) for i in range(0, len(items), CHUNK)]
+
+
 class Cache:
     """The entries of one kind of file (``notes``, ``hypotheses``) of one project.
 
-    :meth:`get` answers from the file read at opening; :meth:`put` records an entry; :meth:`save`
-    writes the entries used since opening (so files that are gone drop out), only when they changed."""
+    :meth:`get` answers from the file read at opening; :meth:`put` records an entry; :meth:`save` writes the entries used since opening (so files that are gone
+    drop out), only when they changed, re-pickling only the chunks that changed."""
 
     def __init__(self, root: Path | None, kind: str, valid: Callable[[tuple, Any], bool]):
         self.path = None if root is None or not enabled() else Path(root) / FOLDER / f"{kind}.pickle"
         self._valid = valid
+        self._chunks: list[tuple[bytes, frozenset]] = []  # (pickled, its keys), as read from the file
         self._old: dict[tuple, Any] = self._read()
-        self._used: dict[tuple, Any] = {}
+        self._read_keys = frozenset(self._old)
+        self._used: set[tuple] = set()
+        self._new: dict[tuple, Any] = {}
 
     def _read(self) -> dict[tuple, Any]:
         if self.path is None:
@@ -106,16 +119,25 @@ class Cache:
             raw = self.path.read_bytes()
         except OSError:
             return {}
+        entries: dict[tuple, Any] = {}
         try:
             magic, header, digest, payload = raw[:len(_MAGIC)], *raw[len(_MAGIC):].split(b"\n", 2)
             if magic != _MAGIC or header != stamp() or hashlib.sha256(payload).hexdigest().encode("ascii") != digest:
                 return {}
-            entries = _Unpickler(io.BytesIO(payload)).load()
+            chunks = _Unpickler(io.BytesIO(payload)).load()
+            if not isinstance(chunks, list) or not all(isinstance(chunk, bytes) for chunk in chunks):
+                return {}
+            for chunk in chunks:
+                part = _Unpickler(io.BytesIO(chunk)).load()
+                if not isinstance(part, dict) or not all(
+                        isinstance(key, tuple) and len(key) == 2 and all(isinstance(k, str) for k in key)
+                        and self._valid(key, value) for key, value in part.items()):
+                    self._chunks = []
+                    return {}
+                entries.update(part)
+                self._chunks.append((chunk, frozenset(part)))
         except Exception:  # noqa: BLE001 - anything wrong with the cache only means parsing the files
-            return {}
-        if not isinstance(entries, dict) or not all(
-                isinstance(key, tuple) and len(key) == 2 and all(isinstance(k, str) for k in key) and self._valid(key, value)
-                for key, value in entries.items()):
+            self._chunks = []
             return {}
         return entries
 
@@ -123,16 +145,23 @@ class Cache:
         key = (file, sha256)
         found = self._old.get(key)
         if found is not None:
-            self._used[key] = found
+            self._used.add(key)
         return found
 
     def put(self, file: str, sha256: str, entry: Any) -> None:
-        self._used[(file, sha256)] = entry
+        self._new[(file, sha256)] = entry
+        self._used.add((file, sha256))
 
     def save(self) -> None:
-        if self.path is None or self._used.keys() == self._old.keys():
+        if self.path is None or (not self._new and self._used == self._read_keys):
             return
-        payload = pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL)
+        kept, covered = [], set()
+        for chunk, keys in self._chunks:
+            if keys <= self._used and not keys & covered:
+                kept.append(chunk)
+                covered |= keys
+        rest = {key: self._new[key] if key in self._new else self._old[key] for key in sorted(self._used - covered)}
+        payload = pickle.dumps(kept + pickled_chunks(rest), protocol=pickle.HIGHEST_PROTOCOL)
         digest = hashlib.sha256(payload).hexdigest().encode("ascii")
         try:
             self.path.parent.mkdir(exist_ok=True)
