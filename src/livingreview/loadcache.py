@@ -13,8 +13,8 @@ The cache is the tool's own file, ``.livingreview-cache/<kind>.pickle`` under th
 * its header names the format, the package's code hash and the versions of Python, pydantic and
   PyYAML that wrote it; another package version (or any edit to the code) means it is not used;
 * the header holds the SHA-256 of the payload: a truncated or corrupted file is ignored;
-* the payload is unpickled with an allowlist of classes (the package's own, and the few standard
-  ones plain data needs), and every entry must have the shape and key of an entry, or the whole
+* the payload is unpickled with an allowlist of classes (those the entries are made of, and the few
+  standard ones plain data needs), and every entry must have the shape and key of an entry, or the whole
   cache is ignored.
 
 Anything wrong with it, including a folder that cannot be written, only means loading parses the
@@ -48,6 +48,9 @@ _ALLOWED = {("builtins", "set"), ("builtins", "frozenset"), ("builtins", "object
              ("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"), ("datetime", "timedelta"),
              ("datetime", "timezone"), ("decimal", "Decimal"), ("collections", "OrderedDict"),
              ("livingreview.bib.load", "_entry")}  # a bibliography entry's pickled form
+#: the package's modules whose own classes an entry is made of (models, parsed YAML, diagnostics, entries)
+_DATA_MODULES = frozenset({"livingreview.notes.model", "livingreview.notes.load", "livingreview.yamlio",
+                           "livingreview.diagnostics", "livingreview.bib.load", "livingreview.bib.names"})
 
 
 def _versions() -> dict[str, str]:
@@ -76,9 +79,9 @@ class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) in _ALLOWED:
             return super().find_class(module, name)
-        if module == "livingreview" or module.startswith("livingreview."):
+        if module in _DATA_MODULES:
             found = super().find_class(module, name)
-            if isinstance(found, type):
+            if isinstance(found, type) and found.__module__ == module:
                 return found
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the load cache")
 
