@@ -1,8 +1,8 @@
 """`check` against merely parsing the notes, and the no-op build on every path, at several sizes.
 
-    .venv/bin/python benchmarks/bench_loading.py [--sizes 1000 6100 10000] [--repeat 3] [--before REV]
+    .venv/bin/python benchmarks/bench_loading.py [--sizes 1000 6100 10000] [--repeat 3] [--hypotheses 2] [--before REV]
 
-For each size a synthetic review (:mod:`synthetic`, light notebooks: the parameters, the load and
+For each size a synthetic review (:mod:`synthetic`, ``--hypotheses`` x 2 variants, light notebooks: the parameters, the load and
 three short sections — a no-op build never runs them, and a cold build only has to exist) is written
 into a temporary folder. Every command is a fresh subprocess; in each of ``--repeat`` rounds, one
 after the other (so the machine's load falls on all of them alike):
@@ -72,11 +72,11 @@ def timed(argv: list[str], env: dict[str, str], ok=(0, 1)) -> float:
     return seconds
 
 
-def measure(works: int, repeat: int, before: str) -> dict[str, list[float]]:
+def measure(works: int, repeat: int, before: str, hypotheses: int) -> dict[str, list[float]]:
     with tempfile.TemporaryDirectory(prefix="livingreview-loading-") as folder:
         base = Path(folder)
         now, then = code_at(None, base / "now"), code_at(before, base / "then")
-        root = generate(base / "review", works, 5, light=True)
+        root = generate(base / "review", works, hypotheses, light=True)
         cli = [sys.executable, "-c", CLI, "--root", str(root)]
         times: dict[str, list[float]] = {}
 
@@ -99,7 +99,7 @@ def measure(works: int, repeat: int, before: str) -> dict[str, list[float]]:
     return times
 
 
-def section(sizes: list[int], results: dict[int, dict[str, list[float]]], command: str, before: str) -> str:
+def section(sizes: list[int], results: dict[int, dict[str, list[float]]], command: str, before: str, hypotheses: int) -> str:
     def med(values: list[float]) -> float:
         return statistics.median(values)
 
@@ -124,13 +124,14 @@ def section(sizes: list[int], results: dict[int, dict[str, list[float]]], comman
         "Median wall seconds of fresh processes, interleaved rounds; in brackets the median per-round ratio to the bare "
         "parse (a Python process parsing every note with `yaml.load(text, Loader=yaml.CSafeLoader)`, nothing else). "
         f"*Before*: the code at {before}; *cold*: no load cache (`.livingreview-cache/` removed first); *warm*: "
-        "from it. Synthetic reviews (`benchmarks/synthetic.py --light-notebooks`: 5 hypotheses × 2 variants, light notebooks).",
+        f"from it. Synthetic reviews (`benchmarks/synthetic.py --light-notebooks`: {hypotheses} hypotheses × 2 variants, light notebooks; "
+        "3 findings per work).",
         "",
         "| works | bare parse (s) | `check` before | `check` cold | `check` warm |",
         "|---:|---:|---:|---:|---:|",
         *check_rows,
         "",
-        "No-op builds after a complete build of the matrix (`build --no-pdf --jobs 2`, 10 reports), seconds:",
+        f"No-op builds after a complete build of the matrix (`build --no-pdf --jobs 2`, {2 * hypotheses} reports), seconds:",
         "",
         "| works | cold build | no-op `build` | `build --only synthetic-01/all` | `build --explain` | `plan --no-pdf` |",
         "|---:|---:|---:|---:|---:|---:|",
@@ -144,18 +145,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 6100, 10000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--hypotheses", type=int, default=2)
     parser.add_argument("--before", default=BEFORE, help="the commit whose check is measured as 'before'")
     parser.add_argument("--no-write", action="store_true", help="print the section; leave RESULTS.md alone")
     args = parser.parse_args()
     results = {}
     for works in args.sizes:
         print(f"{works} works...", flush=True)
-        results[works] = measure(works, args.repeat, args.before)
+        results[works] = measure(works, args.repeat, args.before, args.hypotheses)
         for name, values in results[works].items():
             print(f"  {name}: {', '.join(f'{v:.2f}' for v in values)}", flush=True)
     command = (f"`.venv/bin/python benchmarks/bench_loading.py --sizes {' '.join(map(str, args.sizes))} "
-               f"--repeat {args.repeat}`")
-    text = section(args.sizes, results, command, args.before)
+               f"--repeat {args.repeat} --hypotheses {args.hypotheses}`")
+    text = section(args.sizes, results, command, args.before, args.hypotheses)
     print(text)
     if not args.no_write:
         write_section(text, HEADING)
