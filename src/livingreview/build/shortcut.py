@@ -89,7 +89,8 @@ def _asked(project: Project, reports: dict, only: list[str]) -> list[str] | None
         config = project.config
     except Exception:  # noqa: BLE001 - the full path reports it
         return None
-    records = [(name, r.get("hypothesis"), r.get("variant")) for name, r in reports.items() if isinstance(r, dict)]
+    records = [(name, r.get("hypothesis"), r.get("variant")) for name, r in reports.items()
+               if isinstance(r, dict) and isinstance(r.get("key"), str)]
     if len(records) != len(reports):
         return None
     hypotheses, variants = {h for _, h, _ in records}, {v for _, _, v in records}
