@@ -99,6 +99,25 @@ def measure(works: int, repeat: int, before: str, hypotheses: int) -> dict[str, 
     return times
 
 
+#: where the time goes (profiled by hand with cProfile on the 10,000-work review; update when the code changes)
+PROFILE = """\
+Where the time goes (cProfile, 10,000 works, shares of one run on the shared machine):
+
+* `check` without the cache: parsing and validating the notes is about half (libyaml's events and building
+  the data from them, then the schema), the bibliography (bibtexparser's split) a fifth, saving the cache a
+  tenth (pickled in chunks of 500 entries, so an edit re-pickles one chunk), the rules across files, the
+  bibliography lint, the synthesis checks and imports the rest. `check` no longer imports pandas (asking
+  for the retraction file did, a second under load).
+* `check` from the cache: every file is still read and hashed (a fifth); unpickling the notes (a quarter);
+  then the same rules, lint and synthesis checks as without it (the wording lint, the question register
+  and the bibliography lint are the largest) and imports (the pydantic models are built at import).
+* Parsing in forked processes was tried and left out: on this machine, shared and loaded (load average
+  4 to 5 on 2 cores), it was no faster (9.1 and 10.6 s against 9.0 s sequential for the notes).
+* A no-op build on any path: interpreter start-up and imports (pydantic, for `reviews/build.yml`'s model),
+  the package versions and code hash, and hashing every file under `bib/`, `reviews/` and `notebooks/`
+  for the tree fingerprint; the review is not loaded."""
+
+
 def section(sizes: list[int], results: dict[int, dict[str, list[float]]], command: str, before: str, hypotheses: int) -> str:
     def med(values: list[float]) -> float:
         return statistics.median(values)
@@ -138,6 +157,8 @@ def section(sizes: list[int], results: dict[int, dict[str, list[float]]], comman
         *build_rows,
         "",
         verdict,
+        "",
+        PROFILE,
     ])
 
 
