@@ -118,19 +118,24 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def notebook(hid: str) -> str:
+#: the cells a light notebook keeps: the parameters, the load, and three short sections
+LIGHT_CELLS = ("parameters", "load", "title", "summary", "provenance")
+
+
+def notebook(hid: str, light: bool = False) -> str:
     """The template notebook with its parameters cell set to *hid* (the build overrides it anyway), without
-    the real review's written synthesis, whose citations name works the synthetic review does not hold."""
+    the real review's written synthesis, whose citations name works the synthetic review does not hold.
+    *light*: only :data:`LIGHT_CELLS` (for benchmarks of what a build does around the notebooks)."""
     nb = json.loads(TEMPLATE.read_text(encoding="utf-8"))
-    nb["cells"] = [cell for cell in nb["cells"] if cell.get("id") != "synthesis"]
+    nb["cells"] = [cell for cell in nb["cells"] if cell.get("id") != "synthesis" and (not light or cell.get("id") in LIGHT_CELLS)]
     for cell in nb["cells"]:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
             cell["source"] = [line.replace("neuroinflammation", hid) for line in cell["source"]]
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
-def generate(root: Path, works: int, hypotheses: int = 5) -> Path:
-    """Write the synthetic review into *root* (a new folder) and return it."""
+def generate(root: Path, works: int, hypotheses: int = 5, light: bool = False) -> Path:
+    """Write the synthetic review into *root* (a new folder) and return it (*light*: light notebooks)."""
     if root.exists():
         raise FileExistsError(f"{root} exists; the generator writes only into a new folder")
     if works < hypotheses:
@@ -141,7 +146,7 @@ def generate(root: Path, works: int, hypotheses: int = 5) -> Path:
     _write(root / "bib" / "synthetic.bib", "\n".join(bib_entry(n) for n in range(works)))
     for h in range(hypotheses):
         _write(root / "reviews" / "hypotheses" / f"{hypothesis_id(h)}.yml", hypothesis_text(h, proposer=h))
-        _write(root / "notebooks" / f"{hypothesis_id(h)}.ipynb", notebook(hypothesis_id(h)))
+        _write(root / "notebooks" / f"{hypothesis_id(h)}.ipynb", notebook(hypothesis_id(h), light))
     for n in range(works):
         _write(root / "reviews" / "notes" / f"{key(n)}.yml", note_text(n, hypotheses))
     return root
@@ -152,8 +157,9 @@ def main() -> int:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--works", type=int, default=1000)
     parser.add_argument("--hypotheses", type=int, default=5)
+    parser.add_argument("--light-notebooks", action="store_true", help="notebooks with only a few short sections")
     args = parser.parse_args()
-    generate(args.folder, args.works, args.hypotheses)
+    generate(args.folder, args.works, args.hypotheses, args.light_notebooks)
     print(f"wrote a synthetic review of {args.works} works and {args.hypotheses} hypotheses into {args.folder}")
     return 0
 

@@ -100,7 +100,7 @@ def run(project: Project, *, sources: Path | None = None, strict: bool = False, 
     """Check everything; with *sources*, verify quotes against them and rewrite the quote record;
     with *retractions* (Crossref's Retraction Watch CSV), flag retracted and corrected works."""
     out = out or sys.stdout
-    from .review import retraction_file
+    from .sources import retraction_file
 
     retractions = retraction_file(retractions)
     checks = CHECKS + ([check_retractions(retractions)] if retractions is not None else [])

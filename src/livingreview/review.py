@@ -26,7 +26,7 @@ from .loader import Document, collect
 from .diagnostics import Diagnostic, closest, error
 from .errors import InputError, ReviewInvalid
 from .schema_errors import schema_diagnostics
-from .sources import Sources
+from .sources import RETRACTIONS_VARIABLE, Sources, retraction_file  # noqa: F401 - part of the notebook API
 from .notes.model import RANDOMIZED, SECONDARY, Hypothesis, Note
 from .notes.quotes import QuoteCheck
 from .project import BuildConfig, Project, ReportParameters, parameters_model
@@ -54,8 +54,6 @@ SELECTION_QUESTION_COLUMNS: tuple[str, ...] = (*QUESTION_COLUMNS, "status")
 SOURCES_VARIABLE = "LIVINGREVIEW_SOURCES"
 #: the environment variable naming the build's snapshot of the loaded review, for its report kernels
 SNAPSHOT_VARIABLE = "LIVINGREVIEW_SNAPSHOT"
-#: the environment variable naming the Retraction Watch CSV (as ``--retractions``), for JupyterLab
-RETRACTIONS_VARIABLE = "LIVINGREVIEW_RETRACTIONS"
 _BOOL = {"secondary", "randomized"}
 _INT = {"patients", "controls", "year"}
 
@@ -123,12 +121,6 @@ def load(root: Path | str | Project | None = None, *, sources: Path | str | None
         retractions=notices,
         retraction_data=data_sha256,
     )
-
-
-def retraction_file(given: Path | str | None) -> Path | None:
-    """The retraction data a load reads: *given*, else ``$LIVINGREVIEW_RETRACTIONS``, else none."""
-    given = given or os.environ.get(RETRACTIONS_VARIABLE) or None
-    return Path(given) if given else None
 
 
 def _retractions(bibliography: Mapping[str, Any], path: Path | str | None) -> tuple[dict[str, Any], str | None]:

@@ -58,3 +58,14 @@ class Sources(tuple):
 
     def __str__(self) -> str:
         return ", ".join(str(folder) for folder in self)
+
+
+#: the environment variable naming the Retraction Watch CSV (as ``--retractions``), for JupyterLab
+RETRACTIONS_VARIABLE = "LIVINGREVIEW_RETRACTIONS"
+
+
+def retraction_file(given: Path | str | None) -> Path | None:
+    """The retraction data a load reads: *given*, else ``$LIVINGREVIEW_RETRACTIONS``, else none (here, not in
+    :mod:`livingreview.review`, so that ``check`` and the no-op build need not import pandas to ask)."""
+    given = given or os.environ.get(RETRACTIONS_VARIABLE) or None
+    return Path(given) if given else None

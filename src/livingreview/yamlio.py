@@ -277,10 +277,15 @@ def load_file_digest(path: Path, display: str | None = None, *, scope: textfile.
     """:func:`load_file`, and the SHA-256 of the bytes read (so what was loaded is hashed without a second read)."""
     name = display or str(path)
     raw = textfile.read_bytes(path, file=name, scope=scope, exception=YamlError, resolved=resolved)
-    text, problem = textfile.decode(raw, file=name, code="YAML003", kind="YAML")
+    return load_bytes(raw, name), hashlib.sha256(raw).hexdigest()
+
+
+def load_bytes(raw: bytes, file: str) -> Any:
+    """Decode (UTF-8) and parse the bytes of a YAML file named *file*; :class:`YamlError` when they do not read."""
+    text, problem = textfile.decode(raw, file=file, code="YAML003", kind="YAML")
     if problem is not None:
         raise YamlError([problem])
-    return loads(text, name), hashlib.sha256(raw).hexdigest()
+    return loads(text, file)
 
 
 def line_of(data: Any, loc: tuple) -> int | None:

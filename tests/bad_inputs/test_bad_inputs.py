@@ -4,6 +4,7 @@ For each case: exit status 2, the expected error diagnostic first (code, file, 1
 fragment of its message), the expected number of errors, no traceback, none of the text listed
 under ``not_printed``, the pre-existing ``outputs/`` tree byte for byte as it was, and no input file
 changed (but for those listed under ``changes``, e.g. the quote record ``check --sources`` rewrites).
+A ``check`` that changes no file is run a second time, from the load cache: same output, line for line.
 A case with named pipes or links runs in a child process with a time and memory limit.
 """
 
@@ -12,6 +13,8 @@ from __future__ import annotations
 import sys
 
 import pytest
+
+from livingreview import loadcache
 
 from . import corpus
 
@@ -55,12 +58,17 @@ def test_bad_input_is_reported_with_file_and_line(case, tmp_path):
     assert not [text for text in expected.get("not_printed", []) if text in result.stderr + result.stdout]
     assert corpus.tree_hashes(root / "outputs") == outputs_before
     assert _inputs(root, case) == inputs_before
+    if case.command == "check" and not case.expected.get("changes"):
+        again = corpus.run_case(case, root, sources)
+        assert (again.exit, again.stdout, again.stderr) == (result.exit, result.stdout, result.stderr)
 
 
 def _inputs(root, case) -> dict[str, str]:
-    """Hashes of the project's files outside outputs/, but for those the command may rewrite (``changes``)."""
+    """Hashes of the project's files outside outputs/ and the load cache (the tool's own), but for those the
+    command may rewrite (``changes``)."""
     skip = set(case.expected.get("changes", []))
-    return {k: v for k, v in corpus.tree_hashes(root).items() if not k.startswith("outputs/") and k not in skip}
+    return {k: v for k, v in corpus.tree_hashes(root).items()
+            if not k.startswith(("outputs/", loadcache.FOLDER + "/")) and k not in skip}
 
 
 def test_an_isolated_case_that_hangs_fails_instead(tmp_path, monkeypatch):

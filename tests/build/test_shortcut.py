@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from build_fixtures import build, edit
+from build_fixtures import build, edit, tree
 
 import livingreview
 from livingreview.build import manifest, shortcut
@@ -59,10 +59,108 @@ def test_a_strict_build_after_a_lenient_one_goes_the_full_way(fresh):
     assert shortcut.tree_fingerprint(fresh, BuildOptions(strict=True)) != shortcut.tree_fingerprint(fresh, BuildOptions())
 
 
-def test_force_only_and_explain_never_take_the_shortcut():
-    for options in (BuildOptions(force=True), BuildOptions(explain=True), BuildOptions(only=["alpha"])):
-        assert not shortcut.applies(options)
-    assert shortcut.applies(BuildOptions())
+def test_force_never_takes_the_shortcut():
+    assert not shortcut.applies(BuildOptions(force=True))
+    for options in (BuildOptions(), BuildOptions(explain=True), BuildOptions(only=["alpha"])):
+        assert shortcut.applies(options)
+
+
+def test_a_forced_build_after_no_change_goes_the_full_way(built, no_loading):
+    with pytest.raises(AssertionError, match="the review was loaded"):
+        build(built, force=True)
+
+
+def _full_path(monkeypatch):
+    """Make the shortcut answer nothing (so what it would have answered can be compared with the full path's)."""
+    monkeypatch.setattr(shortcut, "unchanged", lambda *a: None)
+
+
+def _build_report(project) -> dict:
+    return json.loads((project.outputs_dir / manifest.BUILD_REPORT).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("only", [["alpha/pem"], ["beta"], ["beta/all", "alpha/all"]])
+def test_only_is_answered_without_loading_the_review_as_the_full_path_answers(built, capsys, monkeypatch, only):
+    with monkeypatch.context() as m:
+        _full_path(m)
+        assert build(built, only=only) == 0
+    full, full_report = capsys.readouterr().out, _build_report(built)
+    with monkeypatch.context() as m:
+        m.setattr(livingreview, "load", lambda *a, **k: pytest.fail("the review was loaded"))
+        assert build(built, only=only) == 0
+    out = capsys.readouterr().out
+    assert _build_report(built) == full_report
+    assert [line for line in out.splitlines() if line.startswith("reused")] == \
+           [line for line in full.splitlines() if line.startswith("reused")]
+    assert "0 built" in out and "0 kernels started" in out
+
+
+def test_only_naming_no_report_goes_the_full_way_and_is_refused(built):
+    from livingreview.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="no variant 'nope'"):
+        build(built, only=["alpha/nope"])
+
+
+@pytest.mark.parametrize("only", [[], ["alpha"]])
+def test_explain_is_answered_without_loading_the_review_as_the_full_path_answers(built, capsys, monkeypatch, only):
+    with monkeypatch.context() as m:
+        _full_path(m)
+        assert build(built, explain=True, only=only) == 0
+    full = capsys.readouterr().out
+    before = tree(built.outputs_dir)
+    with monkeypatch.context() as m:
+        m.setattr(livingreview, "load", lambda *a, **k: pytest.fail("the review was loaded"))
+        assert build(built, explain=True, only=only) == 0
+    assert capsys.readouterr().out == full
+    assert "reuse — nothing it reads changed" in full
+    assert tree(built.outputs_dir) == before  # explaining writes nothing, not even the build report
+
+
+@pytest.mark.parametrize("args", [["--no-pdf"], ["--no-pdf", "--format", "github-matrix"], ["--no-pdf", "--only", "beta/pem"]])
+def test_plan_is_answered_without_loading_the_review_as_the_full_path_answers(built, capsys, monkeypatch, args):
+    from livingreview.cli import main
+
+    with monkeypatch.context() as m:
+        _full_path(m)
+        assert main(["--root", str(built.root), "plan", *args]) == 0
+    full = capsys.readouterr().out
+    with monkeypatch.context() as m:
+        m.setattr(livingreview, "load", lambda *a, **k: pytest.fail("the review was loaded"))
+        assert main(["--root", str(built.root), "plan", *args]) == 0
+    assert capsys.readouterr().out == full
+
+
+@pytest.mark.parametrize("options", [dict(only=["alpha/all"]), dict(explain=True)])
+def test_any_changed_input_takes_only_and_explain_the_full_way(built, no_loading, options):
+    edit(built.notes_dir / "poe2019.yml", "direction: contradicts", "direction: supports")
+    with pytest.raises(AssertionError, match="the review was loaded"):
+        build(built, **options)
+
+
+def test_after_a_partial_build_nothing_is_answered_from_the_manifest(built, monkeypatch):
+    """A partial build leaves the other reports as they were, perhaps out of date (beta/pem here): no tree
+    is recorded, so neither a plain build, --only, --explain nor plan is answered before loading."""
+    edit(built.notes_dir / "poe2019.yml", "direction: contradicts", "direction: supports")
+    assert build(built, only=["beta/all"]) == 0
+    assert recorded_tree(built) is None
+    monkeypatch.setattr(livingreview, "load", lambda *a, **k: (_ for _ in ()).throw(AssertionError("the review was loaded")))
+    for options in (dict(), dict(only=["beta/all"]), dict(explain=True)):
+        with pytest.raises(AssertionError, match="the review was loaded"):
+            build(built, **options)
+    assert shortcut.unchanged(built, BuildOptions(pdf=False), built.outputs_dir) is None
+
+
+def test_reports_are_named_in_the_matrix_order_of_build_yml(built, capsys):
+    """Variants listed pem before all: the manifest is sorted by name, the answer follows build.yml."""
+    edit(built.root / "reviews" / "build.yml", "  - name: all\n    title: All studies\n", "")
+    edit(built.root / "reviews" / "build.yml", "      pem_required_only: true\n",
+         "      pem_required_only: true\n  - name: all\n    title: All studies\n")
+    assert build(built) == 0
+    capsys.readouterr()
+    assert build(built, explain=True) == 0
+    assert [line.split(":")[0] for line in capsys.readouterr().out.splitlines()] == [
+        "alpha/pem", "alpha/all", "beta/pem", "beta/all"]
 
 
 def test_a_build_compared_with_another_folder_never_takes_the_shortcut(tmp_path):

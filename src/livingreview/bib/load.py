@@ -19,6 +19,7 @@ BIB001-BIB008); problems in the *content* come from :func:`livingreview.bib.lint
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -30,7 +31,7 @@ from typing import TYPE_CHECKING
 import bibtexparser
 from bibtexparser import model
 
-from .. import textfile
+from .. import loadcache, textfile
 from ..diagnostics import Diagnostic, error, warning
 from ..errors import InputError
 from . import values
@@ -392,24 +393,53 @@ def _inherited(item: _Parsed, first: Mapping[str, _Parsed]) -> tuple[dict[str, s
 
 
 def load_bibliography(paths: Sequence[Path | textfile.Listed], *, root: Path,
-                      scope: textfile.Scope | None = None) -> tuple[Bibliography, list[Diagnostic]]:
+                      scope: textfile.Scope | None = None, cached: bool = False) -> tuple[Bibliography, list[Diagnostic]]:
     """Load *paths* (in this order) as one bibliography; file names in diagnostics are relative to *root*.
 
-    Each file is read within *scope* (default: inside *root*, under the default ``limits.bib_mb``)."""
+    Each file is read within *scope* (default: inside *root*, under the default ``limits.bib_mb``).
+    *cached*: files whose names and texts are those of the last load are not parsed again (the load
+    cache under *root*, :mod:`livingreview.loadcache`)."""
     if scope is None:
         from ..project import bib_scope
 
         scope = bib_scope(root)
+    read = []
+    for item in paths:
+        path, resolved = (item.path, item.resolved) if isinstance(item, textfile.Listed) else (Path(item), False)
+        name = _display_name(path, root)
+        read.append((name, *_read(path, name, scope, resolved)))
+    if not cached or not read or any(problem for _, _, problem in read):
+        return _parse_texts(read)
+    cache = loadcache.Cache(root, "bibliography", _entry_check)
+    digest = hashlib.sha256()
+    for name, text, _ in read:
+        digest.update(f"{len(name)}:{name}{len(text)}:".encode("utf-8") + text.encode("utf-8"))
+    names, digest = "\n".join(name for name, _, _ in read), digest.hexdigest()
+    found = cache.get(names, digest)
+    if found is None:
+        bibliography, diagnostics = _parse_texts(read)
+        found = (bibliography, tuple(diagnostics))
+        cache.put(names, digest, found)
+    cache.save()
+    return found[0], list(found[1])
+
+
+def _entry_check(key: tuple, value) -> bool:
+    """Whether a load-cache entry has the shape :func:`load_bibliography` keeps."""
+    return (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Bibliography)
+            and isinstance(value[1], tuple) and all(isinstance(d, Diagnostic) for d in value[1])
+            and value[0].files == key[0].split("\n") and all(isinstance(e, Entry) for e in value[0].entries))
+
+
+def _parse_texts(read: Sequence[tuple[str, str | None, Diagnostic | None]]) -> tuple[Bibliography, list[Diagnostic]]:
+    """The bibliography of the files read, ``(name, text, problem reading it)`` in order."""
     macros = _Macros()
     diagnostics: list[Diagnostic] = []
     files: list[str] = []
     preambles: list[model.Preamble] = []
     blocks: list[tuple[str, model.Entry]] = []
-    for item in paths:
-        path, resolved = (item.path, item.resolved) if isinstance(item, textfile.Listed) else (Path(item), False)
-        name = _display_name(path, root)
+    for name, text, problem in read:
         files.append(name)
-        text, problem = _read(path, name, scope, resolved)
         if problem:
             diagnostics.append(problem)
             continue
@@ -457,4 +487,4 @@ def load_project_bibliography(project: "Project") -> tuple[Bibliography, list[Di
         files = project_bib_files(project)
     except textfile.FileRefused as exc:
         return Bibliography([]), list(exc.diagnostics)
-    return load_bibliography(files, root=project.root, scope=project.bib_scope)
+    return load_bibliography(files, root=project.root, scope=project.bib_scope, cached=True)

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-
-import livingreview
+from typing import TYPE_CHECKING
 
 from ..project import Project
-from . import manifest
+from . import manifest, shortcut
 from .options import BuildOptions
-from .plan import make_plan, select_only
-from .run import Planned, explain, plan_reports
+
+if TYPE_CHECKING:  # pragma: no cover - the build's planning is imported only when the manifest cannot answer
+    from .run import Planned
 
 FORMATS = ("text", "github-matrix")
 #: what joins a report's hypothesis and variant in its artifact name (neither id may hold it)
@@ -32,6 +32,11 @@ ARTIFACT_JOIN = "__"
 
 def planned(project: Project, options: BuildOptions) -> list[Planned]:
     """Every report of the matrix (``--only`` applied), each with why it would be rebuilt (empty: reused)."""
+    import livingreview
+
+    from .plan import make_plan, select_only
+    from .run import plan_reports
+
     outputs = Path(options.outputs or project.outputs_dir).resolve()
     review = livingreview.load(project, sources=options.sources, retractions=options.retractions)
     targets = select_only(make_plan(project, review.hypotheses), options.only)
@@ -50,6 +55,18 @@ def github_matrix(reports: list[Planned]) -> str:
 
 
 def run_plan(project: Project, options: BuildOptions, fmt: str = "text") -> int:
+    """Print the plan; with nothing changed since the last complete build, from its manifest (:mod:`.shortcut`)."""
+    found = shortcut.unchanged(project, options, Path(options.outputs or project.outputs_dir).resolve())
+    if found is not None:
+        names, previous = found
+        if fmt == "github-matrix":
+            print(json.dumps({"include": []}, separators=(",", ":")))
+        else:
+            for name in names:
+                print(shortcut.reuse_line(name, previous["reports"][name]["key"]))
+        return 0
+    from .run import explain
+
     reports = planned(project, options)
     if fmt == "github-matrix":
         print(github_matrix(reports))

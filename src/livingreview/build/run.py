@@ -91,7 +91,7 @@ def explain(planned: list[Planned]) -> None:
         if p.reasons:
             print(f"{p.name}: rebuild — {'; '.join(p.reasons)}")
         else:
-            print(f"{p.name}: reuse — nothing it reads changed (key {p.key[:12]})")
+            print(shortcut.reuse_line(p.name, p.key))
 
 
 def evidence_summary(made: bundle.Bundle) -> dict:

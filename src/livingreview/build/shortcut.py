@@ -10,6 +10,12 @@ the Python version — and the next build compares it first. Equal,
 with every output file as recorded and no interrupted publish: nothing is loaded, no kernel
 starts, only ``build-report.json`` is written. Anything else: the full path decides, report by
 report. Only light modules are imported here (no pandas, matplotlib or nbconvert).
+
+The fingerprint is recorded only when the whole matrix was built or reused at that tree (a partial
+build drops it), so every report of the manifest is then current: ``--only`` (its names checked
+against the manifest's reports; a name it does not hold goes the full path, which says what is
+wrong), ``--explain`` and ``livingreview plan`` are answered from the manifest as well, with the keys
+it records. ``--force`` and ``--previous`` always take the full path.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ def tree_fingerprint(project: Project, options: BuildOptions) -> str:
     sources = {}
     if options.sources is not None:
         sources = {name: fingerprint.sha256_file(path) for name, path in Sources.of(options.sources).files().items()}
-    from ..review import retraction_file
+    from ..sources import retraction_file
 
     retractions = retraction_file(options.retractions)
     return fingerprint.sha256_json({
@@ -52,25 +58,78 @@ def tree_fingerprint(project: Project, options: BuildOptions) -> str:
 
 
 def applies(options: BuildOptions) -> bool:
-    """The shortcut answers only a plain build of the whole matrix (with ``--previous`` the changelog
-    is compared afresh with another folder, so there is something to do)."""
-    return not (options.force or options.explain or options.only or options.previous is not None)
+    """The shortcut never answers ``--force``, nor ``--previous`` (the changelog is then compared afresh
+    with another folder, so there is something to do)."""
+    return not (options.force or options.previous is not None)
+
+
+def reuse_line(name: str, key: str) -> str:
+    """What ``--explain`` and ``plan`` say of a report that is reused."""
+    return f"{name}: reuse — nothing it reads changed (key {key[:12]})"
+
+
+def unchanged(project: Project, options: BuildOptions, outputs: Path) -> tuple[list[str], dict] | None:
+    """``(names, manifest)``: the reports asked for (``--only``), in matrix order, when nothing changed since
+    the last complete build published in *outputs*; None when the full path must decide."""
+    if not applies(options):
+        return None
+    previous = manifest.read(outputs)
+    if not previous.get("tree") or not outputs.is_dir() or any(outputs.glob(publish.STAGING_PREFIX + "*")):
+        return None  # never recorded, or an interrupted build (the full path recovers it)
+    names = _asked(project, previous["reports"], options.only)
+    if names is None or previous["tree"] != tree_fingerprint(project, options) or not manifest.intact(outputs, previous):
+        return None
+    return names, previous
+
+
+def _asked(project: Project, reports: dict, only: list[str]) -> list[str] | None:
+    """The names of *reports* that ``--only`` keeps, in the matrix's order (hypotheses, then variants, as
+    ``reviews/build.yml`` lists them); None when a name is not in the matrix or build.yml does not read."""
+    try:
+        config = project.config
+    except Exception:  # noqa: BLE001 - the full path reports it
+        return None
+    records = [(name, r.get("hypothesis"), r.get("variant")) for name, r in reports.items()
+               if isinstance(r, dict) and isinstance(r.get("key"), str)]
+    if len(records) != len(reports):
+        return None
+    hypotheses, variants = {h for _, h, _ in records}, {v for _, _, v in records}
+    keep = set()
+    for item in only:
+        hyp, _, var = item.partition("/")
+        if hyp not in hypotheses or (var and var not in variants):
+            return None
+        keep |= {name for name, h, v in records if h == hyp and (not var or v == var)}
+    listed = list(config.hypotheses) if config.hypotheses != "all" else sorted(hypotheses)
+    order = {h: i for i, h in enumerate(listed)}
+    place = {v.name: i for i, v in enumerate(config.variants)}
+    if not hypotheses <= order.keys() or not variants <= place.keys():
+        return None
+    return sorted((name for name, _, _ in records if not only or name in keep), key=lambda n: (order[reports[n]["hypothesis"]],
+                                                                                                place[reports[n]["variant"]]))
 
 
 def try_noop(project: Project, options: BuildOptions) -> int | None:
-    """0 when nothing changed since the last complete build (having written the build report); else None."""
+    """0 when nothing changed since the last complete build (having written the build report, or with
+    ``--explain`` said so); else None."""
     if not applies(options):
         return None
     outputs = Path(options.outputs or project.outputs_dir).resolve()
-    previous = manifest.read(outputs)
-    if not previous.get("tree") or not outputs.is_dir():
+    if options.explain:  # only reads the outputs folder
+        found = unchanged(project, options, outputs)
+        if found is None:
+            return None
+        names, previous = found
+        for name in names:
+            print(reuse_line(name, previous["reports"][name]["key"]))
+        return 0
+    if not outputs.is_dir():
         return None
     with publish.exclusive(outputs):
-        if any(outputs.glob(publish.STAGING_PREFIX + "*")):
-            return None  # an interrupted build: the full path recovers it
-        if previous["tree"] != tree_fingerprint(project, options) or not manifest.intact(outputs, previous):
+        found = unchanged(project, options, outputs)
+        if found is None:
             return None
-        names = sorted(previous["reports"])
+        names, _ = found
         report = {"schema": manifest.BUILD_REPORT_SCHEMA, "kernels_started": 0,
                   "reports": {name: {"status": "reused"} for name in names}}
         write_text(outputs / manifest.BUILD_REPORT, fingerprint.stable_json(report).decode("utf-8"))

@@ -20,6 +20,7 @@ FILE00x  error     the file or its folder is not read: outside the project, not 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .. import textfile, yamlio
+from .. import loadcache, textfile, yamlio
 from ..diagnostics import Diagnostic, error, warning
 from ..schema_errors import field_path, schema_diagnostics, shown
 from ..project import Project
@@ -136,22 +137,55 @@ def _load_all(project: Project, folder: Path, kind: _Kind) -> tuple[Collection, 
 def _load_folder(project: Project, where: str, entries: list[textfile.Listed], model: type[M], code: str, id_field: str):
     """Yield ``(path, id, Loaded | None, diagnostics)`` for each entry of the folder *where*, in name order.
 
-    The id is the one the file declares, or its file name when it declares none."""
+    The id is the one the file declares, or its file name when it declares none. Every file is read
+    and hashed; one whose name and hash the load cache (:mod:`livingreview.loadcache`) holds is not
+    parsed again."""
     scope = project.file_scope
+    cache = loadcache.Cache(project.root, model.__name__.lower(), _entry_check(model))
     for entry in entries:
         path = entry.path
         file = f"{where}/{path.name}"
         try:
-            data, digest = yamlio.load_file_digest(path, file, scope=scope, resolved=entry.resolved)
-        except yamlio.YamlError as exc:
+            raw = textfile.read_bytes(path, file=file, scope=scope, exception=yamlio.YamlError, resolved=entry.resolved)
+        except yamlio.YamlError as exc:  # refused unread (FILE00x)
             yield path, path.stem, None, list(exc.diagnostics)
             continue
         except OSError as exc:  # removed since the folder was listed, a link to nothing
             yield path, path.stem, None, [error(code, file, None, f"the file cannot be read ({exc.strerror})", key=path.stem)]
             continue
-        ident = data.get(id_field) if isinstance(data, dict) and isinstance(data.get(id_field), str) else path.stem
-        loaded, diags = validate_data(data, model, file, code, ident, sha256=digest)
-        yield path, ident, loaded, diags
+        digest = hashlib.sha256(raw).hexdigest()
+        found = cache.get(file, digest)
+        if found is None:
+            found = _parse(raw, file, path.stem, model, code, id_field, digest)
+            cache.put(file, digest, found)
+        ident, loaded, diags = found
+        yield path, ident, loaded, list(diags)
+    cache.save()
+
+
+def _parse(raw: bytes, file: str, stem: str, model: type[M], code: str, id_field: str, digest: str):
+    """``(id, Loaded | None, diagnostics)`` of one file's bytes: what the load cache keeps."""
+    try:
+        data = yamlio.load_bytes(raw, file)
+    except yamlio.YamlError as exc:
+        return stem, None, tuple(exc.diagnostics)
+    ident = data.get(id_field) if isinstance(data, dict) and isinstance(data.get(id_field), str) else stem
+    loaded, diags = validate_data(data, model, file, code, ident, sha256=digest)
+    return ident, loaded, tuple(diags)
+
+
+def _entry_check(model: type[BaseModel]):
+    """Whether a load-cache entry under ``(file, sha256)`` has the shape :func:`_parse` gives."""
+
+    def valid(key: tuple, value: Any) -> bool:
+        if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], str) and isinstance(value[2], tuple)
+                and all(isinstance(d, Diagnostic) for d in value[2])):
+            return False
+        loaded = value[1]
+        return loaded is None or (isinstance(loaded, Loaded) and isinstance(loaded.value, model)
+                                  and (loaded.file, loaded.sha256) == key and isinstance(loaded.data, yamlio.LineDict))
+
+    return valid
 
 
 def validate_data(data: Any, model: type[M], file: str, code: str, ident: str | None = None, *, sha256: str | None = None):
