@@ -6,7 +6,8 @@ Citations in the Markdown prose (``[@key]``, :mod:`livingreview.bib.prose`) are 
 Markdown is converted, by the in-text citations the report's registry made
 (:func:`livingreview.report.citations.prose_citations`, the same registry the kernel's reference list
 and tables read): in place once the Markdown is converted (in a heading, as plain text).
-PDF: WeasyPrint from the same HTML with the print stylesheet; it may fetch nothing but
+PDF: WeasyPrint from the same HTML with the print stylesheet, less the evidence rows it leaves out
+(:func:`pdf_html`: the first rows of each prediction are printed, the page says where the rest are); it may fetch nothing but
 ``data:`` URLs (its fetcher's protocol allow-list), so printing never reaches the network.
 """
 
@@ -24,7 +25,7 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from .. import __version__
 from ..bib import prose
 from ..errors import LivingReviewError
-from ..pages import TEMPLATES, stylesheet
+from ..pages import TEMPLATES, script, stylesheet
 from .toc import headings, toc_html
 
 #: the report page: nbconvert's template ``templates/report``
@@ -95,7 +96,7 @@ def render_html(executed_nb: nbformat.NotebookNode, *, title: str, citations: Ma
     """The executed notebook as one self-contained HTML page titled *title* (code hidden); *citations*:
     the in-text HTML of each citation its prose makes (:func:`livingreview.report.citations.prose_citations`)."""
     resources = {
-        "livingreview": {"title": title, "css": stylesheet("report"), "version": __version__, "toc_marker": _TOC_MARKER},
+        "livingreview": {"title": title, "css": stylesheet("report"), "script": script("report"), "version": __version__, "toc_marker": _TOC_MARKER},
     }
     try:
         citing = CitationPreprocessor(citations or {})
@@ -127,6 +128,18 @@ def _quiet_weasyprint() -> None:
         logger.addFilter(_IgnoredCss())
 
 
+#: a row of a table that the PDF leaves out: the evidence table marks the rows beyond the first of each
+#: prediction (``lr-pdf-omit``, templates/sections/evidence.html.j2); a row's cells hold no table of their
+#: own, and text in them is escaped, so a row ends at its first ``</tr>``
+_PDF_OMITTED = re.compile(r'<tr\b[^>]*\bclass="[^"]*\blr-pdf-omit\b[^"]*"[^>]*>.*?</tr>\n?', re.S)
+
+
+def pdf_html(html: str) -> str:
+    """The page as the PDF prints it: without the rows marked for the screen only (print.css hides the same
+    rows when a browser prints), so their layout is not paid for."""
+    return _PDF_OMITTED.sub("", html)
+
+
 def render_pdf(html: str) -> bytes:
     """The HTML page printed to an A4 PDF by WeasyPrint (deterministic: no dates in the file)."""
     from weasyprint import HTML
@@ -134,4 +147,4 @@ def render_pdf(html: str) -> bytes:
 
     _quiet_weasyprint()
     offline = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
-    return HTML(string=html, url_fetcher=offline, base_url=None).write_pdf()
+    return HTML(string=pdf_html(html), url_fetcher=offline, base_url=None).write_pdf()

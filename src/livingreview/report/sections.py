@@ -24,7 +24,7 @@ from .methods_view import methods_view
 from .provenance import provenance_of
 from .rob_view import rob_tables
 from ..vocabulary import status
-from .tables import dropped_reasons, evidence_rows, listed, prediction_status, summary_counts
+from .tables import PDF_ROWS, dropped_reasons, evidence_rows, listed, pdf_cut, prediction_status, summary_counts
 from .labels import (DESIGNS, DIRECTIONS, KIND, PROVENANCE, PROVENANCE_MEANING, QUESTION_STATUS,
                          QUESTION_STATUS_MEANING, SOURCE_TYPES, STYLES)
 
@@ -124,11 +124,14 @@ def _facets_left_out(selection) -> list[dict]:
     return out
 
 
-def evidence_table(selection) -> Section:
+def evidence_table(selection, pdf_rows: int = PDF_ROWS) -> Section:
     """One row per finding: study, design, population, criteria and their facets, finding, direction,
-    observed/inferred, provenance (quote and locator on demand)."""
+    observed/inferred, provenance (quote and locator on demand). The HTML holds every row (searched,
+    sorted and shown a page at a time by its script); the PDF the first *pdf_rows* of each prediction
+    and a sentence saying how many it leaves out and where they are."""
     rows = evidence_rows(selection.evidence, selection.review.vocabulary)
-    return render("evidence.html.j2", text=f"Evidence table: {len(rows)} findings", rows=rows, **_citing(selection))
+    return render("evidence.html.j2", text=f"Evidence table: {len(rows)} findings", rows=rows,
+                  cut=pdf_cut(rows, pdf_rows), **_citing(selection))
 
 
 def predictions(selection) -> Section:
