@@ -127,8 +127,9 @@ def _facets_left_out(selection) -> list[dict]:
 def evidence_table(selection, pdf_rows: int = PDF_ROWS) -> Section:
     """One row per finding: study, design, population, criteria and their facets, finding, direction,
     observed/inferred, provenance (quote and locator on demand). The HTML holds every row (searched,
-    sorted and shown a page at a time by its script); the PDF the first *pdf_rows* of each prediction
-    and a sentence saying how many it leaves out and where they are."""
+    sorted and shown a page at a time by its script); the PDF too up to
+    :data:`~livingreview.report.tables.PDF_WHOLE_TABLE` rows, else the first *pdf_rows* of each
+    prediction and a sentence saying how many it leaves out and where they are."""
     rows = evidence_rows(selection.evidence, selection.review.vocabulary)
     return render("evidence.html.j2", text=f"Evidence table: {len(rows)} findings", rows=rows,
                   cut=pdf_cut(rows, pdf_rows), **_citing(selection))
