@@ -18,7 +18,7 @@ from livingreview import report
 from livingreview.report.citations import prose_citations
 from livingreview.report.render import RenderError, render_html, render_pdf
 
-from .report_fixtures import executed_notebook
+from .report_fixtures import evidence_notebook, executed_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -279,11 +279,7 @@ def large(sel, times: int):
 
 def test_a_large_report_prints_the_first_rows_of_each_prediction_and_says_where_the_rest_are(sel):
     big = large(sel, 150)  # 600 findings
-    nb = nbformat.v4.new_notebook()
-    data, _ = DisplayFormatter().format(report.evidence_table(big))
-    nb.cells = [nbformat.v4.new_code_cell("report.evidence_table(sel)", id="evidence")]
-    nb.cells[0].outputs = [nbformat.v4.new_output("display_data", data=data)]
-    html = render_html(nb, title="Large")
+    html = render_html(evidence_notebook(big), title="Large")
     assert html.count('id="finding-') == 600  # the HTML holds every row
     pdf = render_pdf(html)
     assert _pdf_pages(pdf) <= 40
