@@ -19,7 +19,7 @@ from .citation import ReportCitation, citation_key
 from .context import config_of, describe_parameters, project_of, variant_of
 from .drift_view import discrepancies, drift_rows
 from .effects_view import effects_view
-from .markup import Section, render, trusted
+from .markup import Section, paused_collector, render, trusted
 from .methods_view import methods_view
 from .provenance import provenance_of
 from .rob_view import rob_tables
@@ -130,7 +130,8 @@ def evidence_table(selection, pdf_rows: int = PDF_ROWS) -> Section:
     sorted and shown a page at a time by its script); the PDF too up to
     :data:`~livingreview.report.tables.PDF_WHOLE_TABLE` rows, else the first *pdf_rows* of each
     prediction and a sentence saying how many it leaves out and where they are."""
-    rows = evidence_rows(selection.evidence, selection.review.vocabulary)
+    with paused_collector():
+        rows = evidence_rows(selection.evidence, selection.review.vocabulary)
     return render("evidence.html.j2", text=f"Evidence table: {len(rows)} findings", rows=rows,
                   cut=pdf_cut(rows, pdf_rows), **_citing(selection))
 
