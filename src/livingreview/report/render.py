@@ -128,8 +128,8 @@ def _quiet_weasyprint() -> None:
         logger.addFilter(_IgnoredCss())
 
 
-#: a row of a table that the PDF leaves out: the evidence table marks the rows beyond the first of each
-#: prediction (``lr-pdf-omit``, templates/sections/evidence.html.j2); a row's cells hold no table of their
+#: a row of a table that the PDF leaves out (``lr-pdf-omit``): a long evidence table marks the rows beyond the
+#: first of each prediction, a long provenance list those beyond its first; a row's cells hold no table of their
 #: own, and text in them is escaped, so a row ends at its first ``</tr>``
 _PDF_OMITTED = re.compile(r'<tr\b[^>]*\bclass="[^"]*\blr-pdf-omit\b[^"]*"[^>]*>.*?</tr>\n?', re.S)
 

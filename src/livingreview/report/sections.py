@@ -24,7 +24,7 @@ from .methods_view import methods_view
 from .provenance import provenance_of
 from .rob_view import rob_tables
 from ..vocabulary import status
-from .tables import PDF_ROWS, dropped_reasons, evidence_rows, listed, pdf_cut, prediction_status, summary_counts
+from .tables import PDF_ROWS, PDF_WHOLE_TABLE, dropped_reasons, evidence_rows, listed, pdf_cut, prediction_status, summary_counts
 from .labels import (DESIGNS, DIRECTIONS, KIND, PROVENANCE, PROVENANCE_MEANING, QUESTION_STATUS,
                          QUESTION_STATUS_MEANING, SOURCE_TYPES, STYLES)
 
@@ -250,9 +250,11 @@ def references(selection) -> Section:
 
 
 def provenance(selection) -> Section:
-    """Commit, dirty flag, build date, parameters, input hashes, package versions."""
+    """Commit, dirty flag, build date, parameters, input hashes, package versions. A list of more than
+    :data:`~livingreview.report.tables.PDF_WHOLE_TABLE` inputs prints its first rows and says where the rest are."""
     facts = provenance_of(selection, project_of(selection))
-    return render("provenance.html.j2", text=f"Built {facts.build_date} from {facts.short_commit}", facts=facts)
+    return render("provenance.html.j2", text=f"Built {facts.build_date} from {facts.short_commit}", facts=facts,
+                  print_rows=PDF_ROWS, print_whole=PDF_WHOLE_TABLE)
 
 
 def report_citation(selection) -> ReportCitation:
