@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from jinja2 import UndefinedError
 from markupsafe import Markup
@@ -39,4 +41,13 @@ def test_stylesheets_are_read_from_the_package_files_in_order():
         static / "print.css").read_text(encoding="utf-8")
     assert pages.stylesheet("register") == (static / "register.css").read_text(encoding="utf-8")
     assert isinstance(pages.stylesheet("report"), Markup)  # inlined as written: CSS holds ">" and quotes
-    assert sorted(p.name for p in static.iterdir()) == sorted(n for names in pages.STYLESHEETS.values() for n in names)
+    inlined = [*pages.STYLESHEETS.values(), *pages.SCRIPTS.values()]
+    assert sorted(p.name for p in static.iterdir()) == sorted(n for names in inlined for n in names)
+
+
+def test_scripts_are_read_from_the_package_files_and_load_nothing():
+    static = pages.TEMPLATES / "static"
+    assert pages.script("report") == (static / "table.js").read_text(encoding="utf-8")
+    assert isinstance(pages.script("report"), Markup)
+    assert "</script" not in pages.script("report").lower()  # it is inlined into a <script> element
+    assert not re.search(r"\b(fetch|XMLHttpRequest|import|Math\.random|Date)\b", pages.script("report"))

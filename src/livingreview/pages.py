@@ -26,6 +26,10 @@ STYLESHEETS = {
     "report": ("report.css", "print.css"),  # reports (screen, then print) and the index
     "register": ("register.css",),  # the open-question register
 }
+#: the scripts inlined into each kind of page, in order, from ``templates/static`` (plain JS, written here)
+SCRIPTS = {
+    "report": ("table.js",),  # search, sort and pages for the evidence table
+}
 
 
 @lru_cache(maxsize=1)
@@ -59,3 +63,9 @@ def trusted(html: str) -> Markup:
 def stylesheet(kind: str = "report") -> Markup:
     """The CSS of pages of *kind* (:data:`STYLESHEETS`), read from this package's files, to inline."""
     return trusted("\n".join((TEMPLATES / "static" / name).read_text(encoding="utf-8") for name in STYLESHEETS[kind]))
+
+
+@lru_cache(maxsize=None)
+def script(kind: str = "report") -> Markup:
+    """The JavaScript of pages of *kind* (:data:`SCRIPTS`), read from this package's files, to inline."""
+    return trusted("\n".join((TEMPLATES / "static" / name).read_text(encoding="utf-8") for name in SCRIPTS[kind]))

@@ -7,6 +7,7 @@ imports WeasyPrint and nothing of nbconvert.
 from __future__ import annotations
 
 import logging
+import re
 
 
 class _IgnoredCss(logging.Filter):
@@ -26,6 +27,18 @@ def _quiet_weasyprint() -> None:
         logger.addFilter(_IgnoredCss())
 
 
+#: a row of a table that the PDF leaves out (``lr-pdf-omit``): a long evidence table marks the rows beyond the
+#: first of each prediction, a long provenance list those beyond its first; a row's cells hold no table of their
+#: own, and text in them is escaped, so a row ends at its first ``</tr>``
+_PDF_OMITTED = re.compile(r'<tr\b[^>]*\bclass="[^"]*\blr-pdf-omit\b[^"]*"[^>]*>.*?</tr>\n?', re.S)
+
+
+def pdf_html(html: str) -> str:
+    """The page as the PDF prints it: without the rows marked for the screen only (print.css hides the same
+    rows when a browser prints), so their layout is not paid for."""
+    return _PDF_OMITTED.sub("", html)
+
+
 def render_pdf(html: str) -> bytes:
     """The HTML page printed to an A4 PDF by WeasyPrint (deterministic: no dates in the file)."""
     from weasyprint import HTML
@@ -33,4 +46,4 @@ def render_pdf(html: str) -> bytes:
 
     _quiet_weasyprint()
     offline = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
-    return HTML(string=html, url_fetcher=offline, base_url=None).write_pdf()
+    return HTML(string=pdf_html(html), url_fetcher=offline, base_url=None).write_pdf()

@@ -248,3 +248,12 @@ def add_effects(tiny) -> None:
         tiny.edit("reviews/search.yml", "    records: 3\n", "    records: 4\n")
         tiny.edit("reviews/screening.csv", "roe2018,register,,include,include,,\n",
                   "roe2018,register,,include,include,,\npoe2022,register,,include,include,,\n")
+
+
+def evidence_notebook(sel) -> nbformat.NotebookNode:
+    """A report notebook of one cell, the evidence table with its output (a large table, quickly)."""
+    data, _ = DisplayFormatter().format(report.evidence_table(sel))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("report.evidence_table(sel)", id="evidence")]
+    nb.cells[0].outputs = [nbformat.v4.new_output("display_data", data=data)]
+    return nb

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
+import subprocess
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from IPython.core.formatters import DisplayFormatter
 
@@ -15,7 +19,7 @@ from livingreview.report.citations import prose_citations
 from livingreview.pdf import render_pdf
 from livingreview.report.render import RenderError, render_html
 
-from .report_fixtures import executed_notebook
+from .report_fixtures import evidence_notebook, executed_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -221,3 +225,68 @@ def test_the_renderer_and_the_loader_leave_out_the_same_cells():
     from livingreview.report import render
 
     assert render.REMOVE_TAG == notebooks.REMOVE_TAG
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def test_the_page_inlines_the_table_script_and_holds_every_row_without_it(page, sel):
+    from livingreview.pages import script
+
+    assert f"<script>\n{script('report')}\n</script>" in page
+    assert "fetch(" not in script("report") and "XMLHttpRequest" not in script("report") and "//" not in re.sub(
+        r"/\*.*?\*/", "", str(script("report")), flags=re.S).replace("\\/", "")
+    body = page[page.index('<table class="lr-evidence-table"'):]
+    body = body[:body.index("</table>")]
+    assert body.count('id="finding-') == len(sel.evidence) and " hidden" not in body
+    assert render_html(executed_notebook(sel, setup_code="secret_variable_name = 1"), title="Example <report>") == page
+
+
+def test_a_small_report_prints_every_evidence_row(page, sel):
+    from livingreview.pdf import pdf_html
+
+    assert not re.search(r'class="[^"]*lr-pdf-omit', page) and pdf_html(page) == page
+    text = _pdf_text(render_pdf(page))
+    assert "This printed table shows" not in text
+
+
+@pytest.mark.parametrize("hypothesis", sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb")))
+def test_the_first_reviews_reports_print_every_evidence_row(hypothesis):
+    from livingreview.pdf import pdf_html
+
+    sel = _first_review().select(hypothesis)
+    html = str(report.evidence_table(sel))
+    assert len(sel.evidence) and html.count('<tr id="finding-') == len(sel.evidence)  # the largest has 51
+    assert pdf_html(html) == html and "lr-pdf-cut" not in html
+
+
+@functools.cache
+def _first_review():
+    return livingreview.load(ROOT)
+
+
+def large(sel, times: int):
+    """*sel* with its evidence repeated *times* (keys suffixed ``~n``): a large table from a tiny review."""
+    copies = [sel.evidence.assign(key=sel.evidence["key"] + f"~{n}") for n in range(times)]
+    notes = {f"{key}~{n}": note for key, note in sel.notes.items() for n in range(times)}
+    return dataclasses.replace(sel, evidence=pd.concat(copies, ignore_index=True), notes={**sel.notes, **notes})
+
+
+def test_a_large_report_prints_the_first_rows_of_each_prediction_and_says_where_the_rest_are(sel):
+    big = large(sel, 150)  # 600 findings
+    html = render_html(evidence_notebook(big), title="Large")
+    assert html.count('id="finding-') == 600  # the HTML holds every row
+    pdf = render_pdf(html)
+    assert _pdf_pages(pdf) <= 40
+    text = " ".join(_pdf_text(pdf).split())
+    counts = big.evidence["prediction"].value_counts()
+    shown = sum(min(n, 25) for n in counts) + (25 if big.evidence["prediction"].isna().any() else 0)
+    assert f"the first 25 findings of each prediction, {shown} of 600; the other {600 - shown} are in" in text
+    assert "HTML report (report.html)" in text and "evidence.csv" in text and "evidence.json" in text
+    assert render_pdf(html) == pdf

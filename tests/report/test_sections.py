@@ -329,3 +329,16 @@ def test_a_report_citing_a_retracted_work_says_so_under_its_title(review_project
     assert "lr-banner" not in html(report.title(plain.select(HYPOTHESIS_ID)))
     inputs = report_inputs(flagged.select(HYPOTHESIS_ID))
     assert "retraction notices" in inputs and "retraction notices" not in report_inputs(plain.select(HYPOTHESIS_ID))
+
+
+def test_a_long_provenance_list_prints_its_first_rows_and_says_where_the_rest_are(sel):
+    from livingreview.pdf import pdf_html
+
+    assert "lr-pdf-omit" not in str(report.provenance(sel))  # a short list prints whole
+    big = dataclasses.replace(sel)
+    big.__dict__["inputs"] = {f"reviews/notes/work{n:03d}.yml": f"{n:064x}" for n in range(150)}
+    html = str(report.provenance(big))
+    assert html.count(".yml</code>") == 150 and html.count('class="lr-pdf-omit"') == 125
+    assert "This printed list shows the first 25 of the 150 inputs" in html and 'href="../../manifest.json"' in html
+    printed = pdf_html(html)
+    assert "work024.yml" in printed and "work025.yml" not in printed and "work149.yml" not in printed

@@ -65,3 +65,15 @@ def test_dropped_reasons_name_each_filter_that_left_works_out():
         {"reason": "populations that do not include the chosen condition", "works": 1, "findings": 2},
         {"reason": "diagnostic criteria not shown to require PEM (criteria that do not require it, or not stated)", "works": 2, "findings": 3},
     ]
+
+
+def test_the_pdf_keeps_the_first_rows_of_each_prediction_in_the_tables_order():
+    from livingreview.report.tables import pdf_cut
+
+    rows = [{"prediction": p} for p in ["P1", "P2", "P1", None, "P1", "P2", None]]
+    cut = pdf_cut(rows, 2, whole=6)
+    assert [r["pdf"] for r in rows] == [True, True, True, True, False, True, True]
+    assert cut == {"limit": 2, "total": 7, "shown": 6, "left_out": 1, "predictions": [
+        {"id": "P1", "shown": 2, "total": 3}, {"id": "P2", "shown": 2, "total": 2}, {"id": None, "shown": 2, "total": 2}]}
+    assert pdf_cut(rows, 2, whole=7)["left_out"] == 0 and all(r["pdf"] for r in rows)
+    assert pdf_cut(rows)["left_out"] == 0

@@ -6,8 +6,9 @@ Citations in the Markdown prose (``[@key]``, :mod:`livingreview.bib.prose`) are 
 Markdown is converted, by the in-text citations the report's registry made
 (:func:`livingreview.report.citations.prose_citations`, the same registry the kernel's reference list
 and tables read): in place once the Markdown is converted (in a heading, as plain text).
-PDF: WeasyPrint from the same HTML with the print stylesheet; it may fetch nothing but
-``data:`` URLs (its fetcher's protocol allow-list), so printing never reaches the network.
+PDF: :mod:`livingreview.pdf` prints the same HTML with the print stylesheet, less the evidence rows it
+leaves out (:func:`livingreview.pdf.pdf_html`: the first rows of each prediction are printed, the page
+says where the rest are); it may fetch nothing but ``data:`` URLs, so printing never reaches the network.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from .. import __version__
 from ..bib import prose
 from ..errors import LivingReviewError
-from ..pages import TEMPLATES, stylesheet
+from ..pages import TEMPLATES, script, stylesheet
 from .toc import headings, toc_html
 
 #: the report page: nbconvert's template ``templates/report``
@@ -94,7 +95,7 @@ def render_html(executed_nb: nbformat.NotebookNode, *, title: str, citations: Ma
     """The executed notebook as one self-contained HTML page titled *title* (code hidden); *citations*:
     the in-text HTML of each citation its prose makes (:func:`livingreview.report.citations.prose_citations`)."""
     resources = {
-        "livingreview": {"title": title, "css": stylesheet("report"), "version": __version__, "toc_marker": _TOC_MARKER},
+        "livingreview": {"title": title, "css": stylesheet("report"), "script": script("report"), "version": __version__, "toc_marker": _TOC_MARKER},
     }
     try:
         citing = CitationPreprocessor(citations or {})

@@ -19,12 +19,12 @@ from .citation import ReportCitation, citation_key
 from .context import config_of, describe_parameters, project_of, variant_of
 from .drift_view import discrepancies, drift_rows
 from .effects_view import effects_view
-from .markup import Section, render, trusted
+from .markup import Section, paused_collector, render, trusted
 from .methods_view import methods_view
 from .provenance import provenance_of
 from .rob_view import rob_tables
 from ..vocabulary import status
-from .tables import dropped_reasons, evidence_rows, listed, prediction_status, summary_counts
+from .tables import PDF_ROWS, PDF_WHOLE_TABLE, dropped_reasons, evidence_rows, listed, pdf_cut, prediction_status, summary_counts
 from .labels import (DESIGNS, DIRECTIONS, KIND, PROVENANCE, PROVENANCE_MEANING, QUESTION_STATUS,
                          QUESTION_STATUS_MEANING, SOURCE_TYPES, STYLES)
 
@@ -124,11 +124,16 @@ def _facets_left_out(selection) -> list[dict]:
     return out
 
 
-def evidence_table(selection) -> Section:
+def evidence_table(selection, pdf_rows: int = PDF_ROWS) -> Section:
     """One row per finding: study, design, population, criteria and their facets, finding, direction,
-    observed/inferred, provenance (quote and locator on demand)."""
-    rows = evidence_rows(selection.evidence, selection.review.vocabulary)
-    return render("evidence.html.j2", text=f"Evidence table: {len(rows)} findings", rows=rows, **_citing(selection))
+    observed/inferred, provenance (quote and locator on demand). The HTML holds every row (searched,
+    sorted and shown a page at a time by its script); the PDF too up to
+    :data:`~livingreview.report.tables.PDF_WHOLE_TABLE` rows, else the first *pdf_rows* of each
+    prediction and a sentence saying how many it leaves out and where they are."""
+    with paused_collector():
+        rows = evidence_rows(selection.evidence, selection.review.vocabulary)
+    return render("evidence.html.j2", text=f"Evidence table: {len(rows)} findings", rows=rows,
+                  cut=pdf_cut(rows, pdf_rows), **_citing(selection))
 
 
 def predictions(selection) -> Section:
@@ -245,9 +250,11 @@ def references(selection) -> Section:
 
 
 def provenance(selection) -> Section:
-    """Commit, dirty flag, build date, parameters, input hashes, package versions."""
+    """Commit, dirty flag, build date, parameters, input hashes, package versions. A list of more than
+    :data:`~livingreview.report.tables.PDF_WHOLE_TABLE` inputs prints its first rows and says where the rest are."""
     facts = provenance_of(selection, project_of(selection))
-    return render("provenance.html.j2", text=f"Built {facts.build_date} from {facts.short_commit}", facts=facts)
+    return render("provenance.html.j2", text=f"Built {facts.build_date} from {facts.short_commit}", facts=facts,
+                  print_rows=PDF_ROWS, print_whole=PDF_WHOLE_TABLE)
 
 
 def report_citation(selection) -> ReportCitation:

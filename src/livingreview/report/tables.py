@@ -206,3 +206,26 @@ def evidence_rows(evidence: pd.DataFrame, vocabulary: Vocabulary | None = None) 
         if row["paraphrases"]:
             row["paraphrases"]["shown"] = row["paraphrases"]["anchor"] in anchors
     return rows
+
+
+#: findings of each prediction a long evidence table prints, in the table's order (the HTML shows all)
+PDF_ROWS = 25
+#: an evidence table of at most this many rows prints whole (a few pages)
+PDF_WHOLE_TABLE = 100
+
+
+def pdf_cut(rows: list[dict], limit: int = PDF_ROWS, whole: int = PDF_WHOLE_TABLE) -> dict:
+    """Marks each of the evidence table's *rows* ``pdf``: all True when there are at most *whole* rows;
+    else True for the first *limit* rows of its prediction (findings tied to none count as one more),
+    False for the rest, which the PDF leaves out. Returns what the PDF says about it: ``{"limit", "total", "shown", "left_out", "predictions":
+    [{"id", "shown", "total"}]}``, predictions by id (findings tied to none last, as ``id=None``)."""
+    seen: Counter = Counter()
+    limit = max(limit, len(rows)) if len(rows) <= whole else limit
+    for row in rows:
+        seen[row["prediction"]] += 1
+        row["pdf"] = seen[row["prediction"]] <= limit
+    shown = sum(min(n, limit) for n in seen.values())
+    predictions = [{"id": ident, "shown": min(seen[ident], limit), "total": seen[ident]}
+                   for ident in sorted(seen, key=lambda p: (p is None, p or ""))]
+    return {"limit": limit, "total": len(rows), "shown": shown, "left_out": len(rows) - shown,
+            "predictions": predictions}
