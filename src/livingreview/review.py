@@ -26,7 +26,7 @@ from .loader import Document, collect
 from .diagnostics import Diagnostic, closest, error
 from .errors import InputError, ReviewInvalid
 from .schema_errors import schema_diagnostics
-from .sources import RETRACTIONS_VARIABLE, Sources, retraction_file  # noqa: F401 - part of the notebook API
+from .sources import Sources, retraction_file
 from .notes.model import RANDOMIZED, SECONDARY, Hypothesis, Note
 from .notes.quotes import QuoteCheck
 from .project import BuildConfig, Project, ReportParameters, parameters_model
