@@ -24,22 +24,10 @@ import platform
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADING = "## Evidence table and PDF at scale"
-
-
-def best(repeat: int, work):
-    """(result, best CPU seconds, best wall seconds) of *repeat* runs of *work*."""
-    cpus, walls, result = [], [], None
-    for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = work()
-        cpus.append(time.process_time() - cpu)
-        walls.append(time.perf_counter() - wall)
-    return result, min(cpus), min(walls)
 
 
 def pages(pdf: bytes) -> str:
@@ -49,7 +37,7 @@ def pages(pdf: bytes) -> str:
 
 def measure(works: int, repeat: int, folder: Path) -> dict:
     import livingreview
-    from bench_report import executed
+    from bench_report import best, executed
     from livingreview import report
     from livingreview.report import citations
     from livingreview.pdf import render_pdf
@@ -60,11 +48,11 @@ def measure(works: int, repeat: int, folder: Path) -> dict:
     review = livingreview.load(root)
     hid = hypothesis_id(0)
     sel = review.select(hid)
-    _, registry_cpu, registry_wall = best(1, lambda: citations.references(sel))
-    section, section_cpu, section_wall = best(repeat, lambda: report.evidence_table(sel))
-    nb, cells_cpu, cells_wall = best(1, lambda: executed(root / "notebooks" / f"{hid}.ipynb", sel))
-    html, html_cpu, html_wall = best(1, lambda: render_html(nb, title=hid))
-    pdf, pdf_cpu, pdf_wall = best(1, lambda: render_pdf(html))
+    _, registry_wall, registry_cpu = best(1, lambda: citations.references(sel))
+    section, section_wall, section_cpu = best(repeat, lambda: report.evidence_table(sel))
+    nb, cells_wall, cells_cpu = best(1, lambda: executed(root / "notebooks" / f"{hid}.ipynb", sel))
+    html, html_wall, html_cpu = best(1, lambda: render_html(nb, title=hid))
+    pdf, pdf_wall, pdf_cpu = best(1, lambda: render_pdf(html))
     return {"works": works, "findings": len(sel.evidence), "registry": (registry_cpu, registry_wall),
             "section": (section_cpu, section_wall), "section_kib": len(str(section).encode()) / 1024,
             "cells": (cells_cpu, cells_wall), "html": (html_cpu, html_wall), "pdf": (pdf_cpu, pdf_wall),
