@@ -171,3 +171,15 @@ def edit(path: Path, old: str, new: str) -> None:
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file under *folder* with its bytes (to compare two states of outputs/)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def untimed(files: dict[str, bytes]) -> dict[str, bytes]:
+    """*files* (a :func:`tree`) with build-report.json's timings taken out: they differ from run to run,
+    everything else of two builds of the same inputs is the same bytes."""
+    import json
+
+    report = json.loads(files["build-report.json"])
+    report.pop("time", None)
+    for entry in report["reports"].values():
+        entry.pop("time", None)
+    return {**files, "build-report.json": json.dumps(report, sort_keys=True).encode()}

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from build_fixtures import build, edit, make_project, tree
+from build_fixtures import build, edit, make_project, tree, untimed
 
 from livingreview import fingerprint
 from livingreview.build import manifest
@@ -54,7 +54,15 @@ def test_the_merged_partial_builds_are_byte_for_byte_one_build_of_the_review(par
     assert out.splitlines()[-1] == f"4 merged, 0 reused; outputs in {target.outputs_dir}"
     merged, single = tree(target.outputs_dir), tree(built_once / "outputs")
     assert sorted(merged) == sorted(single)
+    # the build report's timings differ from run to run; everything else is the same bytes
+    merged, single = untimed(merged), untimed(single)
     assert [name for name in single if merged[name] != single[name]] == []
+    # each merged report keeps the figures of the partial build that made it
+    report = json.loads((target.outputs_dir / "build-report.json").read_text(encoding="utf-8"))
+    for name, folder in partials[1].items():
+        partial = json.loads((folder / "build-report.json").read_text(encoding="utf-8"))
+        assert report["reports"][name]["time"] == partial["reports"][name]["time"]
+
 
 
 def test_a_build_after_the_merge_has_nothing_to_do(partials, target):

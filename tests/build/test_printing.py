@@ -11,14 +11,16 @@ PAGE = "<!DOCTYPE html><html><head><title>t</title></head><body><h1>A report</h1
 
 
 def test_a_page_prints_to_the_same_bytes_in_the_printing_processes_as_here():
-    here = printing.print_pdf(PAGE)
+    here, here_cpu = printing.print_pdf(PAGE)
     with printing.processes(1):
         pool = printing._Pool.current
-        there = printing.print_pdf(PAGE)
+        there, there_cpu = printing.print_pdf(PAGE)
         workers = list(pool._processes)  # the pool started a process to print it
     assert there == here and here.startswith(b"%PDF")
     assert workers and os.getpid() not in workers
     assert printing._Pool.current is None  # closed with the block
+    # the CPU time printing took, measured where it printed (layout is never free)
+    assert here_cpu > 0 and there_cpu > 0
 
 
 def test_a_printing_failure_reaches_the_caller():

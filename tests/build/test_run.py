@@ -44,6 +44,20 @@ def test_first_build_publishes_every_report(built):
     assert not list(out.glob(".staging-*"))
 
 
+def test_each_built_report_records_its_phases_and_a_reused_one_keeps_them(built):
+    first = build_report(built)
+    assert set(first["time"]) == {"load", "plan", "reports", "total"}
+    for name, record in first["reports"].items():
+        figures = record["time"]
+        assert sorted(figures) == ["execute", "html", "kernel"], name  # built without a PDF
+        assert figures["kernel"]["wall_s"] > 0 and figures["execute"]["cpu_s"] > 0  # the kernel process's CPU
+    kernels = sum(r["time"]["execute"]["cpu_s"] for r in first["reports"].values())
+    assert first["time"]["total"]["cpu_s"] >= kernels  # the build counts the kernels it waited for
+    assert build(built) == 0  # nothing changed: every report reused
+    again = build_report(built)
+    assert {n: r["time"] for n, r in again["reports"].items()} == {n: r["time"] for n, r in first["reports"].items()}
+
+
 def test_the_review_wide_question_register_is_published_and_linked(built):
     out = built.outputs_dir
     rows = json.loads((out / "open-questions.json").read_text(encoding="utf-8"))
@@ -91,7 +105,10 @@ def test_explain_names_the_changed_file_and_builds_nothing(built, capsys):
     before = tree(built.outputs_dir)
     keys = {name: r["key"][:12] for name, r in json.loads(before["manifest.json"])["reports"].items()}
     assert build(built, explain=True) == 0
-    assert capsys.readouterr().out.splitlines()[:4] == [
+    lines = capsys.readouterr().out.splitlines()
+    # under each report, the phases of the build that last made it
+    assert [line.startswith("    last built: kernel ") for line in lines[:8]] == [False, True] * 4
+    assert lines[:8:2] == [
         f"alpha/all: reuse — nothing it reads changed (key {keys['alpha/all']})",
         f"alpha/pem: reuse — nothing it reads changed (key {keys['alpha/pem']})",
         "beta/all: rebuild — changed: reviews/notes/poe2019.yml",

@@ -7,7 +7,7 @@ that is papermill's own nbclient engine with three additions:
   cell and allows it the smaller of the cell limit and what is left of the report's limit, so an
   endless cell or an endless notebook is stopped (nbclient raises ``CellTimeoutError``);
 * the kernel is shut down at once when the notebook ends or is stopped (a busy kernel would
-  ignore a polite shutdown request);
+  ignore a polite shutdown request), and the CPU time its process used is noted first;
 * the notebook being executed is kept, so a report stopped by a time limit or a dying kernel still
   leaves the executed notebook behind, with papermill's error marker, to inspect.
 
@@ -38,9 +38,14 @@ class Watch:
         self.cell = None  # the code cell started last
         self.limit = "cell"  # which limit that cell runs under
         self.notebook = None  # the notebook as executed so far (papermill's object)
+        self.started = clock()  # when the run began
+        self.ready = None  # when the first code cell started: the kernel was up
+        self.kernel_cpu = None  # CPU seconds the kernel process used, taken as it is shut down
 
     def __call__(self, cell) -> int:
         self.cell = cell
+        if self.ready is None:
+            self.ready = self.clock()
         remaining = self.deadline - self.clock()
         if remaining < self.cell_timeout:
             self.limit = "report"
@@ -58,9 +63,24 @@ def _engine_class():
             if watch is not None:
                 watch.notebook = nb_man.nb
                 kwargs["timeout_func"] = watch
+                kwargs["kernel_manager_class"] = _kernel_manager_class(watch)
             return super().execute_managed_notebook(nb_man, kernel_name, shutdown_kernel="immediate", **kwargs)
 
     return ReportEngine
+
+
+def _kernel_manager_class(watch: Watch):
+    """nbclient's kernel manager, which notes in *watch* the CPU time of the kernel process as it is shut down."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    from .timing import process_cpu
+
+    class ReportKernelManager(AsyncKernelManager):
+        async def shutdown_kernel(self, now: bool = False, restart: bool = False):
+            watch.kernel_cpu = process_cpu(getattr(self.provisioner, "pid", None))
+            return await super().shutdown_kernel(now=now, restart=restart)
+
+    return ReportKernelManager
 
 
 def register() -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor, as_completed
 from contextlib import contextmanager
@@ -36,6 +37,7 @@ from ..sources import Sources
 from ..errors import BuildFailed
 from ..project import Limits
 from . import engine
+from .timing import Phases
 from .failure import CELL_OUTPUT, MACHINE_TRACE, RENDER_FAILED, Failure
 from ..notebooks import notebook_cells
 from .plan import Target
@@ -70,6 +72,8 @@ class Outcome:
     name: str
     failure: Failure | None = None
     warnings: tuple[str, ...] = ()
+    #: wall and CPU seconds of each phase that ran (:mod:`.timing`)
+    phases: Phases = field(default_factory=Phases)
 
     @property
     def ok(self) -> bool:
@@ -216,6 +220,7 @@ def build_one(job: Job, root: Path) -> Outcome:
     job.folder.mkdir(parents=True, exist_ok=True)
     name = job.target.name
     watch = engine.Watch(cell_timeout=job.limits.cell_timeout, report_timeout=job.limits.report_timeout)
+    phases = Phases()
     try:
         nb = execute(job, root, watch)
     except Exception as exc:  # one report's failure must not stop the others
@@ -224,7 +229,8 @@ def build_one(job: Job, root: Path) -> Outcome:
         stopped = engine.stopped_notebook(watch, failed.message)
         if stopped is not None and not (job.folder / NOTEBOOK).exists():
             nbformat.write(strip_papermill(stopped), job.folder / NOTEBOOK)
-        return Outcome(name, failure=failed)
+        return Outcome(name, failure=failed, phases=_executed(phases, watch))
+    _executed(phases, watch)
     notebook, cells = _where(job, root)
     warnings = []
     problems = cell_output_problems(nb, cells)
@@ -234,7 +240,7 @@ def build_one(job: Job, root: Path) -> Outcome:
         cell = f"cell {at['cell']} (id {at['cell_id']})" if at["cell"] else f"the cell with id {at['cell_id']}"
         nbformat.write(strip_papermill(nb), job.folder / NOTEBOOK)
         return Outcome(name, failure=Failure(CELL_OUTPUT, f"{name}: {cell} of {notebook} {what}{more} (--strict)",
-                                             notebook=notebook, **at))
+                                             notebook=notebook, **at), phases=phases)
     if problems:
         remove_cell_problems(nb)
         warnings += [f"{name}: cell {at['cell']} (id {at['cell_id']}) of {notebook} {what}; left out of the report"
@@ -242,21 +248,34 @@ def build_one(job: Job, root: Path) -> Outcome:
     nb = strip_papermill(nb)
     nbformat.write(nb, job.folder / NOTEBOOK)
     try:
-        html = render_html(nb, title=job.target.title, citations=job.citations)
+        with phases.measure("html"):
+            html = render_html(nb, title=job.target.title, citations=job.citations)
     except Exception as exc:  # noqa: BLE001 - reported per report, as above
-        return Outcome(name, failure=_render_failed(name, notebook, exc))
+        return Outcome(name, failure=_render_failed(name, notebook, exc), phases=phases)
     traces = machine_traces({NOTEBOOK: nbformat.writes(nb), HTML: html}, machine_markers(root))
     if traces and job.strict:
         return Outcome(name, failure=Failure(MACHINE_TRACE, f"{name}: {'; '.join(traces)}: a path of the build machine "
-                                             "would be published (--strict)", notebook=notebook))
+                                             "would be published (--strict)", notebook=notebook), phases=phases)
     warnings += [f"{name}: {t}, a path of the build machine" for t in traces]
     try:
         (job.folder / HTML).write_text(html, encoding="utf-8")
         if job.pdf:
-            (job.folder / PDF).write_bytes(print_pdf(html))
+            started = time.monotonic()
+            pdf, cpu = print_pdf(html)
+            phases.add("pdf", time.monotonic() - started, cpu)
+            (job.folder / PDF).write_bytes(pdf)
     except Exception as exc:  # noqa: BLE001 - reported per report, as above
-        return Outcome(name, failure=_render_failed(name, notebook, exc))
-    return Outcome(name, warnings=tuple(warnings))
+        return Outcome(name, failure=_render_failed(name, notebook, exc), phases=phases)
+    return Outcome(name, warnings=tuple(warnings), phases=phases)
+
+
+def _executed(phases: Phases, watch: engine.Watch) -> Phases:
+    """Add the kernel's start (until its first cell ran) and the run (CPU: the kernel process's) to *phases*."""
+    ended = watch.clock()
+    if watch.ready is not None:
+        phases.add("kernel", watch.ready - watch.started)
+    phases.add("execute", ended - (watch.ready if watch.ready is not None else watch.started), watch.kernel_cpu)
+    return phases
 
 
 def _render_failed(name: str, notebook: str, exc: Exception) -> Failure:

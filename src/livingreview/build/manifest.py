@@ -41,6 +41,15 @@ def read(outputs: Path) -> dict:
     return {**empty(), **data}
 
 
+def read_build_report(outputs: Path) -> dict:
+    """The last build's report (``{}`` when absent or unreadable: it only ever informs, never decides)."""
+    try:
+        data = json.loads((outputs / BUILD_REPORT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("schema") == BUILD_REPORT_SCHEMA else {}
+
+
 def folder_hashes(folder: Path, prefix: str) -> dict[str, str]:
     """``{prefix/file: sha256}`` for every file in *folder* (a report folder, staged or published)."""
     return {f"{prefix}/{p.relative_to(folder).as_posix()}": fingerprint.sha256_file(p)

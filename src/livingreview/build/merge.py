@@ -35,7 +35,7 @@ from ..sources import Sources
 from . import cache, changelog, execute, manifest, publish, shortcut
 from .options import BuildOptions
 from .plan import make_plan
-from .run import BUILD_REPORT, Planned, build_report, plan_reports, publish_outputs
+from .run import Planned, build_report, plan_reports, publish_outputs
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,7 @@ class Copy:
     record: dict  # the report's entry in the folder's manifest
     files: dict[str, str]  # its files, ``name/file`` -> sha256
     warnings: tuple[str, ...]  # what the build that made it kept out of it
+    entry: dict  # its entry in that build's build-report.json (its phases' figures, :mod:`.timing`)
 
 
 def _where(folder: Path, path: str = "") -> str:
@@ -107,13 +108,11 @@ def verify(folder: Path, recorded: dict) -> list[Diagnostic]:
     return problems
 
 
-def _warnings(folder: Path) -> dict[str, tuple[str, ...]]:
-    """Per report, the warnings the build that published *folder* printed (its build-report.json)."""
-    try:
-        reports = json.loads((folder / BUILD_REPORT).read_text(encoding="utf-8"))["reports"]
-        return {name: tuple(entry.get("warnings", ())) for name, entry in reports.items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+def _entries(folder: Path) -> dict[str, dict]:
+    """Per report, what the build that published *folder* recorded of it (its build-report.json):
+    the warnings it printed, the figures of its phases."""
+    reports = manifest.read_build_report(folder).get("reports")
+    return {name: entry for name, entry in reports.items() if isinstance(entry, dict)} if isinstance(reports, dict) else {}
 
 
 def collect(folders: list[Path], outputs: Path) -> dict[str, Copy]:
@@ -126,9 +125,10 @@ def collect(folders: list[Path], outputs: Path) -> dict[str, Copy]:
             problems += refused
             continue
         problems += verify(folder, recorded)
-        warnings = _warnings(folder)
+        entries = _entries(folder)
         for name, record in sorted(recorded["reports"].items()):
-            copy = Copy(folder, name, record, manifest.report_files(recorded, name), warnings.get(name, ()))
+            entry = entries.get(name, {})
+            copy = Copy(folder, name, record, manifest.report_files(recorded, name), tuple(entry.get("warnings", ())), entry)
             first = copies.setdefault(name, copy)
             if first.files != copy.files:
                 problems.append(_conflict(first.folder, first.files, copy))
@@ -197,7 +197,10 @@ def merge(project: Project, options: MergeOptions) -> int:
                 shutil.copytree(copies[p.name].folder / p.name, staging / p.name)
                 publish.clear_failed(outputs, p.name)
             outcomes = [execute.Outcome(p.name, warnings=copies[p.name].warnings) for p in merged]
-            notes = publish_outputs(project, matrix, merged, previous, staging, build_report(planned, outcomes, {}),
+            # each report keeps the figures of the build that made it: a merged one its partial build's
+            last = {"reports": {**manifest.read_build_report(outputs).get("reports", {}),
+                                **{p.name: copies[p.name].entry for p in merged}}}
+            notes = publish_outputs(project, matrix, merged, previous, staging, build_report(planned, outcomes, {}, last),
                                     review, tree=tree, since=since, reused=[p for p in planned if not p.reasons])
         finally:
             staging.discard()

@@ -50,12 +50,19 @@ def _exit_with(parent: int, every: float = 1.0) -> None:
     threading.Thread(target=watch, name="exit-with-the-build", daemon=True).start()
 
 
-def print_pdf(html: str) -> bytes:
+def print_pdf(html: str) -> tuple[bytes, float]:
     """*html* printed to an A4 PDF (:func:`livingreview.pdf.render_pdf`), in the build's
-    printing processes when they are open."""
-    from ..pdf import render_pdf
-
+    printing processes when they are open; and the CPU seconds printing took."""
     pool = _Pool.current
     if pool is None:
-        return render_pdf(html)
-    return pool.submit(render_pdf, html).result()
+        return timed_render(html, time.thread_time)
+    return pool.submit(timed_render, html).result()
+
+
+def timed_render(html: str, cpu=time.process_time) -> tuple[bytes, float]:
+    """The PDF and the *cpu* seconds it took (in a printing process, its process time)."""
+    from ..pdf import render_pdf
+
+    used = cpu()
+    pdf = render_pdf(html)
+    return pdf, cpu() - used

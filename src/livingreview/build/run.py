@@ -23,7 +23,7 @@ from ..errors import ConfigError
 from ..atomic import write_text
 from ..pages import fragment
 from ..project import Project
-from . import bundle, cache, changelog, execute, executors, index, manifest, publish, shortcut
+from . import bundle, cache, changelog, execute, executors, index, manifest, publish, shortcut, timing
 from .options import BuildOptions
 from .plan import Target, make_plan, select_only
 
@@ -86,12 +86,16 @@ def plan_reports(review, targets: list[Target], previous: dict, outputs: Path, o
     return out
 
 
-def explain(planned: list[Planned]) -> None:
+def explain(planned: list[Planned], last: dict | None = None) -> None:
+    """Per report, rebuild (and why) or reuse; with *last* (a build report), the phases of the build that last made it."""
     for p in planned:
         if p.reasons:
             print(f"{p.name}: rebuild — {'; '.join(p.reasons)}")
         else:
             print(shortcut.reuse_line(p.name, p.key))
+        line = timing.last_line(last, p.name) if last is not None else None
+        if line:
+            print(line)
 
 
 def evidence_summary(made: bundle.Bundle) -> dict:
@@ -128,36 +132,41 @@ def run_build(project: Project, options: BuildOptions) -> int:
     # the build the changelog compares with: checked before anything is loaded, only ever read
     since = outputs if options.previous is None else changelog.previous_outputs(Path(options.previous), outputs)
     jobs = workers(options, project)
+    phases, started = timing.Phases(), timing.Start.now()
     # taken before loading: the fingerprint of what this build reads, recorded if it completes the matrix
     tree = None if options.only or options.explain else shortcut.tree_fingerprint(project, options)
-    review = livingreview.load(project, sources=options.sources, retractions=options.retractions)
+    with phases.measure("load"):
+        review = livingreview.load(project, sources=options.sources, retractions=options.retractions)
     if options.strict:  # CI: a conflict the reviewers have not settled fails the build, before any kernel
         refuse_unresolved(review.diagnostics)
     matrix = make_plan(project, review.hypotheses)
     targets = select_only(matrix, options.only)
     if options.explain:
-        explain(plan_reports(review, targets, manifest.read(outputs), outputs, options))
+        explain(plan_reports(review, targets, manifest.read(outputs), outputs, options), manifest.read_build_report(outputs))
         return 0
     with publish.writing(outputs), publish.exclusive(outputs):
         for name in publish.recover(outputs):
             print(f"restored {name}: a previous build was interrupted while publishing it")
-        previous = manifest.read(outputs)
-        planned = plan_reports(review, targets, previous, outputs, options)
+        previous, last = manifest.read(outputs), manifest.read_build_report(outputs)
+        with phases.measure("plan"):
+            planned = plan_reports(review, targets, previous, outputs, options)
         if not any(p.reasons for p in planned) and options.previous is None and top_files_intact(outputs, previous, matrix):
             # nothing to build and every published page is as recorded: touch nothing but the build report
             # (and record the tree fingerprint, so the next such build need not load the review)
-            write_text(outputs / BUILD_REPORT, build_report(planned, [], {}).decode("utf-8"))
+            write_text(outputs / BUILD_REPORT, build_report(planned, [], {}, last).decode("utf-8"))
             if tree and previous.get("tree") != tree:
                 write_text(outputs / manifest.NAME, manifest.render(previous["files"], previous["reports"], tree).decode("utf-8"))
             print_summary(planned, {}, kernels=0, outputs=outputs, notes=[])
             return 0
         staging = publish.Staging(outputs)
         try:
-            outcomes = execute_reports(review, options, [p for p in planned if p.reasons], staging, jobs)
+            with phases.measure("reports", cpu=None):
+                outcomes = execute_reports(review, options, [p for p in planned if p.reasons], staging, jobs)
             failed = {o.name: o.error for o in outcomes if not o.ok}
             keep_failed(staging, outcomes)
+            phases.recorded["total"] = started.elapsed()
             notes = publish_outputs(project, matrix, [p for p in planned if status(p, failed) == "built"], previous,
-                                    staging, build_report(planned, outcomes, failed), review,
+                                    staging, build_report(planned, outcomes, failed, last, phases), review,
                                     tree=None if failed else tree,
                                     since=since, reused=[p for p in planned if status(p, failed) == "reused"])
         finally:
@@ -275,8 +284,10 @@ def stage_file(staging: publish.Staging, name: str, data: bytes) -> bool:
     return True
 
 
-def build_report(planned: list[Planned], outcomes: list[execute.Outcome], failed: dict[str, str]) -> bytes:
-    """``build-report.json``: what this build did per report, and how many kernels it started."""
+def build_report(planned: list[Planned], outcomes: list[execute.Outcome], failed: dict[str, str],
+                 last: dict | None = None, phases: timing.Phases | None = None) -> bytes:
+    """``build-report.json``: what this build did per report, how many kernels it started, and how long each
+    phase took (:mod:`.timing`; a reused report keeps the figures of the build that made it, from *last*)."""
     reports = {}
     ended = {o.name: o for o in outcomes}
     for p in planned:
@@ -290,8 +301,13 @@ def build_report(planned: list[Planned], outcomes: list[execute.Outcome], failed
             reports[p.name]["diagnostic"] = {**outcome.failure.as_dict(), "executed": publish.failed_notebook(p.name)}
         if outcome is not None and outcome.warnings:
             reports[p.name]["warnings"] = list(outcome.warnings)
-    return bundle.dumps({"schema": BUILD_REPORT_SCHEMA, "kernels_started": len(outcomes),
-                         "reports": reports})
+        figures = outcome.phases.as_dict() if outcome is not None and outcome.phases.recorded else timing.carried(last or {}, p.name)
+        if figures:
+            reports[p.name][timing.KEY] = figures
+    report = {"schema": BUILD_REPORT_SCHEMA, "kernels_started": len(outcomes), "reports": reports}
+    if phases is not None:
+        report[timing.KEY] = phases.as_dict()
+    return bundle.dumps(report)
 
 
 def print_summary(planned: list[Planned], failed: dict[str, str], *, kernels: int, outputs: Path, notes: list[str],

@@ -26,7 +26,7 @@ from .. import fingerprint
 from ..sources import Sources
 from ..atomic import write_text
 from ..project import Project
-from . import manifest, publish
+from . import manifest, publish, timing
 from .options import BuildOptions
 
 #: the folders whose every file a report may read
@@ -109,6 +109,11 @@ def _asked(project: Project, reports: dict, only: list[str]) -> list[str] | None
                                                                                                 place[reports[n]["variant"]]))
 
 
+def _reused(last: dict, name: str) -> dict:
+    figures = timing.carried(last, name)
+    return {"status": "reused", timing.KEY: figures} if figures else {"status": "reused"}
+
+
 def try_noop(project: Project, options: BuildOptions) -> int | None:
     """0 when nothing changed since the last complete build (having written the build report, or with
     ``--explain`` said so); else None."""
@@ -120,8 +125,12 @@ def try_noop(project: Project, options: BuildOptions) -> int | None:
         if found is None:
             return None
         names, previous = found
+        last = manifest.read_build_report(outputs)
         for name in names:
             print(reuse_line(name, previous["reports"][name]["key"]))
+            line = timing.last_line(last, name)
+            if line:
+                print(line)
         return 0
     if not outputs.is_dir():
         return None
@@ -130,8 +139,9 @@ def try_noop(project: Project, options: BuildOptions) -> int | None:
         if found is None:
             return None
         names, _ = found
+        last = manifest.read_build_report(outputs)
         report = {"schema": manifest.BUILD_REPORT_SCHEMA, "kernels_started": 0,
-                  "reports": {name: {"status": "reused"} for name in names}}
+                  "reports": {name: _reused(last, name) for name in names}}
         write_text(outputs / manifest.BUILD_REPORT, fingerprint.stable_json(report).decode("utf-8"))
     for name in names:
         print(f"reused  {name}")
