@@ -273,11 +273,16 @@ def test_the_same_inputs_give_identical_tables(tiny_project):
 def test_the_builds_snapshot_gives_the_same_review_without_loading_again(tiny_project, tmp_path, monkeypatch):
     from livingreview.review import SNAPSHOT_VARIABLE, from_snapshot, snapshot_bytes
 
+    from livingreview.bib import cite
+
     review = livingreview.load(tiny_project.root)
     path = tmp_path / "review.pickle"
-    path.write_bytes(snapshot_bytes(review, None))
+    ahead = {("a-style", '{"id": "x"}'): ("<p>X.</p>", "(X)")}  # references the build rendered ahead
+    path.write_bytes(snapshot_bytes(review, None, ahead))
+    monkeypatch.setattr(cite, "_remembered", {})
     again = from_snapshot(path, tiny_project.project, None)
     assert again is not None and again is not review
+    assert cite.remembered() == ahead  # the kernel renders none of them again
     assert again.select(HYP).evidence.equals(review.select(HYP).evidence)
     assert again.bibliography["doe2020"].fields["title"] == review.bibliography["doe2020"].fields["title"]
     # another project, other sources, or a damaged file: not this review; the kernel loads from disk

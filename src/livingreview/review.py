@@ -134,11 +134,13 @@ def _retractions(bibliography: Mapping[str, Any], path: Path | str | None) -> tu
     return {key: notice for key, notice in sorted(found.items()) if notice is not None}, data.sha256
 
 
-def snapshot_bytes(review: "Review", sources: Path | str | None) -> bytes:
-    """The loaded *review* as the build hands it to its report kernels (validated once, not per kernel)."""
+def snapshot_bytes(review: "Review", sources: Path | str | None, rendered: Mapping | None = None) -> bytes:
+    """The loaded *review* as the build hands it to its report kernels (validated once, not per kernel), with
+    the references the build *rendered* ahead (:func:`livingreview.bib.cite.render_many`), so no kernel renders them again."""
     import pickle
 
-    return pickle.dumps((str(review.project.root), _sources_key(sources), review), protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps((str(review.project.root), _sources_key(sources), review, dict(rendered or {})),
+                        protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def from_snapshot(path: Path, project: Project, sources: Path | str | None) -> "Review | None":
@@ -148,10 +150,15 @@ def from_snapshot(path: Path, project: Project, sources: Path | str | None) -> "
     import pickle
 
     try:
-        root, used, review = pickle.loads(path.read_bytes())
+        root, used, review, rendered = pickle.loads(path.read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
         return None
-    return review if (root, used) == (str(project.root), _sources_key(sources)) else None
+    if (root, used) != (str(project.root), _sources_key(sources)):
+        return None
+    from .bib import cite
+
+    cite.remember(rendered)
+    return review
 
 
 def _sources_key(sources) -> str | None:

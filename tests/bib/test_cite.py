@@ -120,11 +120,26 @@ def test_unknown_keys_are_refused(bib):
 
 
 def test_only_the_keys_asked_for_are_formatted_and_results_are_cached(bib):
-    cite._render.cache_clear()
+    cite._render_now.cache_clear()
     assert [r.key for r in format_references(bib, ["doe2020", "doe2020"])] == ["doe2020"]
-    assert cite._render.cache_info().misses == 1
+    assert cite._render_now.cache_info().misses == 1
     format_references(bib, ["doe2020"])
-    assert (cite._render.cache_info().hits, cite._render.cache_info().misses) == (1, 1)
+    assert (cite._render_now.cache_info().hits, cite._render_now.cache_info().misses) == (1, 1)
+
+
+@pytest.mark.parametrize("style", ["apa", "vancouver", "harvard"])
+def test_references_rendered_ahead_are_the_ones_formatting_would_render(bib, style, monkeypatch):
+    expected = format_references(bib, KEYS, style)
+    pairs = sorted(cite.needed(bib, KEYS, style))
+    assert {style_id for style_id, _ in pairs} >= {cite.STYLES[style]}
+    rendered = dict(zip(pairs, cite.render_many(pairs)))
+    # in a process that only holds what was rendered ahead, formatting renders nothing itself
+    monkeypatch.setattr(cite, "_remembered", {})
+    cite.remember(rendered)
+    monkeypatch.setattr(cite, "_render_now", lambda *a: pytest.fail(f"rendered again: {a[0]}"))
+    again = format_references(bib, KEYS, style)
+    assert [(r.key, r.label, r.html) for r in again] == [(r.key, r.label, r.html) for r in expected]
+    assert cite.remembered() == rendered
 
 
 def test_label_of_a_key_not_formatted_is_a_key_error(bib):

@@ -98,10 +98,14 @@ class References:
         return self._reference(key).label
 
     def _reference(self, key: str) -> Reference:
-        for item in self.items:
-            if item.key == key:
-                return item
-        raise KeyError(f"'{key}' is not among the formatted references")
+        try:
+            return self._by_key[key]
+        except KeyError:
+            raise KeyError(f"'{key}' is not among the formatted references") from None
+
+    @cached_property
+    def _by_key(self) -> dict[str, Reference]:
+        return {item.key: item for item in self.items}
 
     def __iter__(self) -> Iterator[Reference]:
         return iter(self.items)
@@ -267,9 +271,14 @@ def _escaped(value: Any) -> Any:
     return value
 
 
-@functools.lru_cache(maxsize=4096)
 def _render(style_id: str, item_json: str) -> tuple[str, str]:
-    """(reference HTML, in-text citation HTML) of one escaped CSL-JSON item."""
+    """(reference HTML, in-text citation HTML) of one escaped CSL-JSON item (rendered ahead, or now)."""
+    made = _remembered.get((style_id, item_json))
+    return made if made is not None else _render_now(style_id, item_json)
+
+
+@functools.lru_cache(maxsize=16384)
+def _render_now(style_id: str, item_json: str) -> tuple[str, str]:
     bibliography = CitationStylesBibliography(_style(style_id), CiteProcJSON([json.loads(item_json)]), formatter.html)
     citation = Citation([CitationItem(_ITEM)])
     bibliography.register(citation)
@@ -312,9 +321,9 @@ def _style_id(style: str) -> str:
     return STYLES[style]
 
 
-def format_references(bib: Bibliography, keys: Sequence[str], style: str = "apa") -> References:
-    """The references for *keys* in *style* ("apa", "vancouver", "harvard"), in the style's order."""
-    style_id = _style_id(style)
+def _planned(bib: Bibliography, keys: Sequence[str], style: str) -> Iterator[tuple[Entry, dict, str, str | None]]:
+    """For each work *keys* name, in the style's order: its entry, its CSL-JSON item, what citeproc-py renders
+    for it (the escaped item) and, in a numeric style, what it renders for its label (else None)."""
     wanted = list(dict.fromkeys(keys))
     missing = [key for key in wanted if key not in bib]
     if missing:
@@ -323,19 +332,56 @@ def format_references(bib: Bibliography, keys: Sequence[str], style: str = "apa"
     numeric = style in NUMERIC
     entries = [bib[key] for key in wanted]
     by_author = sorted(entries, key=_author_date_key)
-    ordered = entries if numeric else by_author
     suffixes = _year_suffixes(by_author)
-    label_id = STYLES[LABEL_STYLE]
-    items, csl = [], {}
-    for number, entry in enumerate(ordered, 1):
+    for entry in entries if numeric else by_author:
         item = to_csl(entry, _ITEM)
         labelled = dict(item, **({"year-suffix": suffixes[entry.key]} if entry.key in suffixes else {}))
         if not numeric:  # a numeric style tells works apart by number, not by year suffixes
             item = labelled
-        escaped = json.dumps(_escaped(item), sort_keys=True, ensure_ascii=False)
+        yield (entry, item, json.dumps(_escaped(item), sort_keys=True, ensure_ascii=False),
+               json.dumps(_escaped(labelled), sort_keys=True, ensure_ascii=False) if numeric else None)
+
+
+def needed(bib: Bibliography, keys: Sequence[str], style: str = "apa") -> set[tuple[str, str]]:
+    """What :func:`format_references` of *keys* has citeproc-py render: ``(style id, escaped item)`` pairs,
+    for :func:`render_many` to render ahead (in other processes) and :func:`remember` to keep."""
+    style_id, label_id = _style_id(style), STYLES[LABEL_STYLE]
+    pairs = set()
+    for _, _, escaped, label in _planned(bib, keys, style):
+        pairs.add((style_id, escaped))
+        if label is not None:
+            pairs.add((label_id, label))
+    return pairs
+
+
+def render_many(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """citeproc-py's rendering of each ``(style id, escaped item)`` pair, in order (a pure function of each)."""
+    return [_render(style_id, item_json) for style_id, item_json in pairs]
+
+
+#: renderings made ahead (:func:`remember`), which :func:`_render` returns instead of rendering again
+_remembered: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def remember(rendered: Mapping[tuple[str, str], tuple[str, str]]) -> None:
+    """Keep renderings made ahead (by :func:`render_many`, here or in another process) for this process."""
+    _remembered.update(rendered)
+
+
+def remembered() -> dict[tuple[str, str], tuple[str, str]]:
+    """The renderings this process holds from :func:`remember` (to hand on, e.g. to a report's kernel)."""
+    return dict(_remembered)
+
+
+def format_references(bib: Bibliography, keys: Sequence[str], style: str = "apa") -> References:
+    """The references for *keys* in *style* ("apa", "vancouver", "harvard"), in the style's order."""
+    style_id = _style_id(style)
+    numeric = style in NUMERIC
+    label_id = STYLES[LABEL_STYLE]
+    items, csl = [], {}
+    for number, (entry, item, escaped, labelled) in enumerate(_planned(bib, keys, style), 1):
         body, cited = _render(style_id, escaped)
-        label = (_label(label_id, json.dumps(_escaped(labelled), sort_keys=True, ensure_ascii=False)) if numeric
-                 else _unwrapped(style_id, cited))
+        label = _label(label_id, labelled) if numeric else _unwrapped(style_id, cited)
         if numeric:
             body = str(number) + ". " + body.removeprefix("1.").lstrip()
         items.append(Reference(key=entry.key, label=label + " [" + str(number) + "]" if numeric else label,

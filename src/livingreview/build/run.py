@@ -208,13 +208,16 @@ def execute_reports(review, options: BuildOptions, todo: list[Planned], staging:
     """Write each report's data and the review's snapshot, then execute and render each notebook, all into staging."""
     from ..report.citations import prose_citations  # the report package loads IPython: only when reports are built
 
+    from .references import render_ahead
+
     project = review.project
     for p in todo:
         bundle.write_bundle(staging / p.name, p.target, p.bundle)
     snapshot = None
     if todo:
+        rendered = render_ahead(review, [review.select(p.target.parameters) for p in todo], jobs)
         snapshot = staging / SNAPSHOT
-        snapshot.write_bytes(snapshot_bytes(review, options.sources))
+        snapshot.write_bytes(snapshot_bytes(review, options.sources, rendered))
     env = execute.kernel_environment(project.root, source_date_epoch=fingerprint.source_date_epoch(project.root),
                                      sources=options.sources, snapshot=snapshot)
     limits = project.config.limits
