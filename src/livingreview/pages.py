@@ -32,9 +32,15 @@ SCRIPTS = {
 }
 
 
+#: how much of a long list the PDF prints (the HTML shows all, and says nothing of it): a list of more than
+#: ``whole`` items prints its first ``shown`` and says where the rest are; rows of a table (the evidence: per
+#: prediction), items of a list, works cited in one place
+PRINT_LIMITS = {"rows": {"whole": 100, "shown": 25}, "citations": {"whole": 20, "shown": 10}}
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader([TEMPLATES / folder for folder in SEARCH_PATH]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
@@ -42,6 +48,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    env.globals["print_limits"] = PRINT_LIMITS
+    return env
 
 
 def fragment(template: str, **context) -> Markup:

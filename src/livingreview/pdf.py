@@ -27,16 +27,46 @@ def _quiet_weasyprint() -> None:
         logger.addFilter(_IgnoredCss())
 
 
-#: a row of a table that the PDF leaves out (``lr-pdf-omit``): a long evidence table marks the rows beyond the
-#: first of each prediction, a long provenance list those beyond its first; a row's cells hold no table of their
-#: own, and text in them is escaped, so a row ends at its first ``</tr>``
-_PDF_OMITTED = re.compile(r'<tr\b[^>]*\bclass="[^"]*\blr-pdf-omit\b[^"]*"[^>]*>.*?</tr>\n?', re.S)
+#: what the PDF leaves out (``lr-pdf-omit``), which a long report marks: a row of a long table (the evidence beyond
+#: the first rows of each prediction, a provenance list beyond its first), an item of a long list (open questions),
+#: or, between ``<!--lr-pdf-omit-->`` and ``<!--/lr-pdf-omit-->``, the tail of a long list of citations. A row or an
+#: item holds no row or item of its own and text in it is escaped, so it ends at its first closing tag.
+_OMITTED = re.compile(r'<(tr|li)\b[^>]*\bclass="[^"]*\blr-pdf-omit\b[^"]*"[^>]*>.*?</\1>\n?'
+                      r'|<!--lr-pdf-omit-->.*?<!--/lr-pdf-omit-->', re.S)
+#: a reference of a long list, printed only when the printed page cites it (``lr-pdf-if-cited``)
+_IF_CITED = re.compile(r'<li id="([^"]+)" class="[^"]*\blr-pdf-if-cited\b[^"]*">.*?</li>\n?', re.S)
+_LINK = re.compile(r'\bhref="#([^"]+)"')
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def _drop_omitted(html: str) -> str:
+    return _OMITTED.sub("", html)
+
+
+def _keep_cited(html: str) -> str:
+    """A long reference list keeps the works a link of the printed page points to."""
+    if "lr-pdf-if-cited" not in html:
+        return html
+    linked = set(_LINK.findall(_IF_CITED.sub("", html)))
+    return _IF_CITED.sub(lambda m: m.group(0) if m.group(1) in linked else "", html)
+
+
+def _unlink_missing(html: str) -> str:
+    """A link to what the PDF left out becomes its text (WeasyPrint reports every link without an anchor)."""
+    ids = set(_ID.findall(html))
+    return _LINK.sub(lambda m: m.group(0) if m.group(1) in ids else "", html)
+
+
+#: the steps from the page a reader opens to the page the PDF prints, in order
+PRINTED = (_drop_omitted, _keep_cited, _unlink_missing)
 
 
 def pdf_html(html: str) -> str:
-    """The page as the PDF prints it: without the rows marked for the screen only (print.css hides the same
-    rows when a browser prints), so their layout is not paid for."""
-    return _PDF_OMITTED.sub("", html)
+    """The page as the PDF prints it: without what a long report marks for the screen only (print.css hides
+    the same when a browser prints), so its layout is not paid for, and with no link to what it left out."""
+    for step in PRINTED:
+        html = step(html)
+    return html
 
 
 def render_pdf(html: str) -> bytes:

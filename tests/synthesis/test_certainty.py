@@ -324,3 +324,10 @@ def test_a_recorded_interval_that_includes_no_effect_is_imprecise(rules):
     assert rate_one(rules, make_note("doe2020", design="rct", findings=[wide])).reasons == [
         Change("imprecision", 1, "Interval: doe2020#f1.")]
     assert rate_one(rules, make_note("doe2020", design="rct", findings=[narrow])).reasons == []
+
+
+def test_a_reason_names_a_long_list_of_works_by_its_first_and_a_count():
+    from livingreview.synthesis.certainty import named
+
+    assert named(f"w{i}" for i in range(20)) == ", ".join(f"w{i}" for i in range(20))
+    assert named(f"w{i}" for i in range(3600)) == ", ".join(f"w{i}" for i in range(10)) + " and 3,590 more"

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from .. import filters
+from ..pages import PRINT_LIMITS
 from ..vocabulary import Vocabulary, status
 from .labels import DESIGNS, DIRECTIONS, SOURCE_TYPES, ordered
 
@@ -209,9 +210,9 @@ def evidence_rows(evidence: pd.DataFrame, vocabulary: Vocabulary | None = None) 
 
 
 #: findings of each prediction a long evidence table prints, in the table's order (the HTML shows all)
-PDF_ROWS = 25
+PDF_ROWS = PRINT_LIMITS["rows"]["shown"]
 #: an evidence table of at most this many rows prints whole (a few pages)
-PDF_WHOLE_TABLE = 100
+PDF_WHOLE_TABLE = PRINT_LIMITS["rows"]["whole"]
 
 
 def pdf_cut(rows: list[dict], limit: int = PDF_ROWS, whole: int = PDF_WHOLE_TABLE) -> dict:

@@ -273,12 +273,25 @@ def _size(note: Note) -> int | None:
     return patients + (controls if isinstance(controls, int) else 0)
 
 
+#: a reason names every work up to twice this many; beyond, the first this many "and N more" (the risk-of-bias
+#: and evidence tables list every work with its judgement)
+NAMED_WORKS = 10
+
+
+def named(works) -> str:
+    """The works a reason names, joined: ``a, b, c``, or at scale ``a, b, … j and 3,590 more``."""
+    works = list(works)
+    if len(works) <= 2 * NAMED_WORKS:
+        return ", ".join(works)
+    return ", ".join(works[:NAMED_WORKS]) + f" and {len(works) - NAMED_WORKS:,} more"
+
+
 def _risk_of_bias(rated: list[_Work], prediction: Prediction, hypothesis: Hypothesis, rules: Rules) -> Change | None:
     rule = rules.downgrades.risk_of_bias
     concerning = [w for w in rated if w.concern in rule.concerns]
     if not concerning:
         return None
-    works = ", ".join(f"{w.key} ({w.judgement})" for w in concerning)
+    works = named(f"{w.key} ({w.judgement})" for w in concerning)
     return Change("risk_of_bias", rule.levels, Template(rule.reason).substitute(works=works))
 
 
@@ -288,7 +301,7 @@ def _inconsistency(rated: list[_Work], prediction: Prediction, hypothesis: Hypot
     contradicting = [w.key for w in rated if "contradicts" in w.directions]
     if not (supporting and contradicting):
         return None
-    reason = Template(rule.reason).substitute(supporting=", ".join(supporting), contradicting=", ".join(contradicting))
+    reason = Template(rule.reason).substitute(supporting=named(supporting), contradicting=named(contradicting))
     return Change("inconsistency", rule.levels, reason)
 
 
@@ -298,14 +311,14 @@ def _indirectness(rated: list[_Work], prediction: Prediction, hypothesis: Hypoth
     wanted = set(hypothesis.conditions)
     others = [w for w in rated if not wanted & set(w.note.population.conditions)]
     if others:
-        works = ", ".join(f"{w.key} ({'; '.join(w.note.population.conditions)})" for w in others)
+        works = named(f"{w.key} ({'; '.join(w.note.population.conditions)})" for w in others)
         sentences.append(Template(rule.reason_population).substitute(works=works, conditions="; ".join(hypothesis.conditions)))
     for facet, conditions in rule.required_for.items():
         for condition in conditions:
             lacking = [w for w in rated if condition in wanted and condition in w.note.population.conditions
                        and w.facets.get(facet) != "required"]
             if lacking:
-                works = ", ".join(f"{w.key} ({'; '.join(w.note.criteria)})" for w in lacking)
+                works = named(f"{w.key} ({'; '.join(w.note.criteria)})" for w in lacking)
                 sentences.append(Template(rule.reason_criteria).substitute(condition=condition, works=works))
     findings = {f"{w.key}#{f}" for w in rated for f in w.findings}
     for flag in rule.flags:
@@ -323,12 +336,12 @@ def _imprecision(rated: list[_Work], prediction: Prediction, hypothesis: Hypothe
     sentences = []
     if not known or total < rule.below:
         if known:
-            works = ", ".join(f"{key} n = {n}" for key, n in known)
+            works = named(f"{key} n = {n}" for key, n in known)
             sentences.append(Template(rule.reason).substitute(total=total, works=works, below=rule.below))
         if unknown:
-            sentences.append(Template(rule.reason_unknown).substitute(works=", ".join(unknown), below=rule.below))
+            sentences.append(Template(rule.reason_unknown).substitute(works=named(unknown), below=rule.below))
     if intervals:
-        sentences.append(Template(rule.reason_interval).substitute(works=", ".join(intervals)))
+        sentences.append(Template(rule.reason_interval).substitute(works=named(intervals)))
     return Change("imprecision", rule.levels, " ".join(sentences)) if sentences else None
 
 
