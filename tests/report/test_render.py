@@ -263,7 +263,7 @@ def test_the_first_reviews_reports_print_every_evidence_row(hypothesis):
     sel = _first_review().select(hypothesis)
     html = str(report.evidence_table(sel))
     assert len(sel.evidence) and html.count('<tr id="finding-') == len(sel.evidence)  # the largest has 51
-    assert pdf_html(html) == html and "lr-pdf-cut" not in html
+    assert pdf_html(html).count('<tr id="finding-') == len(sel.evidence) and "lr-pdf-cut" not in html
 
 
 @functools.cache

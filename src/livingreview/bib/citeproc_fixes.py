@@ -14,6 +14,10 @@ styles this project uses (APA 7th, NLM/Vancouver, Harvard):
    delimiter (none), so NLM printed "[cited 2024Jan2]" for "[cited 2024 Jan 2]".
 3. *Labels take ``text-case``* (CSL 1.0.1, ``cs:label``). citeproc-py skipped title case
    for labels (no language was passed), so APA printed "(ed.)" for "(Ed.)".
+
+And one change that only saves time: citeproc-py looks a macro up by an XPath search of the style
+every time it renders one (APA: about 100 searches a reference, 30 % of the time a reference takes);
+:func:`_get_macro` remembers each style's macros by name. A style is never changed once loaded.
 """
 
 from __future__ import annotations
@@ -74,6 +78,20 @@ def _label_markup(self, text):
     return self.wrap(self.format(self.case(self.strip_periods(text), language)))
 
 
+_macros: dict[tuple[int, str], tuple[object, object]] = {}  # (id of a style's root, name) -> (root, macro)
+
+
+def _get_macro(self, name):
+    root = self.get_root()
+    found = _macros.get((id(root), name))
+    if found is None or found[0] is not root:  # the root is kept with its macro, so its id is never reused
+        found = _macros[(id(root), name)] = (root, _original_get_macro(self, name))
+    return found[1]
+
+
+_original_get_macro = model.CitationStylesElement.get_macro
+
+
 def apply() -> None:
     """Install the corrections (idempotent)."""
     global _applied
@@ -83,4 +101,5 @@ def apply() -> None:
     model.Substitute.render = _substitute_render
     model.Date.render_single_date = _locale_date_single
     model.Label.markup = _label_markup
+    model.CitationStylesElement.get_macro = _get_macro
     _applied = True

@@ -161,7 +161,7 @@ def run_build(project: Project, options: BuildOptions) -> int:
         staging = publish.Staging(outputs)
         try:
             with phases.measure("reports", cpu=None):
-                outcomes = execute_reports(review, options, [p for p in planned if p.reasons], staging, jobs)
+                outcomes = execute_reports(review, options, [p for p in planned if p.reasons], staging, jobs, phases)
             failed = {o.name: o.error for o in outcomes if not o.ok}
             keep_failed(staging, outcomes)
             phases.recorded["total"] = started.elapsed()
@@ -204,7 +204,7 @@ SNAPSHOT = "review.pickle"
 
 
 def execute_reports(review, options: BuildOptions, todo: list[Planned], staging: publish.Staging,
-                    jobs: int) -> list[execute.Outcome]:
+                    jobs: int, phases: timing.Phases | None = None) -> list[execute.Outcome]:
     """Write each report's data and the review's snapshot, then execute and render each notebook, all into staging."""
     from ..report.citations import prose_citations  # the report package loads IPython: only when reports are built
 
@@ -215,7 +215,8 @@ def execute_reports(review, options: BuildOptions, todo: list[Planned], staging:
         bundle.write_bundle(staging / p.name, p.target, p.bundle)
     snapshot = None
     if todo:
-        rendered = render_ahead(review, [review.select(p.target.parameters) for p in todo], jobs)
+        with (phases or timing.Phases()).measure("references", cpu=None):
+            rendered = render_ahead(review, [review.select(p.target.parameters) for p in todo], jobs)
         snapshot = staging / SNAPSHOT
         snapshot.write_bytes(snapshot_bytes(review, options.sources, rendered))
     env = execute.kernel_environment(project.root, source_date_epoch=fingerprint.source_date_epoch(project.root),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -47,9 +48,15 @@ class _Headings(HTMLParser):
             self._parts.append(data)
 
 
+#: an ``<h2>`` element (one never holds another; the text in it is escaped)
+_H2 = re.compile(r"<h2\b[^>]*>.*?</h2>", re.S | re.I)
+
+
 def headings(html: str) -> list[Heading]:
+    """The page's ``<h2>`` headings with an id; only the headings are parsed (a page of a large review is
+    megabytes of tables)."""
     parser = _Headings()
-    parser.feed(html)
+    parser.feed("".join(_H2.findall(html)))
     parser.close()
     return parser.found
 
