@@ -87,7 +87,6 @@ def measure(rounds: int) -> tuple[list[tuple[int, Cost, Cost]], int]:
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-loop-") as tmp:
         project = copy_project(Path(tmp) / "review")
-        subprocess.run(["git", "init", "-q", str(project.root)], check=True)
         targets = make_plan(project, load(project).hypotheses)
         for n in range(1, rounds + 1):
             ours = build(project.root, env)

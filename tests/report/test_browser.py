@@ -35,7 +35,7 @@ def dom(sel, tmp_path):
 def test_the_browser_builds_the_evidence_table_and_its_anchors(dom):
     table = dom[dom.index('<table class="lr-evidence-table"'):]
     table = table[:table.index("</table>")]
-    assert len(re.findall(r'<tr class="[^"]*" id="finding-', table)) == 4
+    assert len(re.findall(r'<tr [^>]*id="finding-', table)) == 4
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in table
     ids = set(re.findall(r'\bid="([^"]+)"', dom))
     assert {"report-title", "hypothesis-statement", "evidence-summary", "evidence-table", "prediction-status",
