@@ -74,3 +74,18 @@ def test_explain_describes_the_phases_in_the_order_they_run():
                                                "(CPU 0.4 s), pdf 5.9 s (CPU 5.8 s)")
     assert timing.last_line(last, "b/all") is None
     assert timing.describe({"execute": {"wall_s": "x"}}) == ""
+
+
+def test_the_costliest_reports_start_first_by_their_last_cpu_time_or_else_by_findings():
+    def built(execute, pdf):
+        return {"status": "built", "time": {"kernel": {"wall_s": 1.0}, "execute": {"wall_s": 9, "cpu_s": execute},
+                                            "pdf": {"wall_s": 9, "cpu_s": pdf}}}
+
+    names = ["a/all", "a/pem", "b/all"]
+    findings = {"a/all": 10, "a/pem": 4, "b/all": 40}
+    last = {"reports": {"a/all": built(3.0, 9.0), "a/pem": built(2.0, 2.0), "b/all": built(3.0, 5.0)}}
+    assert timing.longest_first(names, findings, last) == ["a/all", "b/all", "a/pem"]  # 12, 8 and 4 CPU-s
+    # a report without figures (never built): every report is ranked by its findings instead
+    del last["reports"]["a/pem"]
+    assert timing.longest_first(names, findings, last) == ["b/all", "a/all", "a/pem"]
+    assert timing.longest_first(names, {}, {}) == names  # nothing to go by: the matrix order

@@ -161,7 +161,7 @@ def run_build(project: Project, options: BuildOptions) -> int:
         staging = publish.Staging(outputs)
         try:
             with phases.measure("reports", cpu=None):
-                outcomes = execute_reports(review, options, [p for p in planned if p.reasons], staging, jobs, phases)
+                outcomes = execute_reports(review, options, [p for p in planned if p.reasons], staging, jobs, phases, last)
             failed = {o.name: o.error for o in outcomes if not o.ok}
             keep_failed(staging, outcomes)
             phases.recorded["total"] = started.elapsed()
@@ -204,8 +204,10 @@ SNAPSHOT = "review.pickle"
 
 
 def execute_reports(review, options: BuildOptions, todo: list[Planned], staging: publish.Staging,
-                    jobs: int, phases: timing.Phases | None = None) -> list[execute.Outcome]:
-    """Write each report's data and the review's snapshot, then execute and render each notebook, all into staging."""
+                    jobs: int, phases: timing.Phases | None = None, last: dict | None = None) -> list[execute.Outcome]:
+    """Write each report's data and the review's snapshot, then execute and render each notebook, all into staging;
+    the costliest reports start first (:func:`.timing.longest_first`, from *last*, the previous build report).
+    Outcomes in the order of *todo*."""
     from ..report.citations import prose_citations  # the report package loads IPython: only when reports are built
 
     from .references import render_ahead
@@ -224,10 +226,14 @@ def execute_reports(review, options: BuildOptions, todo: list[Planned], staging:
     limits = project.config.limits
     if not todo:
         return []
+    by_name = {p.name: p for p in todo}
+    start = timing.longest_first(list(by_name), {p.name: len(p.bundle.evidence) for p in todo}, last or {})
     with executors.open_executor(options.executor, workers=min(jobs, len(todo))) as pool:
-        return execute.run_jobs([execute.Job(p.target, staging / p.name, options.pdf, limits, options.strict,
-                                             prose_citations(review.select(p.target.parameters))) for p in todo],
-                                root=project.root, executor=pool, env=env)
+        outcomes = execute.run_jobs([execute.Job(by_name[n].target, staging / n, options.pdf, limits, options.strict,
+                                                 prose_citations(review.select(by_name[n].target.parameters)))
+                                     for n in start], root=project.root, executor=pool, env=env)
+    ended = {o.name: o for o in outcomes}
+    return [ended[p.name] for p in todo]
 
 
 def register_files(register) -> dict[str, bytes]:

@@ -127,3 +127,19 @@ def last_line(last: Mapping, name: str) -> str | None:
     """What ``--explain`` adds under report *name*: the phases of the build that last made it (*last*: a build report)."""
     text = describe(carried(last, name))
     return f"    last built: {text}" if text else None
+
+
+def longest_first(names: list[str], findings: Mapping[str, int], last: Mapping) -> list[str]:
+    """*names* in the order to start them so the build ends soonest: the costliest first (a long report started
+    last would run alone at the end). The cost is a report's CPU seconds in the build that last made it when
+    every one of them has figures there, else its number of findings (what its tables and PDF grow with)."""
+    def cpu(name: str) -> float | None:
+        figures = carried(last, name) or {}
+        spent = [phase.get("cpu_s") for phase in figures.values() if isinstance(phase, Mapping)]
+        known = [value for value in spent if isinstance(value, (int, float))]
+        return sum(known) if known else None
+
+    costs = {name: cpu(name) for name in names}
+    if any(cost is None for cost in costs.values()):
+        costs = {name: float(findings.get(name, 0)) for name in names}
+    return sorted(names, key=lambda name: -costs[name])  # stable: ties keep the matrix order
