@@ -122,7 +122,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="build / loop pairs to run (default 2)")
     args = parser.parse_args()
     results, reports = measure(args.rounds)
-    write_section(HEADING, section(results, reports))
+    write_section(section(results, reports), HEADING)
     print(section(results, reports))
 
 

@@ -92,7 +92,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1, help="first review / large review pairs (default 1)")
     args = parser.parse_args()
     rows = measure(args.works, args.rounds)
-    write_section(HEADING, section(rows, args.works))
+    write_section(section(rows, args.works), HEADING)
     print(section(rows, args.works))
 
 
