@@ -204,7 +204,7 @@ SNAPSHOT = "review.pickle"
 
 
 def execute_reports(review, options: BuildOptions, todo: list[Planned], staging: publish.Staging,
-                    jobs: int, phases: timing.Phases | None = None, last: dict | None = None) -> list[execute.Outcome]:
+                    jobs: int, phases: timing.Phases, last: dict) -> list[execute.Outcome]:
     """Write each report's data and the review's snapshot, then execute and render each notebook, all into staging;
     the costliest reports start first (:func:`.timing.longest_first`, from *last*, the previous build report).
     Outcomes in the order of *todo*."""
@@ -217,7 +217,7 @@ def execute_reports(review, options: BuildOptions, todo: list[Planned], staging:
         bundle.write_bundle(staging / p.name, p.target, p.bundle)
     snapshot = None
     if todo:
-        with (phases or timing.Phases()).measure("references", cpu=None):
+        with phases.measure("references", cpu=None):
             rendered = render_ahead(review, [review.select(p.target.parameters) for p in todo], jobs)
         snapshot = staging / SNAPSHOT
         snapshot.write_bytes(snapshot_bytes(review, options.sources, rendered))
@@ -227,7 +227,7 @@ def execute_reports(review, options: BuildOptions, todo: list[Planned], staging:
     if not todo:
         return []
     by_name = {p.name: p for p in todo}
-    start = timing.longest_first(list(by_name), {p.name: len(p.bundle.evidence) for p in todo}, last or {})
+    start = timing.longest_first(list(by_name), {p.name: len(p.bundle.evidence) for p in todo}, last)
     with executors.open_executor(options.executor, workers=min(jobs, len(todo))) as pool:
         outcomes = execute.run_jobs([execute.Job(by_name[n].target, staging / n, options.pdf, limits, options.strict,
                                                  prose_citations(review.select(by_name[n].target.parameters)))
