@@ -39,3 +39,7 @@ def test_many_references_are_rendered_in_processes_to_the_same_strings(selection
     monkeypatch.setattr(references, "ProcessPoolExecutor", lambda **kw: spawned.append(kw) or real(**kw))
     there = references.render_ahead(review, chosen, workers=2)
     assert spawned and there == here
+    # its processes leave on their own when the build is killed, as the printers do
+    from livingreview.build import printing
+
+    assert spawned[0]["initializer"] is printing.exit_with

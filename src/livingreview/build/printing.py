@@ -30,7 +30,7 @@ class _Pool:
 def processes(workers: int) -> Iterator[None]:
     """Print PDFs in *workers* processes until the block ends (the pool starts them when first asked)."""
     pool = ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_exit_with, initargs=(os.getpid(),))
+                               initializer=exit_with, initargs=(os.getpid(),))
     previous, _Pool.current = _Pool.current, pool
     try:
         yield
@@ -39,9 +39,9 @@ def processes(workers: int) -> Iterator[None]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _exit_with(parent: int, every: float = 1.0) -> None:
-    """In a printing process: leave when the build that started it is gone (killed, it cannot say so),
-    as a Jupyter kernel does, so no printer outlives its build."""
+def exit_with(parent: int, every: float = 1.0) -> None:
+    """In a worker process of a build (a printer, a reference renderer): leave when the build that started
+    it is gone (killed, it cannot say so), as a Jupyter kernel does, so no worker outlives its build."""
     def watch():
         while os.getppid() == parent:
             time.sleep(every)

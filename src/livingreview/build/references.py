@@ -13,10 +13,12 @@ its snapshot. A rendering is a pure function of its pair, so the reports are the
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 
 from ..bib import cite
+from .printing import exit_with
 
 #: fewer pairs than this are rendered in the build's process (starting a process costs about a second)
 IN_PROCESS = 300
@@ -35,7 +37,9 @@ def render_ahead(review, selections: Iterable, workers: int) -> dict[tuple[str, 
         rendered = cite.render_many(todo)
     else:
         chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        # like the printers, each process leaves when the build is gone (a killed build cannot say so)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=exit_with, initargs=(os.getpid(),)) as pool:
             rendered = [made for part in pool.map(cite.render_many, chunks) for made in part]
     made = dict(zip(todo, rendered))
     cite.remember(made)
