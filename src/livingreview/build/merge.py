@@ -61,8 +61,12 @@ class Copy:
     name: str
     record: dict  # the report's entry in the folder's manifest
     files: dict[str, str]  # its files, ``name/file`` -> sha256
-    warnings: tuple[str, ...]  # what the build that made it kept out of it
-    entry: dict  # its entry in that build's build-report.json (its phases' figures, :mod:`.timing`)
+    entry: dict  # its entry in that build's build-report.json: its warnings, its phases' figures (:mod:`.timing`)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What the build that made it kept out of it."""
+        return tuple(self.entry.get("warnings", ()))
 
 
 def _where(folder: Path, path: str = "") -> str:
@@ -127,8 +131,7 @@ def collect(folders: list[Path], outputs: Path) -> dict[str, Copy]:
         problems += verify(folder, recorded)
         entries = _entries(folder)
         for name, record in sorted(recorded["reports"].items()):
-            entry = entries.get(name, {})
-            copy = Copy(folder, name, record, manifest.report_files(recorded, name), tuple(entry.get("warnings", ())), entry)
+            copy = Copy(folder, name, record, manifest.report_files(recorded, name), entries.get(name, {}))
             first = copies.setdefault(name, copy)
             if first.files != copy.files:
                 problems.append(_conflict(first.folder, first.files, copy))

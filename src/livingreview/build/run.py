@@ -16,7 +16,7 @@ from markupsafe import Markup
 import livingreview
 
 from .. import fingerprint
-from ..review import snapshot_bytes
+from ..review import Selection, snapshot_bytes
 from ..diagnostics import error
 from ..method.screening_decisions import refuse_unresolved
 from ..errors import ConfigError
@@ -43,6 +43,8 @@ class Planned:
     inputs: dict[str, str]
     key: str
     reasons: list[str]
+    #: the report's works and findings (made once; the references, the prose's citations and the data read it)
+    selection: Selection
 
     @property
     def name(self) -> str:
@@ -82,7 +84,8 @@ def plan_reports(review, targets: list[Target], previous: dict, outputs: Path, o
         made = bundle.make_bundle(selection)
         inputs = cache.target_inputs(env, target, selection)
         key = cache.cache_key(inputs)
-        out.append(Planned(target, made, inputs, key, rebuild_reasons(previous, outputs, target.name, inputs, key, options)))
+        out.append(Planned(target, made, inputs, key, rebuild_reasons(previous, outputs, target.name, inputs, key, options),
+                           selection))
     return out
 
 
@@ -218,7 +221,7 @@ def execute_reports(review, options: BuildOptions, todo: list[Planned], staging:
     snapshot = None
     if todo:
         with phases.measure("references", cpu=None):
-            rendered = render_ahead(review, [review.select(p.target.parameters) for p in todo], jobs)
+            rendered = render_ahead(review, [p.selection for p in todo], jobs)
         snapshot = staging / SNAPSHOT
         snapshot.write_bytes(snapshot_bytes(review, options.sources, rendered))
     env = execute.kernel_environment(project.root, source_date_epoch=fingerprint.source_date_epoch(project.root),
@@ -230,7 +233,7 @@ def execute_reports(review, options: BuildOptions, todo: list[Planned], staging:
     start = timing.longest_first(list(by_name), {p.name: len(p.bundle.evidence) for p in todo}, last)
     with executors.open_executor(options.executor, workers=min(jobs, len(todo))) as pool:
         outcomes = execute.run_jobs([execute.Job(by_name[n].target, staging / n, options.pdf, limits, options.strict,
-                                                 prose_citations(review.select(by_name[n].target.parameters)))
+                                                 prose_citations(by_name[n].selection))
                                      for n in start], root=project.root, executor=pool, env=env)
     ended = {o.name: o for o in outcomes}
     return [ended[p.name] for p in todo]
