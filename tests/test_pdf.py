@@ -38,3 +38,22 @@ def test_a_link_to_what_the_pdf_left_out_keeps_its_text_but_not_its_target():
 def test_a_page_with_nothing_marked_prints_as_it_is():
     page = '<h1 id="t">T</h1><p><a href="#t">T</a></p><ol><li id="ref-a">A.</li></ol>'
     assert pdf_html(page) == page
+
+
+def test_the_evidence_table_and_the_heading_before_it_print_on_landscape_pages():
+    page = ('<div class="lr-cell lr-prose" data-cell="a">\n<p>Before.</p>\n</div>'
+            '<div class="lr-cell lr-prose" data-cell="b">\n<h2 id="e">The evidence</h2><p>One row per finding.</p>\n</div>'
+            '<div class="lr-cell lr-output" data-cell="c">\n<section class="lr-section lr-evidence" id="evidence-table">'
+            '<table></table></section>\n</div>'
+            '<div class="lr-cell lr-output" data-cell="d">\n<section class="lr-section lr-rob"></section>\n</div>')
+    printed = pdf_html(page)
+    assert printed.count("lr-print-wide") == 2
+    assert '<div class="lr-cell lr-print-wide lr-prose" data-cell="b">' in printed
+    assert '<div class="lr-cell lr-print-wide lr-output" data-cell="c">' in printed
+    assert '<div class="lr-cell lr-prose" data-cell="a">' in printed  # prose that is not the table's heading stays portrait
+
+
+def test_a_wide_section_after_prose_without_a_heading_takes_only_its_own_cell_landscape():
+    page = ('<div class="lr-cell lr-prose" data-cell="b">\n<p>Text.</p>\n</div>'
+            '<div class="lr-cell lr-output" data-cell="c">\n<section class="lr-section lr-evidence"></section>\n</div>')
+    assert pdf_html(page).count("lr-print-wide") == 1

@@ -36,6 +36,14 @@ _OMITTED = re.compile(r'<(tr|li)\b[^>]*\bclass="[^"]*\blr-pdf-omit\b[^"]*"[^>]*>
 #: a reference of a long list, printed only when the printed page cites it (``lr-pdf-if-cited``)
 _IF_CITED = re.compile(r'<li id="([^"]+)" class="[^"]*\blr-pdf-if-cited\b[^"]*">.*?</li>\n?', re.S)
 _LINK = re.compile(r'\bhref="#([^"]+)"')
+#: the opening tag of a notebook cell on the page (``report/index.html.j2``)
+_CELL = re.compile(r'<div class="lr-cell (lr-output|lr-prose)"')
+#: the sections too wide for a portrait page: printed on landscape pages (print.css, ``@page wide``), with the
+#: heading of the prose cell just before them
+WIDE_SECTIONS = ("lr-evidence",)
+_WIDE = re.compile(r'<div class="lr-cell lr-output"[^>]*>\s*<section class="lr-section (?:'
+                   + "|".join(WIDE_SECTIONS) + r')\b')
+_HEADED = re.compile(r'<div class="lr-cell lr-prose"[^>]*>\s*<h2\b')
 _ID = re.compile(r'\bid="([^"]+)"')
 
 
@@ -57,13 +65,31 @@ def _unlink_missing(html: str) -> str:
     return _LINK.sub(lambda m: m.group(0) if m.group(1) in ids else "", html)
 
 
+def _wide_pages(html: str) -> str:
+    """A wide section's cell, and the prose cell before it when that opens with the section's heading, are marked
+    ``lr-print-wide`` (print.css gives them landscape pages): its columns get half as much width again, so its
+    rows are shorter and the heading stays with the table."""
+    starts = [m.start() for m in _CELL.finditer(html)]
+    marked = set()
+    for i, start in enumerate(starts):
+        if _WIDE.match(html, start):
+            marked.add(start)
+            if i and _HEADED.match(html, starts[i - 1]):
+                marked.add(starts[i - 1])
+    for start in sorted(marked, reverse=True):
+        at = start + len('<div class="lr-cell')
+        html = html[:at] + " lr-print-wide" + html[at:]
+    return html
+
+
 #: the steps from the page a reader opens to the page the PDF prints, in order
-PRINTED = (_drop_omitted, _keep_cited, _unlink_missing)
+PRINTED = (_drop_omitted, _keep_cited, _unlink_missing, _wide_pages)
 
 
 def pdf_html(html: str) -> str:
     """The page as the PDF prints it: without what a long report marks for the screen only (print.css hides
-    the same when a browser prints), so its layout is not paid for, and with no link to what it left out."""
+    the same when a browser prints), so its layout is not paid for, with no link to what it left out, and its
+    wide sections on landscape pages."""
     for step in PRINTED:
         html = step(html)
     return html
