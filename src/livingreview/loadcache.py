@@ -86,6 +86,13 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the load cache")
 
 
+def ignore_folder(folder: Path) -> None:
+    """Tells git to ignore the cache *folder* (once, when its ``.gitignore`` is missing)."""
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# written by livingreview: a cache of parsed inputs, safe to delete\n*\n", encoding="utf-8")
+
+
 def enabled() -> bool:
     return os.environ.get(ENVIRONMENT, "").strip().lower() not in ("off", "0", "no", "false")
 
@@ -168,9 +175,7 @@ class Cache:
         digest = hashlib.sha256(payload).hexdigest().encode("ascii")
         try:
             self.path.parent.mkdir(exist_ok=True)
-            ignore = self.path.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# written by livingreview: a cache of parsed inputs, safe to delete\n*\n", encoding="utf-8")
+            ignore_folder(self.path.parent)
             atomic.write_bytes(self.path, _MAGIC + stamp() + b"\n" + digest + b"\n" + payload)
         except OSError:
             pass  # a read-only project: loading parses the files next time too

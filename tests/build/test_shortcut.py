@@ -8,6 +8,7 @@ import pytest
 from build_fixtures import build, edit, tree
 
 import livingreview
+from livingreview import filehashes, fingerprint
 from livingreview.build import manifest, shortcut
 from livingreview.build.options import BuildOptions
 
@@ -39,6 +40,41 @@ def test_nothing_changed_is_answered_without_loading_the_review(built, no_loadin
 
 def test_any_changed_input_goes_the_full_way(built, no_loading):
     edit(built.notes_dir / "poe2019.yml", "direction: contradicts", "direction: supports")
+    with pytest.raises(AssertionError, match="the review was loaded"):
+        build(built)
+
+
+def _settled(monkeypatch) -> list[str]:
+    """From now on runs start as if the files had been left alone for a minute; returns the files read and hashed."""
+    real_now, real_sha = filehashes.time.time_ns, fingerprint.sha256_file
+    monkeypatch.setattr(filehashes.time, "time_ns", lambda: real_now() + 60 * 10**9)
+    seen = []
+    monkeypatch.setattr(fingerprint, "sha256_file", lambda path: seen.append(str(path)) or real_sha(path))
+    return seen
+
+
+def test_a_second_no_op_reads_no_input_or_output_again(built, no_loading, monkeypatch):
+    read = _settled(monkeypatch)
+    assert build(built) == 0
+    notes, outputs = str(built.notes_dir / "poe2019.yml"), str(built.outputs_dir / "alpha" / "all" / "evidence.csv")
+    assert notes in read and outputs in read
+    read.clear()
+    assert build(built) == 0
+    assert notes not in read and outputs not in read
+
+
+def test_an_input_edited_after_the_hashes_were_recorded_goes_the_full_way(built, no_loading, monkeypatch):
+    _settled(monkeypatch)
+    assert build(built) == 0
+    edit(built.notes_dir / "poe2019.yml", "direction: contradicts", "direction: supports")
+    with pytest.raises(AssertionError, match="the review was loaded"):
+        build(built)
+
+
+def test_an_output_damaged_after_the_hashes_were_recorded_goes_the_full_way(built, no_loading, monkeypatch):
+    _settled(monkeypatch)
+    assert build(built) == 0
+    (built.outputs_dir / "alpha" / "all" / "evidence.csv").write_text("tampered\n", encoding="utf-8")
     with pytest.raises(AssertionError, match="the review was loaded"):
         build(built)
 

@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 
 from .. import fingerprint
+from ..filehashes import FileHashes
 from ..fingerprint import stable_json as dumps
 
 NAME = "manifest.json"
@@ -81,7 +82,7 @@ def render(files: dict[str, str], reports: dict[str, dict], tree: str | None = N
     return dumps(data)
 
 
-def intact(outputs: Path, manifest: dict) -> bool:
-    """True when every file the manifest lists is on disk with its recorded hash."""
-    return all((outputs / path).is_file() and fingerprint.sha256_file(outputs / path) == digest
-               for path, digest in manifest["files"].items())
+def intact(outputs: Path, manifest: dict, hashes: FileHashes | None = None) -> bool:
+    """True when every file the manifest lists is on disk with its recorded hash (*hashes*: remembered by stat)."""
+    sha256 = hashes.sha256 if hashes is not None else fingerprint.sha256_file
+    return all((outputs / path).is_file() and sha256(outputs / path) == digest for path, digest in manifest["files"].items())

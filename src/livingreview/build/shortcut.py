@@ -8,7 +8,8 @@ the package versions, the lock, the PDF and ``--strict`` options (a strict build
 lenient one let pass) and whether the tree has uncommitted changes and
 the Python version — and the next build compares it first. Equal,
 with every output file as recorded and no interrupted publish: nothing is loaded, no kernel
-starts, only ``build-report.json`` is written. Anything else: the full path decides, report by
+starts, only ``build-report.json`` is written (and the record of file hashes,
+:mod:`livingreview.filehashes`, that spares reading untouched files). Anything else: the full path decides, report by
 report. Only light modules are imported here (no pandas, matplotlib or nbconvert).
 
 The fingerprint is recorded only when the whole matrix was built or reused at that tree (a partial
@@ -20,9 +21,11 @@ it records. ``--force`` and ``--previous`` always take the full path.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .. import fingerprint
+from ..filehashes import FileHashes
 from ..sources import Sources
 from ..atomic import write_text
 from ..project import Project
@@ -33,28 +36,52 @@ from .options import BuildOptions
 TREE = ("bib", "reviews", "notebooks")
 
 
-def tree_fingerprint(project: Project, options: BuildOptions) -> str:
+def tree_fingerprint(project: Project, options: BuildOptions, hashes: FileHashes | None = None) -> str:
+    """The fingerprint of everything a build reads besides the review's own notes of what it read; *hashes*
+    remembers the files' hashes by their stat (saved here unless the caller passes its own)."""
     root = project.root
-    files = {}
-    for top in TREE:
-        for path in sorted((root / top).rglob("*")):
-            rel = path.relative_to(root)
-            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-                # a link out of the project is not followed (the full path refuses it, naming it)
-                inside = not path.is_symlink() or path.resolve().is_relative_to(root)
-                files[rel.as_posix()] = fingerprint.sha256_file(path) if inside else "outside the project"
+    memo = hashes if hashes is not None else FileHashes(root)
+    files = {rel: memo.sha256(path) if path else "outside the project" for rel, path in _tree_files(root)}
     sources = {}
     if options.sources is not None:
-        sources = {name: fingerprint.sha256_file(path) for name, path in Sources.of(options.sources).files().items()}
+        sources = {name: memo.sha256(path) for name, path in Sources.of(options.sources).files().items()}
     from ..sources import retraction_file
 
     retractions = retraction_file(options.retractions)
-    return fingerprint.sha256_json({
-        "retractions": fingerprint.sha256_file(retractions) if retractions else None,
+    tree = fingerprint.sha256_json({
+        "retractions": memo.sha256(retractions) if retractions else None,
         "files": files, "sources": sources, "code": fingerprint.code_hash(), "pdf": options.pdf, "strict": options.strict,
         "packages": fingerprint.package_versions(), "lock": fingerprint.lock_hash(root),
         "source": fingerprint.source_state(root),
     })
+    if hashes is None:
+        memo.save()
+    return tree
+
+
+def _tree_files(root: Path):
+    """``(project-relative name, path)`` of every file under :data:`TREE`, hidden ones left out; the path is
+    None for a link out of the project (not followed: the full path refuses it, naming it)."""
+    inside = os.path.realpath(root) + os.sep
+    for top in TREE:
+        yield from _walk(os.path.join(root, top), top, inside)
+
+
+def _walk(folder: str, rel: str, inside: str):
+    try:
+        with os.scandir(folder) as found:
+            entries = list(found)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        name = f"{rel}/{entry.name}"
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(entry.path, name, inside)
+        elif entry.is_file():
+            outside = entry.is_symlink() and not os.path.realpath(entry.path).startswith(inside)
+            yield name, None if outside else entry.path
 
 
 def applies(options: BuildOptions) -> bool:
@@ -77,8 +104,14 @@ def unchanged(project: Project, options: BuildOptions, outputs: Path) -> tuple[l
     if not previous.get("tree") or not outputs.is_dir() or any(outputs.glob(publish.STAGING_PREFIX + "*")):
         return None  # never recorded, or an interrupted build (the full path recovers it)
     names = _asked(project, previous["reports"], options.only)
-    if names is None or previous["tree"] != tree_fingerprint(project, options) or not manifest.intact(outputs, previous):
+    if names is None:
         return None
+    hashes = FileHashes(project.root)
+    try:
+        if previous["tree"] != tree_fingerprint(project, options, hashes) or not manifest.intact(outputs, previous, hashes):
+            return None
+    finally:
+        hashes.save()
     return names, previous
 
 
