@@ -87,3 +87,14 @@ def test_a_stopped_notebook_keeps_what_ran_under_papermills_error_marker():
     assert stopped.cells[0].metadata["tags"] == [ERROR_MARKER_TAG] and "cell 3 was stopped" in stopped.cells[0].source
     assert len(engine.stopped_notebook(watch, "again").cells) == len(stopped.cells)  # one marker only
     assert engine.stopped_notebook(engine.Watch(cell_timeout=1, report_timeout=1), "x") is None
+
+
+def test_a_report_kernel_writes_nothing_to_the_users_ipython_history(tmp_path):
+    cell = nbformat.v4.new_code_cell("print(get_ipython().history_manager.enabled)")
+    cell.id = "history"
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    nb.metadata["kernelspec"] = {"name": engine.KERNEL, "display_name": "livingreview", "language": "python"}
+    nbformat.write(nb, tmp_path / "in.ipynb")
+    watch = engine.Watch(cell_timeout=60, report_timeout=120)
+    executed = engine.run(tmp_path / "in.ipynb", tmp_path / "out.ipynb", parameters={}, cwd=tmp_path, watch=watch)
+    assert executed.cells[-1].outputs[0]["text"] == "False\n"

@@ -26,8 +26,9 @@ from .failure import (CELL_RAISED, CELL_TIMEOUT, EXECUTION_FAILED, KERNEL_DID_NO
 
 ENGINE = "livingreview"
 KERNEL = "livingreview"
-#: kernels log only what is critical (otherwise each prints start-up and shutdown notices to stderr)
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+#: kernels log only what is critical (otherwise each prints start-up and shutdown notices to stderr), and keep no
+#: IPython history (a build writes nothing of a report's cells into the history database of whoever runs it)
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]
 
 class Watch:
     """nbclient's ``timeout_func``: the time each cell may take, and which cell is running."""
