@@ -121,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Create a note for the bibliography entry KEY with its fields prefilled and its sections empty.")
     p.add_argument("key", help="citation key of an entry in bib/*.bib")
     p.add_argument("--force", action="store_true", help="overwrite an existing note (it is never overwritten otherwise)")
-    from .notes.model import Design
+    from .notes.designs import Design
 
     p.add_argument("--design", choices=typing.get_args(Design), default=None,
                    help="the study design as the source states it; the note then gets the risk_of_bias block of the "

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, Stri
 
 from ..bib.identifiers import CITATION_KEY
 from ..schema_errors import FieldProblem
+from .designs import Design
 
 ID = r"^[a-z0-9][a-z0-9-]*$"
 KEY = CITATION_KEY.pattern
@@ -31,11 +32,6 @@ SourceType = Literal[
 ]
 #: source types that report others' work; they never raise certainty and never count as a trial
 SECONDARY: frozenset[str] = frozenset({"news", "blog", "forum", "atlas-summary"})
-Design = Literal[
-    "rct", "crossover-rct", "cohort", "case-control", "cross-sectional", "pilot", "uncontrolled-trial",
-    "narrative-review", "systematic-review", "opinion", "planned-trial", "commentary", "summary",
-    "not-stated",  # the record does not say; never guessed
-]
 RANDOMIZED: frozenset[str] = frozenset({"rct", "crossover-rct"})
 #: a case definition (diagnostic or inclusion criteria), as the review's vocabulary declares it
 Criteria = Annotated[StrictStr, Field(min_length=1)]
