@@ -118,7 +118,7 @@ def write_section(text: str, heading: str = HEADING) -> None:
     """Replace the section under *heading* of RESULTS.md (or append it), atomically."""
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
     pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.S | re.M)
-    new = pattern.sub(lambda _: text + "\n", old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
+    new = pattern.sub(lambda _: text.rstrip("\n") + "\n\n", old) if pattern.search(old) else old.rstrip("\n") + "\n\n" + text
     atomic.write_text(RESULTS, new.rstrip("\n") + "\n")
 
 
