@@ -32,11 +32,33 @@ def test_kernel_environment():
     root = Path("/project")
     assert execute.kernel_environment(root, source_date_epoch="1700000000", sources=None) == {
         "SOURCE_DATE_EPOCH": "1700000000", "LIVINGREVIEW_ROOT": "/project", "LIVINGREVIEW_SOURCES": None,
-        "LIVINGREVIEW_SNAPSHOT": None}
+        "LIVINGREVIEW_SNAPSHOT": None, "IPYTHONDIR": None}
+    assert execute.kernel_environment(root, source_date_epoch="0", sources=None, ipython_dir=Path("/project/outputs/.s/ipython"))[
+        "IPYTHONDIR"] == "/project/outputs/.s/ipython"
     assert execute.kernel_environment(root, source_date_epoch="0", sources=None,
                                       snapshot=Path("/project/outputs/.staging-x/review.pickle"))[
         "LIVINGREVIEW_SNAPSHOT"] == "/project/outputs/.staging-x/review.pickle"
     assert execute.kernel_environment(root, source_date_epoch="0", sources=Path("/texts"))["LIVINGREVIEW_SOURCES"] == "/texts"
+
+
+def test_report_kernels_run_no_startup_file_or_setting_of_the_users_ipython_profile(tmp_path, monkeypatch):
+    from livingreview.build import engine
+
+    startup = tmp_path / "home-ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-mine.py").write_text("LEAKED = 'a startup file of whoever runs the build'\n", encoding="utf-8")
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "home-ipython"))
+    cell = nbformat.v4.new_code_cell("print('LEAKED' in globals())")
+    cell.id = "leak"
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    nb.metadata["kernelspec"] = {"name": engine.KERNEL, "display_name": "livingreview", "language": "python"}
+    nbformat.write(nb, tmp_path / "in.ipynb")
+    (tmp_path / "staging").mkdir()
+    env = execute.kernel_environment(tmp_path, source_date_epoch="0", sources=None, ipython_dir=tmp_path / "staging" / "ipython")
+    with execute.process_context(tmp_path, env):
+        executed = engine.run(tmp_path / "in.ipynb", tmp_path / "out.ipynb", parameters={}, cwd=tmp_path,
+                              watch=engine.Watch(cell_timeout=60, report_timeout=120))
+    assert executed.cells[-1].outputs[0]["text"] == "False\n"
 
 
 def test_process_context_sets_and_restores_cwd_and_environment(tmp_path, monkeypatch):

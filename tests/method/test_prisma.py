@@ -178,3 +178,13 @@ def test_the_real_review_diagram_parses_and_has_no_exclusions():
     lines = svg_lines(prisma.flow_svg(screening.counts(Project(ROOT), source_types={})))
     assert number(lines, "Records identified") == 49
     assert (number(lines, "Records excluded"), number(lines, "Reports excluded")) == (0, 0)
+
+
+def test_the_flow_diagram_ignores_the_settings_of_the_machine_that_draws_it(screened):
+    import matplotlib
+
+    counts = screening.counts(screened.project)
+    plain = prisma.flow_svg(counts)
+    with matplotlib.rc_context({"lines.linewidth": 9.0, "font.size": 20.0, "patch.edgecolor": "#ff0000",
+                                "svg.fonttype": "path"}):
+        assert prisma.flow_svg(counts) == plain

@@ -123,3 +123,25 @@ def test_risk_of_bias_styles_differ_by_symbol_for_each_concern():
             by_concern.setdefault(tool.concern[judgement], set()).add(JUDGEMENT_STYLE[judgement][0])
         symbols = [s for group in by_concern.values() for s in group]
         assert len(symbols) == len(set(symbols)) >= len(by_concern)  # distinct symbols: readable in greyscale
+
+
+#: what a user's matplotlibrc might set: none of it may reach a report's figures
+USER_RC = {"axes.facecolor": "#ff0000", "lines.linewidth": 9.0, "axes.grid": True, "font.size": 20.0,
+           "axes.prop_cycle": __import__("cycler").cycler(color=["#00ff00"]), "svg.fonttype": "path"}
+
+
+@pytest.mark.parametrize("name", ["timeline", "direction_by_design"])
+def test_a_figure_ignores_the_settings_of_the_machine_that_draws_it(evidence, name):
+    import matplotlib
+
+    plain = draw(evidence, name).svg
+    with matplotlib.rc_context(USER_RC):
+        assert draw(evidence, name).svg == plain
+
+
+def test_a_forest_plot_ignores_the_settings_of_the_machine_that_draws_it():
+    import matplotlib
+
+    plain = _forest().svg
+    with matplotlib.rc_context(USER_RC):
+        assert _forest().svg == plain

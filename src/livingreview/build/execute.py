@@ -98,15 +98,17 @@ def check_kernel() -> None:
 
 
 def kernel_environment(root: Path, *, source_date_epoch: str, sources: Path | None,
-                       snapshot: Path | None = None) -> dict[str, str | None]:
+                       snapshot: Path | None = None, ipython_dir: Path | None = None) -> dict[str, str | None]:
     """Variables every kernel gets (None: removed, so the kernel sees exactly what the cache key assumed);
     *snapshot*: the build's loaded review, which ``livingreview.load()`` in the kernel takes instead of
-    loading and validating the review again."""
+    loading and validating the review again; *ipython_dir*: the build's own, empty IPython folder, so that no
+    startup file or setting of the IPython profile of whoever runs the build runs in a report's kernel."""
     return {
         "SOURCE_DATE_EPOCH": source_date_epoch,
         "LIVINGREVIEW_ROOT": str(root),
         "LIVINGREVIEW_SOURCES": Sources.of(sources).key() if sources is not None else None,
         "LIVINGREVIEW_SNAPSHOT": str(snapshot) if snapshot is not None else None,
+        "IPYTHONDIR": str(ipython_dir) if ipython_dir is not None else None,
     }
 
 

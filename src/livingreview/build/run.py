@@ -204,6 +204,8 @@ def status(p: Planned, failed: dict[str, str]) -> str:
 
 #: the loaded review, handed to the report kernels (in the staging folder; never published)
 SNAPSHOT = "review.pickle"
+#: the kernels' IPython folder (in the staging folder, empty at the start of each build; never published)
+KERNEL_IPYTHON = "ipython"
 
 
 def execute_reports(review, options: BuildOptions, todo: list[Planned], staging: publish.Staging,
@@ -225,7 +227,7 @@ def execute_reports(review, options: BuildOptions, todo: list[Planned], staging:
         snapshot = staging / SNAPSHOT
         snapshot.write_bytes(snapshot_bytes(review, options.sources, rendered))
     env = execute.kernel_environment(project.root, source_date_epoch=fingerprint.source_date_epoch(project.root),
-                                     sources=options.sources, snapshot=snapshot)
+                                     sources=options.sources, snapshot=snapshot, ipython_dir=staging / KERNEL_IPYTHON)
     limits = project.config.limits
     if not todo:
         return []

@@ -14,11 +14,11 @@ import io
 import textwrap
 from collections.abc import Sequence
 
-import matplotlib
 from markupsafe import Markup
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from ..figstyle import drawn_with
 from ..notes.model import SECONDARY
 from ..pages import fragment, trusted
 from . import screening, screening_decisions
@@ -104,7 +104,7 @@ def flow_svg(counts: PrismaCounts) -> str:
     steps = [(step, _wrap(step.main, _MAIN), _wrap(step.side, _SIDE)) for step in _steps(counts)]
     heights = [max(len(main), len(side)) * _LINE_IN + 2 * _PAD_IN for _, main, side in steps]
     total = sum(heights) + _GAP_IN * (len(steps) + 1)
-    with matplotlib.rc_context(_RC):
+    with drawn_with(_RC):
         fig = Figure(figsize=(_WIDTH_IN, total))
         ax = fig.add_axes((0, 0, 1, 1))
         ax.set_xlim(0, _WIDTH_IN)

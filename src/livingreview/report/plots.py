@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter, NullLocator
 
 from ..errors import LivingReviewError
+from ..figstyle import drawn_with
 from .tables import blank
 from .labels import DESIGNS, DIRECTIONS, label, ordered
 
@@ -141,7 +142,7 @@ def draw(evidence: pd.DataFrame, name: str) -> Plot:
     if name not in PLOTS:
         raise UnknownPlot(f"unknown plot '{name}'; choose one of: {', '.join(sorted(PLOTS))}")
     function, caption = PLOTS[name]
-    with matplotlib.rc_context(_RC):
+    with drawn_with(_RC):
         fig, table = function(evidence)
         svg = svg_text(fig, name)
     return Plot(name=name, caption=caption, svg=svg, data=table)
@@ -166,7 +167,7 @@ def forest(rows: list[ForestRow], *, name: str, measure: str, null: float, ratio
            xlabel: str) -> Plot:
     """A forest plot (inline SVG) of *rows*, top to bottom: a square and a line per estimate, a diamond
     for a pooled row, a dashed vertical line at *null*; a log x-axis for ratio measures."""
-    with matplotlib.rc_context({**_RC, "text.parse_math": False}):  # a $ in a label is text, not mathematics
+    with drawn_with({**_RC, "text.parse_math": False}):  # a $ in a label is text, not mathematics
         fig = Figure(figsize=(6.4, 1.1 + 0.34 * len(rows)), layout="constrained")
         ax = fig.add_subplot()
         for y, row in enumerate(rows):
@@ -345,7 +346,7 @@ ROB_PLOTS: dict[str, tuple[Callable, str]] = {
 def draw_rob(tables, labels, name: str) -> Plot:
     """Draw risk-of-bias plot *name* (one of :data:`ROB_PLOTS`) for the rows of :func:`..rob_view.rob_tables`."""
     function, caption = ROB_PLOTS[name]
-    with matplotlib.rc_context(_RC):
+    with drawn_with(_RC):
         fig, table = function(tables, labels) if name == "risk_of_bias" else function(tables)
         svg = svg_text(fig, name)
     return Plot(name=name, caption=caption, svg=svg, data=table)
