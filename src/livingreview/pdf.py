@@ -41,8 +41,7 @@ _CELL = re.compile(r'<div class="lr-cell (lr-output|lr-prose)"')
 #: the sections too wide for a portrait page: printed on landscape pages (print.css, ``@page wide``), with the
 #: heading of the prose cell just before them
 WIDE_SECTIONS = ("lr-evidence",)
-_WIDE = re.compile(r'<div class="lr-cell lr-output"[^>]*>\s*<section class="lr-section (?:'
-                   + "|".join(WIDE_SECTIONS) + r')\b')
+_SECTION_CELL = re.compile(r'<div class="lr-cell lr-output"[^>]*>\s*<section class="lr-section ([\w-]+)')
 _HEADED = re.compile(r'<div class="lr-cell lr-prose"[^>]*>\s*<h2\b')
 _ID = re.compile(r'\bid="([^"]+)"')
 
@@ -72,7 +71,8 @@ def _wide_pages(html: str) -> str:
     starts = [m.start() for m in _CELL.finditer(html)]
     marked = set()
     for i, start in enumerate(starts):
-        if _WIDE.match(html, start):
+        section = _SECTION_CELL.match(html, start)
+        if section and section.group(1) in WIDE_SECTIONS:
             marked.add(start)
             if i and _HEADED.match(html, starts[i - 1]):
                 marked.add(starts[i - 1])
