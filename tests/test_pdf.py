@@ -45,7 +45,7 @@ def test_the_evidence_table_and_the_heading_before_it_print_on_landscape_pages()
             '<div class="lr-cell lr-prose" data-cell="b">\n<h2 id="e">The evidence</h2><p>One row per finding.</p>\n</div>'
             '<div class="lr-cell lr-output" data-cell="c">\n<section class="lr-section lr-evidence" id="evidence-table">'
             '<table></table></section>\n</div>'
-            '<div class="lr-cell lr-output" data-cell="d">\n<section class="lr-section lr-rob"></section>\n</div>')
+            '<div class="lr-cell lr-output" data-cell="d">\n<section class="lr-section lr-summary"></section>\n</div>')
     printed = pdf_html(page)
     assert printed.count("lr-print-wide") == 2
     assert '<div class="lr-cell lr-print-wide lr-prose" data-cell="b">' in printed
@@ -57,3 +57,12 @@ def test_a_wide_section_after_prose_without_a_heading_takes_only_its_own_cell_la
     page = ('<div class="lr-cell lr-prose" data-cell="b">\n<p>Text.</p>\n</div>'
             '<div class="lr-cell lr-output" data-cell="c">\n<section class="lr-section lr-evidence"></section>\n</div>')
     assert pdf_html(page).count("lr-print-wide") == 1
+
+
+def test_the_risk_of_bias_tables_print_landscape_and_leave_the_prose_before_them_portrait():
+    page = ('<div class="lr-cell lr-prose" data-cell="p">\n<h2 id="x">Predictions and their status</h2>\n</div>'
+            '<div class="lr-cell lr-output" data-cell="rob">\n<section class="lr-section lr-risk-of-bias" '
+            'aria-labelledby="risk-of-bias">\n<h2 id="risk-of-bias">Risk of bias</h2></section>\n</div>')
+    printed = pdf_html(page)
+    assert '<div class="lr-cell lr-print-wide lr-output" data-cell="rob">' in printed
+    assert '<div class="lr-cell lr-prose" data-cell="p">' in printed

@@ -38,9 +38,12 @@ _IF_CITED = re.compile(r'<li id="([^"]+)" class="[^"]*\blr-pdf-if-cited\b[^"]*">
 _LINK = re.compile(r'\bhref="#([^"]+)"')
 #: the opening tag of a notebook cell on the page (``report/index.html.j2``)
 _CELL = re.compile(r'<div class="lr-cell (lr-output|lr-prose)"')
-#: the sections too wide for a portrait page: printed on landscape pages (print.css, ``@page wide``), with the
-#: heading of the prose cell just before them
-WIDE_SECTIONS = ("lr-evidence",)
+#: the sections too wide for a portrait page, printed on landscape pages (print.css, ``@page wide``); True: with the
+#: prose cell just before it when that opens with a heading (the section's own, written in the notebook)
+WIDE_SECTIONS = {
+    "lr-evidence": True,  # seven columns; the notebook's prose cell before it holds its heading
+    "lr-risk-of-bias": False,  # a column per domain of the tool; its heading is its own
+}
 _SECTION_CELL = re.compile(r'<div class="lr-cell lr-output"[^>]*>\s*<section class="lr-section ([\w-]+)')
 _HEADED = re.compile(r'<div class="lr-cell lr-prose"[^>]*>\s*<h2\b')
 _ID = re.compile(r'\bid="([^"]+)"')
@@ -65,16 +68,16 @@ def _unlink_missing(html: str) -> str:
 
 
 def _wide_pages(html: str) -> str:
-    """A wide section's cell, and the prose cell before it when that opens with the section's heading, are marked
-    ``lr-print-wide`` (print.css gives them landscape pages): its columns get half as much width again, so its
-    rows are shorter and the heading stays with the table."""
+    """A wide section's cell (:data:`WIDE_SECTIONS`), and for the evidence the prose cell before it when that opens
+    with the section's heading, are marked ``lr-print-wide`` (print.css gives them landscape pages): the columns get
+    half as much width again, so the rows are shorter, and the heading stays with its table."""
     starts = [m.start() for m in _CELL.finditer(html)]
     marked = set()
     for i, start in enumerate(starts):
         section = _SECTION_CELL.match(html, start)
         if section and section.group(1) in WIDE_SECTIONS:
             marked.add(start)
-            if i and _HEADED.match(html, starts[i - 1]):
+            if WIDE_SECTIONS[section.group(1)] and i and _HEADED.match(html, starts[i - 1]):
                 marked.add(starts[i - 1])
     for start in sorted(marked, reverse=True):
         at = start + len('<div class="lr-cell')
