@@ -37,8 +37,9 @@ TREE = ("bib", "reviews", "notebooks")
 
 
 def tree_fingerprint(project: Project, options: BuildOptions, hashes: FileHashes | None = None) -> str:
-    """The fingerprint of everything a build reads besides the review's own notes of what it read; *hashes*
-    remembers the files' hashes by their stat (saved here unless the caller passes its own)."""
+    """The fingerprint of everything a build can read: every file under :data:`TREE`, the source texts and the
+    retraction data, with the code, package versions, lock, options and the tree's state; *hashes* remembers the
+    files' hashes by their stat (saved here unless the caller passes its own, to save once)."""
     root = project.root
     memo = hashes if hashes is not None else FileHashes(root)
     files = {rel: memo.sha256(path) if path else "outside the project" for rel, path in _tree_files(root)}
