@@ -51,3 +51,8 @@ def test_scripts_are_read_from_the_package_files_and_load_nothing():
     assert isinstance(pages.script("report"), Markup)
     assert "</script" not in pages.script("report").lower()  # it is inlined into a <script> element
     assert not re.search(r"\b(fetch|XMLHttpRequest|import|Math\.random|Date)\b", pages.script("report"))
+
+
+def test_counts_are_written_with_thousands_separators():
+    assert pages.environment().from_string("{{ n | count }} works, {{ m | count }}").render(n=3660, m=12) == "3,660 works, 12"
+

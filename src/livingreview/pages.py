@@ -49,7 +49,13 @@ def environment() -> Environment:
         keep_trailing_newline=False,
     )
     env.globals["print_limits"] = PRINT_LIMITS
+    env.filters["count"] = count
     return env
+
+
+def count(n: int) -> str:
+    """A count as a reader reads it: 3,660, not 3660 (the ``count`` filter of every template)."""
+    return f"{n:,}"
 
 
 def fragment(template: str, **context) -> Markup:
