@@ -18,7 +18,9 @@ author's notebook, and id), the exception's name and value, and the traceback.
 from __future__ import annotations
 
 import math
+import os
 import time
+import uuid
 from pathlib import Path
 
 from .failure import (CELL_RAISED, CELL_TIMEOUT, EXECUTION_FAILED, KERNEL_DID_NOT_START, KERNEL_DIED, REPORT_TIMEOUT,
@@ -77,11 +79,38 @@ def _kernel_manager_class(watch: Watch):
     from .timing import process_cpu
 
     class ReportKernelManager(AsyncKernelManager):
+        async def _async_pre_start_kernel(self, **kw):
+            if self.provisioner is None and not self.kernel_spec.metadata.get("kernel_provisioner"):
+                # the kernel is forked from the build's template where it opened them (:mod:`.kernelfork`)
+                self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
+                self.provisioner = _forked_provisioner_class()(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
+                                                               parent=self)
+            return await super()._async_pre_start_kernel(**kw)
+
         async def shutdown_kernel(self, now: bool = False, restart: bool = False):
             watch.kernel_cpu = process_cpu(getattr(self.provisioner, "pid", None))
             return await super().shutdown_kernel(now=now, restart=restart)
 
     return ReportKernelManager
+
+
+def _forked_provisioner_class():
+    """jupyter_client's local provisioner, which forks the kernel from the build's template
+    (:mod:`.kernelfork`) where it can, and otherwise starts it as that provisioner does."""
+    from jupyter_client.provisioning import LocalProvisioner
+
+    from . import kernelfork
+
+    class ForkedProvisioner(LocalProvisioner):
+        async def launch_kernel(self, cmd: list[str], **kwargs):
+            cwd = kwargs.get("cwd") or os.getcwd()
+            process = kernelfork.fork(cmd, env=kwargs.get("env") or dict(os.environ), cwd=cwd)
+            if process is None:
+                return await super().launch_kernel(cmd, **kwargs)
+            self.process, self.pid, self.pgid, self.cwd = process, process.pid, process.pid, cwd
+            return self.connection_info
+
+    return ForkedProvisioner
 
 
 def register() -> None:

@@ -4,8 +4,9 @@
 ``--executor``              the executor
 ==========================  =====================================================================
 ``threads`` (the default)   a thread pool of ``--jobs`` threads here (each report runs in its own
-                            kernel process, so threads are enough; PDFs are printed in as many
-                            processes, :mod:`.printing`)
+                            kernel process, forked from a template that has imported what reports
+                            import, :mod:`.kernelfork`, so threads are enough; PDFs are printed in
+                            as many processes, :mod:`.printing`)
 ``dask://HOST:PORT``        the workers of the dask.distributed scheduler at HOST:PORT, through
                             ``Client(address).get_executor()``; they must see the project and the
                             outputs folder at the same paths (a shared file system) and have
@@ -22,7 +23,7 @@ from collections.abc import Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
 
-from . import printing
+from . import kernelfork, printing
 from ..diagnostics import error
 from ..errors import ConfigError
 
@@ -53,7 +54,7 @@ def open_executor(spec: str | None, *, workers: int) -> Iterator[Executor]:
     """The executor *spec* names, shut down (waiting for what runs) when the block ends."""
     check(spec)
     if spec is None or spec == THREADS:
-        with printing.processes(workers), ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        with printing.processes(workers), kernelfork.templates(), ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             yield pool
         return
     with _dask(spec.removeprefix(DASK)) as pool:
