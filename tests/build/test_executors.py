@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import builtins
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from build_fixtures import build, make_project, tree, untimed
 
-from livingreview.build import executors
+from livingreview.build import executors, kernelfork
 from livingreview.errors import ConfigError
 
 
@@ -31,6 +32,23 @@ def test_the_default_is_a_thread_pool_of_the_jobs_asked_for():
     for spec in (None, "threads"):
         with executors.open_executor(spec, workers=3) as pool:
             assert isinstance(pool, ThreadPoolExecutor) and pool._max_workers == 3
+
+
+def test_a_local_build_starts_the_kernels_template_ahead_in_the_kernels_folder_and_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("LR_TEST_DROPPED", "x")
+    with executors.kernels_ahead(None, root=tmp_path, env={"LR_TEST_MARKER": "ahead", "LR_TEST_DROPPED": None}):
+        (template,) = kernelfork._Templates.current.values()
+        pid = template.process.pid
+        environ = dict(item.split("=", 1) for item in
+                       (open(f"/proc/{pid}/environ", "rb").read().decode().split("\0")) if "=" in item)
+        assert environ["LR_TEST_MARKER"] == "ahead" and "LR_TEST_DROPPED" not in environ
+        assert os.readlink(f"/proc/{pid}/cwd") == str(tmp_path)
+    assert kernelfork._Templates.current is None and template.process.poll() is not None
+
+
+def test_kernels_that_run_on_dask_workers_are_not_forked_here(tmp_path):
+    with executors.kernels_ahead("dask://127.0.0.1:8786", root=tmp_path, env={}):
+        assert kernelfork._Templates.current is None
 
 
 def test_without_the_dask_extra_the_hint_is_the_install_command(monkeypatch):

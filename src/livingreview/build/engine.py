@@ -113,6 +113,16 @@ def _forked_provisioner_class():
     return ForkedProvisioner
 
 
+def kernel_command() -> list[str] | None:
+    """The command the report kernel's kernelspec names (None: the kernel is not installed; the reports say so)."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        return list(KernelSpecManager().get_kernel_spec(KERNEL).argv)
+    except NoSuchKernel:
+        return None
+
+
 def register() -> None:
     """Make the engine known to papermill (registering again replaces it)."""
     from papermill.engines import papermill_engines

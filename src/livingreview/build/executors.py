@@ -4,9 +4,9 @@
 ``--executor``              the executor
 ==========================  =====================================================================
 ``threads`` (the default)   a thread pool of ``--jobs`` threads here (each report runs in its own
-                            kernel process, forked from a template that has imported what reports
-                            import, :mod:`.kernelfork`, so threads are enough; PDFs are printed in
-                            as many processes, :mod:`.printing`)
+                            kernel process, so threads are enough; the kernels are forked from a
+                            template started ahead, :func:`kernels_ahead`; PDFs are printed in as
+                            many processes, :mod:`.printing`)
 ``dask://HOST:PORT``        the workers of the dask.distributed scheduler at HOST:PORT, through
                             ``Client(address).get_executor()``; they must see the project and the
                             outputs folder at the same paths (a shared file system) and have
@@ -54,11 +54,28 @@ def open_executor(spec: str | None, *, workers: int) -> Iterator[Executor]:
     """The executor *spec* names, shut down (waiting for what runs) when the block ends."""
     check(spec)
     if spec is None or spec == THREADS:
-        with printing.processes(workers), kernelfork.templates(), ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        with printing.processes(workers), ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
             yield pool
         return
     with _dask(spec.removeprefix(DASK)) as pool:
         yield pool
+
+
+@contextmanager
+def kernels_ahead(spec: str | None, *, root, env: dict[str, str | None]) -> Iterator[None]:
+    """Until the block ends, report kernels that run here are forked from a template (:mod:`.kernelfork`),
+    started now, in *root* with the kernel environment *env*, so that it imports while the build prepares;
+    kernels that run elsewhere (a dask worker) start as before."""
+    if spec is not None and spec != THREADS:
+        yield
+        return
+    from .engine import kernel_command
+
+    with kernelfork.templates():
+        command = kernel_command()
+        if command is not None:
+            kernelfork.start(command, env=env, cwd=str(root))
+        yield
 
 
 @contextmanager

@@ -2,9 +2,10 @@
 
 A report's kernel spends most of its start importing (ipykernel, pandas, matplotlib and the report
 functions: about 2.7 CPU-seconds, a quarter of the first review's build). While a local build runs
-(:func:`templates`), the first report kernel therefore starts a *template*: ``python -m
-livingreview.build.kernelfork``, with the interpreter and flags of the command the kernelspec names, in
-the build's working folder and environment. It imports :data:`PRELOAD` once. Each report kernel is then a
+(:func:`templates`), it therefore starts a *template* ahead (:func:`start`), or the first report kernel
+does: ``python -m livingreview.build.kernelfork``, with the interpreter and flags of the command the
+kernelspec names, in the build's working folder and the kernels' environment. It imports :data:`PRELOAD`
+once. Each report kernel is then a
 fork of it: a new process with a new, empty kernel, which starts in milliseconds and shares the imported
 modules' memory. What runs in it is what ``python -m ipykernel_launcher`` would run: the same arguments,
 environment and working folder, in a session of its own (so an interrupt reaches it and what it starts).
@@ -75,6 +76,15 @@ def split_command(cmd: list[str]) -> tuple[tuple[str, ...], list[str]] | None:
     return tuple(head), cmd[at + 1:]
 
 
+def start(cmd: list[str], *, env: dict[str, str | None], cwd: str) -> None:
+    """Start, ahead of the first kernel, the template for kernels that run *cmd*, importing in *cwd* with the
+    environment of this process updated by *env* (None: removed), as the kernels will run."""
+    split = split_command(cmd)
+    if split is not None:
+        merged = {**os.environ, **env}
+        _template(split[0], env={k: v for k, v in merged.items() if v is not None}, cwd=cwd)
+
+
 def fork(cmd: list[str], *, env: dict[str, str], cwd: str) -> ForkedKernel | None:
     """A kernel running *cmd* in *cwd* with *env*, forked from the template of its interpreter; None where
     no build opened templates, *cmd* is not ipykernel's launcher, or the template did not start."""
@@ -82,24 +92,29 @@ def fork(cmd: list[str], *, env: dict[str, str], cwd: str) -> ForkedKernel | Non
     if split is None:
         return None
     head, argv = split
+    template = _template(head)
+    return template.fork(argv, env=env, cwd=cwd) if template is not None else None
+
+
+def _template(head: tuple[str, ...], **started) -> Template | None:
+    """The open template for *head*, started (with *started*) if there is none yet; None outside :func:`templates`."""
     with _Templates.lock:
         opened = _Templates.current
         if opened is None:
             return None
-        template = opened.get(head)
-        if template is None:
-            template = opened[head] = Template(head)
-    return template.fork(argv, env=env, cwd=cwd)
+        if head not in opened:
+            opened[head] = Template(head, **started)
+        return opened[head]
 
 
 class Template:
     """The build's end of one template process."""
 
-    def __init__(self, head: tuple[str, ...]):
+    def __init__(self, head: tuple[str, ...], *, env: dict[str, str] | None = None, cwd: str | None = None):
         ours, theirs = socket.socketpair()
         self._socket = ours
         try:
-            self.process = subprocess.Popen([*head, "-m", __name__, str(theirs.fileno()), *PRELOAD],
+            self.process = subprocess.Popen([*head, "-m", __name__, str(theirs.fileno()), *PRELOAD], env=env, cwd=cwd,
                                             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, start_new_session=True)
         finally:
             theirs.close()

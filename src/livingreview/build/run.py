@@ -218,25 +218,25 @@ def execute_reports(review, options: BuildOptions, todo: list[Planned], staging:
     from .references import render_ahead
 
     project = review.project
-    for p in todo:
-        bundle.write_bundle(staging / p.name, p.target, p.bundle)
-    snapshot = None
-    if todo:
-        with phases.measure("references", cpu=None):
-            rendered = render_ahead(review, [p.selection for p in todo], jobs)
-        snapshot = staging / SNAPSHOT
-        snapshot.write_bytes(snapshot_bytes(review, options.sources, rendered))
-    env = execute.kernel_environment(project.root, source_date_epoch=fingerprint.source_date_epoch(project.root),
-                                     sources=options.sources, snapshot=snapshot, ipython_dir=staging / KERNEL_IPYTHON)
-    limits = project.config.limits
     if not todo:
         return []
-    by_name = {p.name: p for p in todo}
-    start = timing.longest_first(list(by_name), {p.name: len(p.bundle.evidence) for p in todo}, last)
-    with executors.open_executor(options.executor, workers=min(jobs, len(todo))) as pool:
-        outcomes = execute.run_jobs([execute.Job(by_name[n].target, staging / n, options.pdf, limits, options.strict,
-                                                 prose_citations(by_name[n].selection))
-                                     for n in start], root=project.root, executor=pool, env=env)
+    snapshot = staging / SNAPSHOT
+    env = execute.kernel_environment(project.root, source_date_epoch=fingerprint.source_date_epoch(project.root),
+                                     sources=options.sources, snapshot=snapshot, ipython_dir=staging / KERNEL_IPYTHON)
+    # the kernels' template imports while the data, the references and the snapshot are written
+    with executors.kernels_ahead(options.executor, root=project.root, env=env):
+        for p in todo:
+            bundle.write_bundle(staging / p.name, p.target, p.bundle)
+        with phases.measure("references", cpu=None):
+            rendered = render_ahead(review, [p.selection for p in todo], jobs)
+        snapshot.write_bytes(snapshot_bytes(review, options.sources, rendered))
+        limits = project.config.limits
+        by_name = {p.name: p for p in todo}
+        start = timing.longest_first(list(by_name), {p.name: len(p.bundle.evidence) for p in todo}, last)
+        with executors.open_executor(options.executor, workers=min(jobs, len(todo))) as pool:
+            outcomes = execute.run_jobs([execute.Job(by_name[n].target, staging / n, options.pdf, limits,
+                                                     options.strict, prose_citations(by_name[n].selection))
+                                         for n in start], root=project.root, executor=pool, env=env)
     ended = {o.name: o for o in outcomes}
     return [ended[p.name] for p in todo]
 
