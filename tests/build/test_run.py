@@ -46,7 +46,8 @@ def test_first_build_publishes_every_report(built):
 
 def test_each_built_report_records_its_phases_and_a_reused_one_keeps_them(built):
     first = build_report(built)
-    assert set(first["time"]) == {"load", "plan", "references", "reports", "total"}
+    assert set(first["time"]) == {"load", "plan", "references", "kernel template", "reports", "total"}
+    assert first["time"]["kernel template"]["cpu_s"] > 0.3  # the imports every kernel was spared
     for name, record in first["reports"].items():
         figures = record["time"]
         assert sorted(figures) == ["execute", "html", "kernel"], name  # built without a PDF

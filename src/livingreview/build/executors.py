@@ -62,20 +62,20 @@ def open_executor(spec: str | None, *, workers: int) -> Iterator[Executor]:
 
 
 @contextmanager
-def kernels_ahead(spec: str | None, *, root, env: dict[str, str | None]) -> Iterator[None]:
+def kernels_ahead(spec: str | None, *, root, env: dict[str, str | None]) -> Iterator[kernelfork.Spent]:
     """Until the block ends, report kernels that run here are forked from a template (:mod:`.kernelfork`),
     started now, in *root* with the kernel environment *env*, so that it imports while the build prepares;
-    kernels that run elsewhere (a dask worker) start as before."""
+    kernels that run elsewhere (a dask worker) start as before. What the template cost is known after the block."""
     if spec is not None and spec != THREADS:
-        yield
+        yield kernelfork.Spent()
         return
     from .engine import kernel_command
 
-    with kernelfork.templates():
+    with kernelfork.templates() as spent:
         command = kernel_command()
         if command is not None:
             kernelfork.start(command, env=env, cwd=str(root))
-        yield
+        yield spent
 
 
 @contextmanager

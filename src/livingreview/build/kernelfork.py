@@ -29,8 +29,10 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 #: what every report kernel imports before its first cell runs, imported once by the template
 PRELOAD = ("ipykernel.kernelapp", "livingreview", "livingreview.report")
@@ -41,6 +43,15 @@ READY_TIMEOUT = 120.0
 FORK_TIMEOUT = 30.0
 
 
+@dataclass
+class Spent:
+    """What a build's templates cost, known once they are closed: seconds until they had imported (the
+    longest), and their own CPU seconds (their kernels' are each report's)."""
+
+    wall: float | None = None
+    cpu: float | None = None
+
+
 class _Templates:
     """The templates of the build running in this process (None: kernels start as before)."""
 
@@ -49,17 +60,23 @@ class _Templates:
 
 
 @contextmanager
-def templates() -> Iterator[None]:
-    """Fork report kernels from templates until the block ends; the templates are closed then."""
+def templates() -> Iterator[Spent]:
+    """Fork report kernels from templates until the block ends; the templates are closed then, and what they
+    cost is in the :class:`Spent` yielded."""
+    spent = Spent()
     with _Templates.lock:
         previous, _Templates.current = _Templates.current, {}
     try:
-        yield
+        yield spent
     finally:
         with _Templates.lock:
             opened, _Templates.current = _Templates.current, previous
         for template in opened.values():
-            template.close()
+            wall, cpu = template.close()
+            if wall is not None:
+                spent.wall = max(spent.wall or 0.0, wall)
+            if cpu is not None:
+                spent.cpu = (spent.cpu or 0.0) + cpu
 
 
 def split_command(cmd: list[str]) -> tuple[tuple[str, ...], list[str]] | None:
@@ -119,6 +136,7 @@ class Template:
         finally:
             theirs.close()
         self._ready = threading.Event()
+        self._started, self._ready_after = time.monotonic(), None
         self._pid = None
         self._answers: queue.Queue = queue.Queue()
         self._ended: dict[int, int] = {}
@@ -132,7 +150,7 @@ class Template:
             for line in lines:
                 message = json.loads(line)
                 if "ready" in message:
-                    self._pid = message["ready"]
+                    self._pid, self._ready_after = message["ready"], time.monotonic() - self._started
                     self._ready.set()
                     if self._pid is None:  # an import failed: kernels start as before, and show it in a cell
                         break
@@ -170,7 +188,12 @@ class Template:
             return -signal.SIGKILL
         return None
 
-    def close(self) -> None:
+    def close(self) -> tuple[float | None, float | None]:
+        """Close the socket (the template leaves; its kernels have ended), and say how long it took to import
+        and the CPU seconds it used."""
+        from livingreview.build.timing import process_cpu  # absolute: this module is also the template's main
+
+        cpu = process_cpu(self.process.pid)
         try:
             self._socket.shutdown(socket.SHUT_RDWR)
         except OSError:
@@ -181,6 +204,7 @@ class Template:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        return self._ready_after, cpu
 
 
 def _exists(pid: int) -> bool:

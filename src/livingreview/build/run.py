@@ -224,7 +224,7 @@ def execute_reports(review, options: BuildOptions, todo: list[Planned], staging:
     env = execute.kernel_environment(project.root, source_date_epoch=fingerprint.source_date_epoch(project.root),
                                      sources=options.sources, snapshot=snapshot, ipython_dir=staging / KERNEL_IPYTHON)
     # the kernels' template imports while the data, the references and the snapshot are written
-    with executors.kernels_ahead(options.executor, root=project.root, env=env):
+    with executors.kernels_ahead(options.executor, root=project.root, env=env) as template:
         for p in todo:
             bundle.write_bundle(staging / p.name, p.target, p.bundle)
         with phases.measure("references", cpu=None):
@@ -237,6 +237,8 @@ def execute_reports(review, options: BuildOptions, todo: list[Planned], staging:
             outcomes = execute.run_jobs([execute.Job(by_name[n].target, staging / n, options.pdf, limits,
                                                      options.strict, prose_citations(by_name[n].selection))
                                          for n in start], root=project.root, executor=pool, env=env)
+    if template.wall is not None:
+        phases.add("kernel template", template.wall, template.cpu)
     ended = {o.name: o for o in outcomes}
     return [ended[p.name] for p in todo]
 

@@ -4,8 +4,9 @@ A report's phases are ``kernel`` (starting its kernel, wall time only), ``execut
 notebook: the kernel process's CPU), ``html`` (nbconvert, in the build's thread) and ``pdf``
 (WeasyPrint, in a printing process: that process's CPU). A build's are ``load`` (reading and
 validating the review), ``plan`` (selecting each report's works and computing its key), ``references``
-(rendering every reference the reports cite, ahead: :mod:`.references`), ``reports`` (every report, in
-parallel; ``references`` included) and ``total`` (the build process with every kernel and printer it
+(rendering every reference the reports cite, ahead: :mod:`.references`), ``kernel template`` (the process
+the kernels are forked from, :mod:`.kernelfork`: until it had imported, and its own CPU), ``reports`` (every
+report, in parallel; ``references`` included) and ``total`` (the build process with every kernel and printer it
 started, until publishing).
 
 The figures go to ``build-report.json`` (never into the manifest or a published page, so outputs
