@@ -101,6 +101,15 @@ def test_only_ipykernels_launcher_under_this_interpreter_is_forked():
     assert kernelfork.split_command(["ipykernel_launcher", "-f", "k.json"]) is None
 
 
+def test_another_environment_on_the_same_interpreter_is_not_forked(tmp_path):
+    other = tmp_path / "other-venv" / "bin"
+    other.mkdir(parents=True)
+    (other / "python").symlink_to(os.path.realpath(sys.executable))
+    assert not kernelfork.same_interpreter(str(other / "python"))
+    assert kernelfork.split_command([str(other / "python"), "-m", "ipykernel_launcher", "-f", "k.json"]) is None
+    assert kernelfork.same_interpreter(sys.executable)
+
+
 def test_without_templates_nothing_is_forked(tmp_path):
     cmd = [sys.executable, "-m", kernelfork.LAUNCHER, "-f", str(tmp_path / "kernel.json")]
     assert kernelfork.fork(cmd, env=dict(os.environ), cwd=str(tmp_path)) is None

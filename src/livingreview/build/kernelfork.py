@@ -88,7 +88,7 @@ def split_command(cmd: list[str]) -> tuple[tuple[str, ...], list[str]] | None:
     head = cmd[:at - 1]
     if at < 2 or cmd[at - 1] != "-m" or not all(flag.startswith("-X") for flag in head[1:]):
         return None
-    if os.path.realpath(head[0]) != os.path.realpath(sys.executable):
+    if not same_interpreter(head[0]):
         return None
     return tuple(head), cmd[at + 1:]
 
@@ -100,6 +100,14 @@ def start(cmd: list[str], *, env: dict[str, str | None], cwd: str) -> None:
     if split is not None:
         merged = {**os.environ, **env}
         _template(split[0], env={k: v for k, v in merged.items() if v is not None}, cwd=cwd)
+
+
+def same_interpreter(python: str) -> bool:
+    """Whether *python* is this process's interpreter in this environment: the same file, in the same folder (a
+    virtual environment is named by where its ``python`` lies, not by the interpreter that link resolves to)."""
+    here = os.path.abspath(sys.executable)
+    there = os.path.abspath(os.path.expanduser(python))
+    return os.path.dirname(there) == os.path.dirname(here) and os.path.realpath(there) == os.path.realpath(here)
 
 
 def fork(cmd: list[str], *, env: dict[str, str], cwd: str) -> ForkedKernel | None:
