@@ -90,6 +90,20 @@ def test_kernels_leave_when_the_build_has_gone(tmp_path):
     assert not kernelfork._exists(kernel.pid)
 
 
+def test_a_forked_kernel_holds_none_of_the_templates_descriptors(tmp_path):
+    def cmd(name):
+        return [sys.executable, "-m", kernelfork.LAUNCHER, "-f", str(tmp_path / name), "--IPKernelApp.log_level=CRITICAL"]
+
+    with kernelfork.templates():
+        first = kernelfork.fork(cmd("one.json"), env=dict(os.environ), cwd=str(tmp_path))
+        second = kernelfork.fork(cmd("two.json"), env=dict(os.environ), cwd=str(tmp_path))
+        held = [os.readlink(f"/proc/{second.pid}/fd/{fd}") for fd in os.listdir(f"/proc/{second.pid}/fd")]
+        for kernel in (first, second):
+            kernel.kill()
+            kernel.wait(timeout=20)
+    assert not [link for link in held if "pidfd" in link]  # the first kernel's, which the template watches
+
+
 def test_only_ipykernels_launcher_under_this_interpreter_is_forked():
     python = sys.executable
     assert kernelfork.split_command([python, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "k.json"]) == (

@@ -17,6 +17,7 @@ author's notebook, and id), the exception's name and value, and the traceback.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import time
@@ -94,6 +95,7 @@ def _kernel_manager_class(watch: Watch):
     return ReportKernelManager
 
 
+@functools.cache
 def _forked_provisioner_class():
     """jupyter_client's local provisioner, which forks the kernel from the build's template
     (:mod:`.kernelfork`) where it can, and otherwise starts it as that provisioner does."""

@@ -5,12 +5,12 @@ functions: about 2.7 CPU-seconds, a quarter of the first review's build). While 
 (:func:`templates`), it therefore starts a *template* ahead (:func:`start`), or the first report kernel
 does: ``python -m livingreview.build.kernelfork``, with the interpreter and flags of the command the
 kernelspec names, in the build's working folder and the kernels' environment. It imports :data:`PRELOAD`
-once. Each report kernel is then a
-fork of it: a new process with a new, empty kernel, which starts in milliseconds and shares the imported
-modules' memory. What runs in it is what ``python -m ipykernel_launcher`` would run: the same arguments,
+once. Each report kernel is then a fork of it: a new process with a new, empty kernel, which starts in
+milliseconds and shares the imported modules' memory. What runs in it is what ``python -m ipykernel_launcher`` would run: the same arguments,
 environment and working folder, in a session of its own (so an interrupt reaches it and what it starts).
 
-A kernelspec that names another command, or a template that cannot start, gives kernels started as before.
+A kernelspec that names another command or another environment's interpreter, or a template that cannot
+start, gives kernels started as before.
 Where no build opened templates (a dask worker, JupyterLab), nothing changes.
 
 The template talks with the build over a socket, one JSON object a line: the build asks ``{"argv", "env",
@@ -220,8 +220,8 @@ def _exists(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # it exists, as another user's
+        pass
     return True
 
 
@@ -288,7 +288,7 @@ def serve(control: socket.socket, preload: list[str]) -> None:
                 pending += data
                 while b"\n" in pending:
                     line, pending = pending.split(b"\n", 1)
-                    pid = _fork(json.loads(line), control)
+                    pid = _fork(json.loads(line), control, list(kernels))
                     kernels[os.pidfd_open(pid)] = pid
                     _send(control, {"pid": pid})
             else:
@@ -302,12 +302,15 @@ def _send(control: socket.socket, message: dict) -> None:
     control.sendall(json.dumps(message).encode("utf-8") + b"\n")
 
 
-def _fork(request: dict, control: socket.socket) -> int:
-    """Fork a kernel for *request*; returned once the kernel leads a session of its own."""
+def _fork(request: dict, control: socket.socket, siblings: list[int]) -> int:
+    """Fork a kernel for *request*; returned once the kernel leads a session of its own. The kernel keeps none of
+    the template's descriptors (the socket, the *siblings*' pidfds), as a kernel started afresh has none."""
     started, told = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(started)
+        for fd in siblings:
+            os.close(fd)
         _kernel(request, control, told)
     os.close(told)
     os.read(started, 1)
