@@ -78,3 +78,13 @@ def test_the_figures_are_svg_with_their_numbers_beneath_and_the_same_every_time(
     summary = report.plot(sel, "risk_of_bias_summary")
     assert "unweighted" in html(summary)
     assert html(report.plot(sel, "risk_of_bias_summary")) == html(summary)
+
+
+def test_the_traffic_light_draws_a_disc_in_its_colour_for_each_judgement_one_collection_a_panel(sel):
+    drawn = plots.draw_rob(rob_tables(sel), {}, "risk_of_bias")
+    judgements = [j for _, row in drawn.data.drop(columns="Tool").iterrows() for j in row if j]
+    discs = re.findall(r'<use xlink:href="#[^"]+" x="[^"]+" y="[^"]+" style="fill: (#[0-9a-f]{6})',
+                       drawn.svg[:drawn.svg.index("legend_1")])  # the legend's samples are no judgement
+    assert sorted(discs) == sorted(plots.JUDGEMENT_STYLE[j][1].lower() for j in judgements)
+    # one scatter a panel, not one a disc: a collection each drawn twice (layout, then SVG) grew with the table
+    assert drawn.svg.count('PathCollection_') == len(rob_tables(sel))
