@@ -11,12 +11,13 @@ from markupsafe import Markup
 from livingreview import pages
 
 
-def test_every_template_compiles():
+def test_every_template_compiles_ahead_and_is_still_reread_when_its_file_changes():
     env = pages.environment()
     names = env.list_templates(extensions=["j2"])
     assert "index.html.j2" in names and "title.html.j2" in names
-    for name in names:
-        env.get_template(name)
+    assert pages.compile_templates() == len(names)
+    assert {name for _, name in env.cache.keys()} >= set(names)
+    assert env.auto_reload  # a template compiled ahead is checked against its file at each use
 
 
 def test_values_are_escaped_unless_trusted():

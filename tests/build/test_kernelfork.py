@@ -11,6 +11,7 @@ import nbformat
 import pytest
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+from livingreview import pages
 from livingreview.build import engine, kernelfork
 
 #: what a cell reports of the process it runs in
@@ -57,6 +58,14 @@ def test_each_forked_kernel_gets_its_own_folder_and_environment(tmp_path, monkey
     assert (first["cwd"], second["cwd"]) == (str(tmp_path / "a"), str(tmp_path / "b"))
     assert first["ppid"] == second["ppid"] and len(opened) == 1  # one template served both
     assert opened[0].process.poll() is not None  # and left with the block
+
+
+def test_a_forked_kernel_finds_the_report_templates_compiled(tmp_path):
+    code = "from livingreview import pages\nprint(len(pages.environment().cache))"
+    fresh = about(tmp_path, code=code)
+    with kernelfork.templates():
+        forked = about(tmp_path, code=code)
+    assert fresh == 0 and forked == len(pages.environment().list_templates(extensions=["j2"]))
 
 
 def test_a_forked_kernel_is_stopped_by_the_cell_limit(tmp_path):

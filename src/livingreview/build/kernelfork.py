@@ -5,9 +5,10 @@ functions: about 2.7 CPU-seconds, a quarter of the first review's build). While 
 (:func:`templates`), it therefore starts a *template* ahead (:func:`start`), or the first report kernel
 does: ``python -m livingreview.build.kernelfork``, with the interpreter and flags of the command the
 kernelspec names, in the build's working folder and the kernels' environment. It imports :data:`PRELOAD`
-once. Each report kernel is then a fork of it: a new process with a new, empty kernel, which starts in
-milliseconds and shares the imported modules' memory. What runs in it is what ``python -m ipykernel_launcher`` would run: the same arguments,
-environment and working folder, in a session of its own (so an interrupt reaches it and what it starts).
+once, and compiles the report's templates. Each report kernel is then a fork of it: a new process with a
+new, empty kernel, which starts in milliseconds and shares the imported modules' memory. What runs in it
+is what ``python -m ipykernel_launcher`` would run: the same arguments, environment and working folder,
+in a session of its own (so an interrupt reaches it and what it starts).
 
 A kernelspec that names another command or another environment's interpreter, or a template that cannot
 start, gives kernels started as before.
@@ -34,8 +35,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-#: what every report kernel imports before its first cell runs, imported once by the template
-PRELOAD = ("ipykernel.kernelapp", "livingreview", "livingreview.report")
+#: what every report kernel imports before its first cell runs, imported once by the template; ``module:function``
+#: also calls a function of no arguments that prepares what every kernel would otherwise make for itself
+PRELOAD = ("ipykernel.kernelapp", "livingreview", "livingreview.report", "livingreview.pages:compile_templates")
 #: the module the kernelspec's command runs (``python [flags] -m ipykernel_launcher ...``)
 LAUNCHER = "ipykernel_launcher"
 #: how long a kernel start waits for the template's imports, and for its answer to a fork
@@ -271,7 +273,10 @@ def serve(control: socket.socket, preload: list[str]) -> None:
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     try:
         for name in preload:
-            importlib.import_module(name)
+            module, _, function = name.partition(":")
+            imported = importlib.import_module(module)
+            if function:
+                getattr(imported, function)()
     except Exception:  # noqa: BLE001 - the kernel that imports it shows the error in its cell
         _send(control, {"ready": None})
         return
