@@ -11,8 +11,10 @@ Each round runs, one after the other on a copy of the project's inputs:
 
 The rounds alternate the two, so a change in the machine's load shows in both. Each command runs under
 GNU time: wall seconds, CPU seconds (user + system, with the kernels and printers it waited for) and the
-peak resident memory of its largest process. The figures replace the "Against the hand-written loop"
-section of benchmarks/RESULTS.md.
+peak resident memory of its largest process. Where the CPU goes is shown too: the loop's by command, the
+build's by phase (its ``build-report.json``), and from that the fastest any build printing the same PDFs
+could be on these cores. The figures replace the "Against the hand-written loop" section of
+benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -64,25 +66,51 @@ def timed(command: list[str], env: dict[str, str]) -> Cost:
     return Cost(float(wall), float(user) + float(system), int(kib) / 1024)
 
 
-def build(root: Path, env: dict[str, str]) -> Cost:
-    return timed([str(BIN / "livingreview"), "--root", str(root), "build", "--force"], env)
+#: the loop's commands, in the order it runs them for each report
+STEPS = ("papermill", "nbconvert", "weasyprint")
 
 
-def loop(root: Path, targets, env: dict[str, str], work: Path) -> Cost:
-    """Every report by hand, one command after another."""
+@dataclass(frozen=True)
+class Built:
+    cost: Cost
+    phases: dict[str, float]  # CPU seconds: kernels (the template and each report's cells), html, pdf, the rest
+
+
+def build(root: Path, env: dict[str, str]) -> Built:
+    cost = timed([str(BIN / "livingreview"), "--root", str(root), "build", "--force"], env)
+    return Built(cost, phases(json.loads((root / "outputs" / "build-report.json").read_text(encoding="utf-8"))))
+
+
+def phases(report: dict) -> dict[str, float]:
+    """The build's CPU seconds by what spent them, from its ``build-report.json``."""
+    def spent(phase: str) -> float:
+        return sum(r["time"].get(phase, {}).get("cpu_s", 0.0) for r in report["reports"].values())
+
+    kernels = spent("execute") + report["time"].get("kernel template", {}).get("cpu_s", 0.0)
+    html, pdf = spent("html"), spent("pdf")
+    return {"kernels": kernels, "html": html, "pdf": pdf, "rest": report["time"]["total"]["cpu_s"] - kernels - html - pdf}
+
+
+def loop(root: Path, targets, env: dict[str, str], work: Path) -> dict[str, Cost]:
+    """Every report by hand, one command after another; the cost of each of :data:`STEPS`."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
-    total = Cost(0.0, 0.0, 0.0)
+    total = {step: Cost(0.0, 0.0, 0.0) for step in STEPS}
     for i, target in enumerate(targets):
         executed, page, pdf = work / f"{i}.ipynb", work / f"{i}.html", work / f"{i}.pdf"
-        total += timed([str(BIN / "papermill"), str(target.notebook), str(executed), "-k", "livingreview", "--cwd",
-                        str(root), "-y", json.dumps(target.parameters.model_dump()), "--no-progress-bar"], env)
-        total += timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)], env)
-        total += timed([str(BIN / "weasyprint"), str(page), str(pdf)], env)
+        total["papermill"] += timed([str(BIN / "papermill"), str(target.notebook), str(executed), "-k", "livingreview",
+                                     "--cwd", str(root), "-y", json.dumps(target.parameters.model_dump()),
+                                     "--no-progress-bar"], env)
+        total["nbconvert"] += timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)], env)
+        total["weasyprint"] += timed([str(BIN / "weasyprint"), str(page), str(pdf)], env)
     return total
 
 
-def measure(rounds: int) -> tuple[list[tuple[int, Cost, Cost]], int]:
+def summed(costs: dict[str, Cost]) -> Cost:
+    return sum(costs.values(), Cost(0.0, 0.0, 0.0))
+
+
+def measure(rounds: int) -> tuple[list[tuple[int, Built, dict[str, Cost]]], int]:
     env = {**os.environ, "SOURCE_DATE_EPOCH": fingerprint.source_date_epoch(ROOT), "PATH": f"{BIN}:{os.environ['PATH']}"}
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-loop-") as tmp:
@@ -91,13 +119,13 @@ def measure(rounds: int) -> tuple[list[tuple[int, Cost, Cost]], int]:
         for n in range(1, rounds + 1):
             ours = build(project.root, env)
             theirs = loop(project.root, targets, env, Path(tmp) / "loop")
-            print(f"round {n}: build {ours.wall:.1f} s wall, {ours.cpu:.1f} s CPU; loop {theirs.wall:.1f} s wall, "
-                  f"{theirs.cpu:.1f} s CPU", file=sys.stderr)
+            print(f"round {n}: build {ours.cost.wall:.1f} s wall, {ours.cost.cpu:.1f} s CPU; loop "
+                  f"{summed(theirs).wall:.1f} s wall, {summed(theirs).cpu:.1f} s CPU", file=sys.stderr)
             results.append((n, ours, theirs))
     return results, len(targets)
 
 
-def section(results: list[tuple[int, Cost, Cost]], reports: int) -> str:
+def section(results: list[tuple[int, Built, dict[str, Cost]]], reports: int) -> str:
     cores = os.cpu_count() or 1
     lines = [
         HEADING, "",
@@ -110,10 +138,30 @@ def section(results: list[tuple[int, Cost, Cost]], reports: int) -> str:
         "| round | build: wall s | CPU s | busy | peak MiB | loop: wall s | CPU s | peak MiB | loop / build (wall) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for n, ours, theirs in results:
+    for n, built, costs in results:
+        ours, theirs = built.cost, summed(costs)
         lines.append(f"| {n} | {ours.wall:.1f} | {ours.cpu:.1f} | {ours.cpu / ours.wall / cores:.0%} | {ours.peak_mib:.0f} | "
                      f"{theirs.wall:.1f} | {theirs.cpu:.1f} | {theirs.peak_mib:.0f} | {theirs.wall / ours.wall:.2f}× |")
-    lines.append("")
+    lines += [
+        "", "Where the CPU seconds go: the build's by phase (`build-report.json`: *kernels* is the kernel template and "
+        "each report's cells, *rest* the build process's own work and the kernels' start), the loop's by command. "
+        "*Bound*: the loop's wall time over the build's PDF CPU divided by the cores, the largest ratio any build that "
+        "prints these PDFs with WeasyPrint could reach here.", "",
+        "| round | build: kernels | html | pdf | rest | loop: papermill | nbconvert | weasyprint | bound |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n, built, costs in results:
+        p = built.phases
+        bound = summed(costs).wall / (p["pdf"] / cores) if p["pdf"] else float("inf")
+        lines.append(f"| {n} | {p['kernels']:.1f} | {p['html']:.1f} | {p['pdf']:.1f} | {p['rest']:.1f} | "
+                     + " | ".join(f"{costs[step].cpu:.1f}" for step in STEPS) + f" | {bound:.2f}× |")
+    builds = [built for _, built, _ in results]
+    pdf = sum(b.phases["pdf"] for b in builds) / len(builds)
+    total = sum(b.cost.cpu for b in builds) / len(builds)
+    target = sum(summed(costs).wall for *_, costs in results) / len(results) / 5
+    lines += ["", f"On average the PDFs took {pdf:.1f} of the build's {total:.1f} CPU-s. Five times the loop's speed "
+                  f"means a build of {target:.1f} s: at most {target * cores:.1f} CPU-s on {cores} cores, all of them busy.",
+              ""]
     return "\n".join(lines)
 
 
