@@ -6,7 +6,7 @@ import re
 import pytest
 
 from livingreview.bib import cite
-from livingreview.bib.cite import STYLES, format_references
+from livingreview.bib.cite import STYLES, format_references, year_suffix
 from livingreview.bib.load import Entry
 from livingreview.errors import ConfigError, InputError
 
@@ -94,6 +94,15 @@ def test_same_authors_and_year_get_year_suffixes_in_title_order():
     refs = format_references(bib, ["z", "a"])
     assert [(r.key, r.label) for r in refs] == [("a", "Doe & Roe, 2020a"), ("z", "Doe & Roe, 2020b")]
     assert refs.items[0].text.startswith("Doe, J., & Roe, R. (2020a). Ant fatigue.")
+
+
+def test_year_suffixes_go_on_past_z_as_csl_assigns_them():
+    assert [year_suffix(i) for i in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
+        "a", "b", "z", "aa", "ab", "az", "ba", "zz", "aaa"]
+    bib = {f"w{i:02d}": _entry(f"w{i:02d}", f"Fatigue study {i:02d}") for i in range(28)}
+    labels = [r.label for r in format_references(bib, list(bib))]
+    assert labels[25:] == ["Doe & Roe, 2020z", "Doe & Roe, 2020aa", "Doe & Roe, 2020ab"]
+    assert len(set(labels)) == 28  # every citation names one work
 
 
 def test_user_text_never_becomes_markup():

@@ -224,7 +224,18 @@ def _year_suffixes(ordered: Sequence[Entry]) -> dict[str, str]:
     for entry in ordered:
         if entry.year is not None and _creators(entry):
             groups.setdefault((_creators(entry), entry.year), []).append(entry.key)
-    return {key: chr(ord("a") + i) for keys in groups.values() if len(keys) > 1 for i, key in enumerate(keys[:26])}
+    return {key: year_suffix(i) for keys in groups.values() if len(keys) > 1 for i, key in enumerate(keys)}
+
+
+def year_suffix(index: int) -> str:
+    """The year suffix of the work at *index* (from 0) of its authors' works of one year, as CSL assigns them:
+    'a' to 'z', then 'aa', 'ab' ... 'az', 'ba' ..."""
+    letters = ""
+    index += 1
+    while index:
+        index, letter = divmod(index - 1, 26)
+        letters = chr(ord("a") + letter) + letters
+    return letters
 
 
 # -- formatting -----------------------------------------------------------------------------
