@@ -139,7 +139,7 @@ def test_only_the_keys_asked_for_are_formatted_and_results_are_cached(bib):
 @pytest.mark.parametrize("style", ["apa", "vancouver", "harvard"])
 def test_references_rendered_ahead_are_the_ones_formatting_would_render(bib, style, monkeypatch):
     expected = format_references(bib, KEYS, style)
-    pairs = sorted(cite.needed(bib, KEYS, style))
+    pairs = sorted(cite.needed(bib, [(KEYS, style)]))
     assert {style_id for style_id, _ in pairs} >= {cite.STYLES[style]}
     rendered = dict(zip(pairs, cite.render_many(pairs)))
     # in a process that only holds what was rendered ahead, formatting renders nothing itself
@@ -149,6 +149,21 @@ def test_references_rendered_ahead_are_the_ones_formatting_would_render(bib, sty
     again = format_references(bib, KEYS, style)
     assert [(r.key, r.label, r.html) for r in again] == [(r.key, r.label, r.html) for r in expected]
     assert cite.remembered() == rendered
+
+
+def test_works_shared_by_several_lists_are_rendered_ahead_as_each_list_needs_them(monkeypatch):
+    # "a" is 2020a beside "b", and has no suffix alone; the numeric list labels it as the author-date one does
+    bib = {"a": _entry("a", "Ant fatigue"), "b": _entry("b", "Bee fatigue"), "c": _entry("c", "Cat fatigue", year="2019")}
+    lists = [(["a", "b"], "apa"), (["a", "c"], "apa"), (["a", "b", "c"], "vancouver"), (["b"], "harvard")]
+    pairs = cite.needed(bib, lists)
+    assert pairs == set().union(*(cite.needed(bib, [one]) for one in lists))
+    monkeypatch.setattr(cite, "_remembered", {})
+    cite.remember(dict(zip(sorted(pairs), cite.render_many(sorted(pairs)))))
+    monkeypatch.setattr(cite, "_render_now", lambda *a: pytest.fail(f"rendered again: {a[0]}"))
+    labels = [[r.label for r in format_references(bib, keys, style)] for keys, style in lists]
+    assert labels == [["Doe & Roe, 2020a", "Doe & Roe, 2020b"], ["Doe & Roe, 2019", "Doe & Roe, 2020"],
+                      ["Doe & Roe, 2020a [1]", "Doe & Roe, 2020b [2]", "Doe & Roe, 2019 [3]"],
+                      ["Doe and Roe, 2020"]]
 
 
 def test_label_of_a_key_not_formatted_is_a_key_error(bib):

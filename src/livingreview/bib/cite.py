@@ -36,7 +36,7 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -218,12 +218,12 @@ def _author_date_key(entry: Entry) -> tuple:
     return creators, when, title, entry.key
 
 
-def _year_suffixes(ordered: Sequence[Entry]) -> dict[str, str]:
+def _year_suffixes(ordered: Sequence[Entry], creators=_creators) -> dict[str, str]:
     """'a', 'b', ... for works with the same authors and year (in their sorted order)."""
     groups: dict[tuple, list[str]] = {}
     for entry in ordered:
-        if entry.year is not None and _creators(entry):
-            groups.setdefault((_creators(entry), entry.year), []).append(entry.key)
+        if entry.year is not None and creators(entry):
+            groups.setdefault((creators(entry), entry.year), []).append(entry.key)
     return {key: year_suffix(i) for keys in groups.values() if len(keys) > 1 for i, key in enumerate(keys)}
 
 
@@ -332,9 +332,39 @@ def _style_id(style: str) -> str:
     return STYLES[style]
 
 
-def _planned(bib: Bibliography, keys: Sequence[str], style: str) -> Iterator[tuple[Entry, dict, str, str | None]]:
+class _Works:
+    """What planning a list of references works out for each work of one bibliography, worked out once however
+    many lists name it (:func:`needed` plans every report's): its place in author-date order, its authors, and
+    its CSL-JSON item (with a year suffix, or none) with what citeproc-py renders for it."""
+
+    def __init__(self) -> None:
+        self._order: dict[str, tuple] = {}
+        self._creators: dict[str, tuple] = {}
+        self._items: dict[tuple[str, str | None], tuple[dict, str]] = {}
+
+    def order(self, entry: Entry) -> tuple:
+        if entry.key not in self._order:
+            self._order[entry.key] = _author_date_key(entry)
+        return self._order[entry.key]
+
+    def creators(self, entry: Entry) -> tuple:
+        if entry.key not in self._creators:
+            self._creators[entry.key] = _creators(entry)
+        return self._creators[entry.key]
+
+    def item(self, entry: Entry, suffix: str | None) -> tuple[dict, str]:
+        """The work's CSL-JSON item with *suffix*, and the escaped item citeproc-py renders."""
+        if (entry.key, suffix) not in self._items:
+            item = to_csl(entry, _ITEM) if suffix is None else dict(self.item(entry, None)[0], **{"year-suffix": suffix})
+            self._items[entry.key, suffix] = item, json.dumps(_escaped(item), sort_keys=True, ensure_ascii=False)
+        return self._items[entry.key, suffix]
+
+
+def _planned(bib: Bibliography, keys: Sequence[str], style: str,
+             works: _Works | None = None) -> Iterator[tuple[Entry, dict, str, str | None]]:
     """For each work *keys* name, in the style's order: its entry, its CSL-JSON item, what citeproc-py renders
     for it (the escaped item) and, in a numeric style, what it renders for its label (else None)."""
+    works = works or _Works()
     wanted = list(dict.fromkeys(keys))
     missing = [key for key in wanted if key not in bib]
     if missing:
@@ -342,26 +372,30 @@ def _planned(bib: Bibliography, keys: Sequence[str], style: str) -> Iterator[tup
                                summary="cannot format references for keys that are not in the bibliography")
     numeric = style in NUMERIC
     entries = [bib[key] for key in wanted]
-    by_author = sorted(entries, key=_author_date_key)
-    suffixes = _year_suffixes(by_author)
+    by_author = sorted(entries, key=works.order)
+    suffixes = _year_suffixes(by_author, works.creators)
     for entry in entries if numeric else by_author:
-        item = to_csl(entry, _ITEM)
-        labelled = dict(item, **({"year-suffix": suffixes[entry.key]} if entry.key in suffixes else {}))
-        if not numeric:  # a numeric style tells works apart by number, not by year suffixes
-            item = labelled
-        yield (entry, item, json.dumps(_escaped(item), sort_keys=True, ensure_ascii=False),
-               json.dumps(_escaped(labelled), sort_keys=True, ensure_ascii=False) if numeric else None)
+        labelled = works.item(entry, suffixes.get(entry.key))
+        if numeric:  # a numeric style tells works apart by number, not by year suffixes
+            item, escaped = works.item(entry, None)
+            yield entry, item, escaped, labelled[1]
+        else:
+            yield entry, *labelled, None
 
 
-def needed(bib: Bibliography, keys: Sequence[str], style: str = "apa") -> set[tuple[str, str]]:
-    """What :func:`format_references` of *keys* has citeproc-py render: ``(style id, escaped item)`` pairs,
-    for :func:`render_many` to render ahead (in other processes) and :func:`remember` to keep."""
-    style_id, label_id = _style_id(style), STYLES[LABEL_STYLE]
+def needed(bib: Bibliography, lists: Iterable[tuple[Sequence[str], str]]) -> set[tuple[str, str]]:
+    """What :func:`format_references` of each ``(keys, style)`` of *lists* has citeproc-py render: ``(style id,
+    escaped item)`` pairs, for :func:`render_many` to render ahead (in other processes) and :func:`remember` to
+    keep. A work named in several lists is prepared once."""
+    works = _Works()
+    label_id = STYLES[LABEL_STYLE]
     pairs = set()
-    for _, _, escaped, label in _planned(bib, keys, style):
-        pairs.add((style_id, escaped))
-        if label is not None:
-            pairs.add((label_id, label))
+    for keys, style in lists:
+        style_id = _style_id(style)
+        for _, _, escaped, label in _planned(bib, keys, style, works):
+            pairs.add((style_id, escaped))
+            if label is not None:
+                pairs.add((label_id, label))
     return pairs
 
 

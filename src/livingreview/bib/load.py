@@ -19,6 +19,7 @@ BIB001-BIB008); problems in the *content* come from :func:`livingreview.bib.lint
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -122,7 +123,7 @@ class Entry:
         """Authors in "Last, First" display form, e.g. ``["van der Berg, Anna", "Müller, Jörg"]``."""
         return [person.display for person in self.persons("author")]
 
-    @property
+    @functools.cached_property  # read for every sort and grouping of references; an entry never changes
     def year(self) -> int | None:
         for name in ("year", "date"):
             match = _YEAR.match(self.fields.get(name, ""))

@@ -29,9 +29,7 @@ CHUNK = 100
 def render_ahead(review, selections: Iterable, workers: int) -> dict[tuple[str, str], tuple[str, str]]:
     """Render every reference *selections* cite (with *workers* processes when there are many), remember
     the renderings in this process and return them (for the snapshot)."""
-    pairs: set[tuple[str, str]] = set()
-    for selection in selections:
-        pairs |= cite.needed(review.bibliography, selection.keys, selection.parameters.citation_style)
+    pairs = cite.needed(review.bibliography, ((s.keys, s.parameters.citation_style) for s in selections))
     todo = sorted(pairs)
     if len(todo) < IN_PROCESS or workers < 2:
         rendered = cite.render_many(todo)
