@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from .. import yamlio
 from ..diagnostics import Diagnostic, closest, error
 from ..errors import InputError
-from ..notes.model import Design
+from ..notes.designs import Design
 from .rob_tools import TOOLS, Tool
 
 CHOICE_FILE = Path("reviews") / "risk-of-bias.yml"

@@ -18,8 +18,9 @@ from pydantic import (BaseModel, ConfigDict, Field, PrivateAttr, StrictInt, Stri
 from .. import yamlio
 from ..diagnostics import error
 from ..errors import InputError
+from ..notes.designs import Design
+from ..notes.model import FINDING_REF, PREDICTION_ID, ConditionName, SourceType
 from ..schema_errors import schema_diagnostics
-from ..notes.model import FINDING_REF, PREDICTION_ID, ConditionName, Design, SourceType
 
 #: a study's overall risk of bias, as the certainty rating weighs it (each tool's scale maps onto it)
 Concern = Literal["low", "some concerns", "high", "no information", "not assessed"]
