@@ -1,12 +1,12 @@
 """The one PDF printer of a build: WeasyPrint, in processes of its own while a local build runs.
 
 Printing a report to PDF is the largest single cost of a build (about two thirds of the first review's
-CPU, 3 to 10 CPU-seconds a report, see benchmarks/RESULTS.md) and pure Python: in the build's threads it holds the interpreter lock, so two
-reports printing at once take turns while their kernels sit idle. :func:`processes` opens a pool of
-worker processes (started with ``spawn``: a fresh interpreter, nothing of the build's threads or
-kernel sockets inherited) for as long as a build runs; :func:`print_pdf` sends a page there, and
-prints in-process where no pool is open (a dask worker, a test). The PDF is a function of the HTML
-alone, so it is the same bytes either way.
+CPU, 3 to 10 CPU-seconds a report, see benchmarks/RESULTS.md) and pure Python: in the build's threads
+it holds the interpreter lock, so two reports printing at once take turns while their kernels sit idle.
+:func:`processes` opens a pool of worker processes (started with ``spawn``: a fresh interpreter, nothing
+of the build's threads or kernel sockets inherited) for as long as a build runs; :func:`print_pdf` sends
+a page there, and prints in-process where no pool is open (a dask worker, a test). The PDF is a
+function of the HTML alone, so it is the same bytes either way.
 """
 
 from __future__ import annotations
