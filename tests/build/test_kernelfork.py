@@ -68,6 +68,12 @@ def test_a_forked_kernel_finds_the_report_templates_compiled(tmp_path):
     assert fresh == 0 and forked == len(pages.environment().list_templates(extensions=["j2"]))
 
 
+def test_the_template_imports_only_what_a_kernel_started_afresh_imports_for_a_report(tmp_path):
+    code = "import json, sys\nimport livingreview, livingreview.report\nprint(json.dumps(sorted(sys.modules)))"
+    imported = set(about(tmp_path, code=code))  # no template: a kernel started as the kernelspec says
+    assert {name.partition(":")[0] for name in kernelfork.PRELOAD} <= imported
+
+
 def test_a_forked_kernel_is_stopped_by_the_cell_limit(tmp_path):
     with kernelfork.templates(), pytest.raises(CellTimeoutError):
         about(tmp_path, code="import time\ntime.sleep(60)", cell_timeout=2)

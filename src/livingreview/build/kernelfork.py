@@ -35,9 +35,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-#: what every report kernel imports before its first cell runs, imported once by the template; ``module:function``
-#: also calls a function of no arguments that prepares what every kernel would otherwise make for itself
-PRELOAD = ("ipykernel.kernelapp", "livingreview", "livingreview.report", "livingreview.pages:compile_templates")
+#: what every report kernel imports before its first cell runs, imported once by the template (ipykernel's debugger,
+#: which a kernel imports as it starts, is a third of a forked kernel's start); ``module:function`` also calls a
+#: function of no arguments that prepares what every kernel would otherwise make for itself
+PRELOAD = ("ipykernel.kernelapp", "ipykernel.debugger", "livingreview", "livingreview.report",
+           "livingreview.pages:compile_templates")
 #: the module the kernelspec's command runs (``python [flags] -m ipykernel_launcher ...``)
 LAUNCHER = "ipykernel_launcher"
 #: how long a kernel start waits for the template's imports, and for its answer to a fork
